@@ -1,0 +1,86 @@
+/// An E.164 number, stored as its digits without the `+` (at most 15, so Swift keeps the
+/// string inline: a million-number list costs no allocations per number).
+public struct PhoneNumber: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let digits: String
+
+    /// Trusts the caller: `digits` are 1...15 ASCII digits. Use `E164.parse` on input.
+    public init(uncheckedDigits digits: String) { self.digits = digits }
+
+    public var description: String { "+" + digits }
+    public static func < (lhs: PhoneNumber, rhs: PhoneNumber) -> Bool { lhs.digits < rhs.digits }
+}
+
+/// Why a text is not a valid E.164 number.
+public enum E164Problem: Error, Equatable, Sendable {
+    /// Does not look like `+` followed by digits.
+    case notE164
+    /// More than 15 digits.
+    case tooLong(digits: Int)
+    /// No ITU-assigned country calling code starts the digits.
+    case unassignedCountryCode
+    /// A home-country number whose national part has the wrong length.
+    case wrongNationalLength(country: String, expected: ClosedRange<Int>, found: Int)
+}
+
+public enum E164 {
+    /// Parses a strict E.164 number as rules must write it: `+`, digits only, an assigned
+    /// country code, at most 15 digits, and the right national length for the home country.
+    public static func parse(_ text: Substring, home: Country) -> Result<PhoneNumber, E164Problem> {
+        // On UTF-8 bytes: list files hold a million of these.
+        let utf8 = text.utf8
+        guard utf8.first == UInt8(ascii: "+"), utf8.count > 1,
+              utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return .failure(.notE164)
+        }
+        let digits = text.dropFirst()
+        let count = utf8.count - 1
+        if count > ConnectLimits.maxE164Digits { return .failure(.tooLong(digits: count)) }
+        guard let code = CountryCallingCodes.code(startingWith: digits) else {
+            return .failure(.unassignedCountryCode)
+        }
+        if code == home.callingCode {
+            let national = count - String(code).count
+            if !home.nationalLengths.contains(national) {
+                return .failure(.wrongNationalLength(country: home.isoCode, expected: home.nationalLengths, found: national))
+            }
+        }
+        return .success(PhoneNumber(uncheckedDigits: String(digits)))
+    }
+
+    /// Reads a number as real traffic writes it (`09845012345`, `+91...`, `0091...`,
+    /// `919845012345`, `9845012345`) and returns its E.164 form, or nil when it is no number
+    /// we can place. Spaces, dashes, dots and parentheses are ignored.
+    public static func normalize(_ text: Substring, home: Country) -> PhoneNumber? {
+        var digits = ""
+        var plus = false
+        for character in text {
+            if character.isASCIIDigit {
+                digits.append(character)
+            } else if character == "+" && digits.isEmpty && !plus {
+                plus = true
+            } else if !" -.()".contains(character) {
+                return nil
+            }
+        }
+        if digits.isEmpty { return nil }
+        if plus { return valid(digits[...], home: home) }
+        if digits.hasPrefix("00") { return valid(digits.dropFirst(2), home: home) }
+        let homeCode = String(home.callingCode)
+        if !home.trunkPrefix.isEmpty, digits.hasPrefix(home.trunkPrefix),
+           home.nationalLengths.contains(digits.count - home.trunkPrefix.count) {
+            return valid((homeCode + digits.dropFirst(home.trunkPrefix.count))[...], home: home)
+        }
+        if home.nationalLengths.contains(digits.count), let number = valid((homeCode + digits)[...], home: home) {
+            return number
+        }
+        return valid(digits[...], home: home)
+    }
+
+    private static func valid(_ digits: Substring, home: Country) -> PhoneNumber? {
+        try? parse(("+" + digits)[...], home: home).get()
+    }
+}
+
+extension Character {
+    public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

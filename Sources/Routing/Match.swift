@@ -1,0 +1,25 @@
+/// One `when` key's condition: the atoms of a list are ORed, `{ not: ... }` negates.
+public indirect enum Match<Atom: Sendable & Hashable>: Sendable, Hashable {
+    case atom(Atom)
+    case anyOf([Match])
+    case not(Match)
+
+    /// Evaluates the condition, given how to test one atom.
+    @inlinable
+    public func holds(_ test: (Atom) -> Bool) -> Bool {
+        switch self {
+        case .atom(let atom): return test(atom)
+        case .anyOf(let matches): return matches.contains { $0.holds(test) }
+        case .not(let match): return !match.holds(test)
+        }
+    }
+
+    /// Every atom, in source order.
+    public var atoms: [Atom] {
+        switch self {
+        case .atom(let atom): return [atom]
+        case .anyOf(let matches): return matches.flatMap(\.atoms)
+        case .not(let match): return match.atoms
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ConnectProtocol
+
+/// A checked rule set: every reference resolved, every value within Exotel's limits, no
+/// source positions. The compiler produces it; the decision table and the reference
+/// evaluator consume it.
+public struct RuleSet: Sendable {
+    /// The served name: the file name without `.yaml`.
+    public var name: String
+    /// IANA zone that the rule set's times are written in.
+    public var timeZone: String
+    /// IANA zone of Exotel's `CurrentTime` clock.
+    public var clockTimeZone: String
+    /// Home country of national numbers in requests.
+    public var country: Country
+    public var lists: [NumberList]
+    public var calendars: [RuleCalendar]
+    /// IVR digits to skill name.
+    public var skills: [String: String]
+    public var rules: [Rule]
+
+    public init(name: String, timeZone: String, clockTimeZone: String, country: Country,
+                lists: [NumberList], calendars: [RuleCalendar], skills: [String: String], rules: [Rule]) {
+        self.name = name
+        self.timeZone = timeZone
+        self.clockTimeZone = clockTimeZone
+        self.country = country
+        self.lists = lists
+        self.calendars = calendars
+        self.skills = skills
+        self.rules = rules
+    }
+}
+
+/// A named list of numbers and prefixes (`lists:`), from the rule file or a list file.
+public struct NumberList: Sendable {
+    public var name: String
+    /// Sorted, without duplicates.
+    public var numbers: [PhoneNumber]
+    /// Digit prefixes (without `+`), sorted, without duplicates.
+    public var prefixes: [String]
+
+    public init(name: String, numbers: [PhoneNumber], prefixes: [String]) {
+        self.name = name
+        self.numbers = numbers
+        self.prefixes = prefixes
+    }
+}
+
+/// One caller or ExoPhone condition atom.
+public enum NumberAtom: Sendable, Hashable {
+    case number(PhoneNumber)
+    /// Digits without `+`: every number that starts with them.
+    case prefix(String)
+    /// An index into `RuleSet.lists`.
+    case list(Int)
+}
+
+/// One time condition atom.
+public enum TimeAtom: Sendable, Hashable {
+    /// An index into `RuleSet.calendars`.
+    case calendar(Int)
+    /// An inline window such as `"mon-fri 09:30-18:30"`.
+    case windows([WeeklyWindow])
+}
+
+public struct Conditions: Sendable, Hashable {
+    public var caller: Match<NumberAtom>?
+    public var exophone: Match<NumberAtom>?
+    public var time: Match<TimeAtom>?
+    /// Skill names, resolved through `RuleSet.skills`.
+    public var skill: Match<String>?
+    public var direction: Match<CallDirection>?
+
+    public init(caller: Match<NumberAtom>? = nil, exophone: Match<NumberAtom>? = nil, time: Match<TimeAtom>? = nil,
+                skill: Match<String>? = nil, direction: Match<CallDirection>? = nil) {
+        self.caller = caller
+        self.exophone = exophone
+        self.time = time
+        self.skill = skill
+        self.direction = direction
+    }
+
+    /// A rule without conditions matches every call.
+    public var isEmpty: Bool { caller == nil && exophone == nil && time == nil && skill == nil && direction == nil }
+}
+
+public struct Rule: Sendable {
+    public var name: String
+    public var conditions: Conditions
+    public var dial: Dial
+    public var options: AnswerOptions
+
+    public init(name: String, conditions: Conditions, dial: Dial, options: AnswerOptions) {
+        self.name = name
+        self.conditions = conditions
+        self.dial = dial
+        self.options = options
+    }
+}

@@ -1,0 +1,226 @@
+extension RuleFileSyntax {
+    static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "agents", "groups",
+                               "lists", "calendars", "skills", "defaults", "rules"]
+    /// Keys that only mean something in a rule set (a file with `rules:`).
+    static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "defaults"]
+
+    /// Decodes the document's shape. Problems are reported; what could be read is kept,
+    /// so that one mistake does not hide the next.
+    static func decode(_ root: Node, path: String, diagnostics: inout Diagnostics) -> RuleFileSyntax? {
+        guard let top = MappingReader(root, expected: "a rule file (a mapping that starts with `ringplan: 1`)",
+                                      keys: topLevelKeys, diagnostics: &diagnostics) else { return nil }
+        var file = RuleFileSyntax(path: path)
+        if let node = top.required("ringplan", in: "the file", diagnostics: &diagnostics) {
+            file.version = Read.text(node, expected: "the language version `1`", diagnostics: &diagnostics)
+        }
+        if let node = top["include"] {
+            file.includes = Read.texts(node, expected: "a file name", diagnostics: &diagnostics)
+        }
+        file.timezone = top["timezone"].flatMap { Read.text($0, expected: "an IANA time zone such as `Asia/Kolkata`", diagnostics: &diagnostics) }
+        file.clockTimezone = top["clock_timezone"].flatMap { Read.text($0, expected: "an IANA time zone such as `Asia/Kolkata`", diagnostics: &diagnostics) }
+        file.country = top["country"].flatMap { Read.text($0, expected: "a country code such as `IN`", diagnostics: &diagnostics) }
+        if let node = top["agents"] { file.agents = decodeAgents(node, &diagnostics) }
+        if let node = top["groups"] { file.groups = decodeGroups(node, &diagnostics) }
+        if let node = top["lists"] { file.lists = decodeLists(node, &diagnostics) }
+        if let node = top["calendars"] { file.calendars = decodeCalendars(node, &diagnostics) }
+        if let node = top["skills"] { file.skills = decodeSkills(node, &diagnostics) }
+        if let node = top["defaults"] { file.defaults = OptionsSyntax.decode(node, expected: "the `defaults` mapping", extraKeys: [], &diagnostics)?.options }
+        if let node = top["rules"] {
+            file.rulesSpan = top.keySpan("rules")
+            if case .sequence(let items) = node.content {
+                file.rules = items.compactMap { RuleSyntax.decode($0, &diagnostics) }
+                if items.isEmpty {
+                    diagnostics.error(.empty, "`rules` is empty: a rule set needs at least one rule", at: node.span)
+                }
+            } else {
+                diagnostics.error(.wrongType, "expected a list of rules, found \(node.kindDescription)", at: node.span)
+                file.rules = []
+            }
+        } else {
+            for key in ruleSetOnlyKeys {
+                if let span = top.keySpan(key) {
+                    diagnostics.error(.misplacedKey, "`\(key)` only applies in a rule set, and this file has no `rules`", at: span,
+                                      help: "move `\(key)` into the rule set that includes this file")
+                }
+            }
+        }
+        return file
+    }
+
+    private static func sectionEntries(_ node: Node, section: String, _ diagnostics: inout Diagnostics) -> [MappingEntry] {
+        MappingReader(node, expected: "a mapping of names under `\(section)`", keys: nil, diagnostics: &diagnostics)?.ordered ?? []
+    }
+
+    private static func name(_ entry: MappingEntry) -> Text { Text(value: entry.name, span: entry.key.span) }
+
+    private static func decodeAgents(_ node: Node, _ diagnostics: inout Diagnostics) -> [AgentSyntax] {
+        sectionEntries(node, section: "agents", &diagnostics).compactMap { entry in
+            Read.text(entry.value, expected: "the agent's E.164 number, such as \"+919876500001\"", diagnostics: &diagnostics)
+                .map { AgentSyntax(name: name(entry), number: $0) }
+        }
+    }
+
+    private static func decodeGroups(_ node: Node, _ diagnostics: inout Diagnostics) -> [GroupSyntax] {
+        sectionEntries(node, section: "groups", &diagnostics).map { entry in
+            GroupSyntax(name: name(entry), members: memberList(entry.value, expected: "an agent name", &diagnostics), span: entry.value.span)
+        }
+    }
+
+    private static func decodeLists(_ node: Node, _ diagnostics: inout Diagnostics) -> [ListSyntax] {
+        sectionEntries(node, section: "lists", &diagnostics).compactMap { entry in
+            if case .mapping = entry.value.content {
+                guard let reader = MappingReader(entry.value, expected: "a list file reference `{ file: ... }`", keys: ["file"], diagnostics: &diagnostics),
+                      let fileNode = reader.required("file", in: "the list", diagnostics: &diagnostics),
+                      let file = Read.text(fileNode, expected: "a file name", diagnostics: &diagnostics) else { return nil }
+                return ListSyntax(name: name(entry), source: .file(file), span: entry.value.span)
+            }
+            let entries = memberList(entry.value, expected: "an E.164 number or a prefix ending in `*`", &diagnostics)
+            return ListSyntax(name: name(entry), source: .entries(entries), span: entry.value.span)
+        }
+    }
+
+    /// A non-empty list of scalars (one scalar is a list of one).
+    private static func memberList(_ node: Node, expected: String, _ diagnostics: inout Diagnostics) -> [Text] {
+        if case .sequence(let items) = node.content, items.isEmpty {
+            diagnostics.error(.empty, "empty list", at: node.span, help: "remove it, or add at least one entry")
+            return []
+        }
+        return Read.texts(node, expected: expected, diagnostics: &diagnostics)
+    }
+
+    private static func decodeCalendars(_ node: Node, _ diagnostics: inout Diagnostics) -> [CalendarSyntax] {
+        sectionEntries(node, section: "calendars", &diagnostics).compactMap { entry in
+            guard let reader = MappingReader(entry.value, expected: "a calendar (a mapping with `dates`, `weekly` and `except`)",
+                                             keys: ["dates", "weekly", "except"], diagnostics: &diagnostics) else { return nil }
+            var calendar = CalendarSyntax(name: name(entry), span: entry.value.span)
+            if let dates = reader["dates"] {
+                calendar.dates = memberList(dates, expected: "a date such as `2026-01-26`", &diagnostics)
+            }
+            if let weekly = reader["weekly"] {
+                for day in sectionEntries(weekly, section: "weekly", &diagnostics) {
+                    let windows = memberList(day.value, expected: "a time window such as \"09:30-18:30\"", &diagnostics)
+                    calendar.weekly.append(.init(days: name(day), windows: windows))
+                }
+            }
+            if let except = reader["except"] {
+                calendar.except = memberList(except, expected: "a calendar name or a date", &diagnostics)
+            }
+            if reader["dates"] == nil && reader["weekly"] == nil {
+                diagnostics.error(.empty, "calendar `\(entry.name)` has neither `dates` nor `weekly`, so it is never open",
+                                  at: entry.key.span)
+            }
+            return calendar
+        }
+    }
+
+    private static func decodeSkills(_ node: Node, _ diagnostics: inout Diagnostics) -> [SkillSyntax] {
+        sectionEntries(node, section: "skills", &diagnostics).compactMap { entry in
+            Read.text(entry.value, expected: "a skill name", diagnostics: &diagnostics)
+                .map { SkillSyntax(digits: name(entry), skill: $0) }
+        }
+    }
+}
+
+extension OptionsSyntax {
+    /// Decodes a mapping that holds answer options and possibly other keys (a rule's),
+    /// returning the reader for those.
+    static func decode(_ node: Node, expected: String, extraKeys: [String],
+                       _ diagnostics: inout Diagnostics) -> (options: OptionsSyntax, reader: MappingReader)? {
+        guard let reader = MappingReader(node, expected: expected, keys: extraKeys + keys, diagnostics: &diagnostics) else { return nil }
+        func text(_ key: String, _ expected: String) -> Text? {
+            reader[key].flatMap { Read.text($0, expected: expected, diagnostics: &diagnostics) }
+        }
+        var options = OptionsSyntax()
+        options.ringing = text("ringing", "a duration such as `30s`")
+        options.conversation = text("conversation", "a duration such as `30m`")
+        options.record = text("record", "`off`, `single` or `dual`")
+        options.holdMusic = text("hold_music", "`default_tone`, `operator_tone` or an http(s) audio URL")
+        options.callerID = text("caller_id", "an E.164 ExoPhone number")
+        options.events = text("events", "an http(s) URL")
+        if let playback = reader["playback"] {
+            options.playback = PlaybackSyntax.decode(playback, &diagnostics)
+        }
+        return (options, reader)
+    }
+}
+
+extension PlaybackSyntax {
+    static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> PlaybackSyntax? {
+        guard let reader = MappingReader(node, expected: "a playback (`text:` or `audio:`, and optionally `to:`)",
+                                         keys: ["text", "audio", "to"], diagnostics: &diagnostics) else { return nil }
+        var playback = PlaybackSyntax(span: node.span)
+        playback.text = reader["text"].flatMap { Read.text($0, expected: "the text to speak", diagnostics: &diagnostics) }
+        playback.audio = reader["audio"].flatMap { Read.text($0, expected: "an http(s) audio URL", diagnostics: &diagnostics) }
+        playback.audience = reader["to"].flatMap { Read.text($0, expected: "`both` or `callee`", diagnostics: &diagnostics) }
+        if reader["text"] != nil, let audio = reader.keySpan("audio") {
+            diagnostics.error(.conflictingKeys, "a playback has `text` or `audio`, not both", at: audio,
+                              help: "keep one of them")
+            return nil
+        }
+        if reader["text"] == nil && reader["audio"] == nil {
+            diagnostics.error(.missingKey, "a playback needs `text` or `audio`", at: node.span.firstToken)
+            return nil
+        }
+        return playback
+    }
+}
+
+extension RuleSyntax {
+    static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> RuleSyntax? {
+        guard let (options, reader) = OptionsSyntax.decode(node, expected: "a rule (a mapping with `name`, `when` and `dial`)",
+                                                            extraKeys: ["name", "description", "when", "dial"], &diagnostics) else { return nil }
+        var rule = RuleSyntax(options: options, span: node.span)
+        if let name = reader.required("name", in: "the rule", diagnostics: &diagnostics) {
+            rule.name = Read.text(name, expected: "the rule's name", diagnostics: &diagnostics)
+        }
+        if let description = reader["description"] {
+            _ = Read.text(description, expected: "a description", diagnostics: &diagnostics)
+        }
+        if let when = reader["when"] { rule.when = WhenSyntax.decode(when, &diagnostics) }
+        if let dial = reader.required("dial", in: "rule `\(rule.name?.value ?? "?")`", diagnostics: &diagnostics) {
+            rule.dial = DialSyntax.decode(dial, &diagnostics)
+        }
+        return rule
+    }
+}
+
+extension WhenSyntax {
+    static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> WhenSyntax? {
+        guard let reader = MappingReader(node, expected: "the conditions of `when`", keys: keys, diagnostics: &diagnostics) else { return nil }
+        func match(_ key: String, _ expected: String) -> MatchSyntax? {
+            reader[key].flatMap { Read.match($0, expected: expected, diagnostics: &diagnostics) }
+        }
+        var when = WhenSyntax(span: node.span)
+        when.caller = match("caller", "a number, a prefix ending in `*` or a list name")
+        when.exophone = match("exophone", "a number, a prefix ending in `*` or a list name")
+        when.time = match("time", "a calendar name or a window such as \"mon-fri 09:30-18:30\"")
+        when.skill = match("skill", "a skill name")
+        when.direction = match("direction", "`incoming` or `outbound-dial`")
+        return when
+    }
+}
+
+extension DialSyntax {
+    static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> DialSyntax? {
+        let expected = "an agent, a group or an E.164 number"
+        guard case .mapping = node.content else {
+            // `dial: priya` is short for `dial: { to: priya }`.
+            let to = Read.texts(node, expected: expected, diagnostics: &diagnostics)
+            if case .sequence(let items) = node.content, items.isEmpty {
+                diagnostics.error(.empty, "`dial` has no destination", at: node.span)
+            }
+            return to.isEmpty ? nil : DialSyntax(to: to, toSpan: node.span, span: node.span)
+        }
+        guard let reader = MappingReader(node, expected: "a dial (`to`, `strategy`, `max_parallel`)",
+                                         keys: ["to", "strategy", "max_parallel"], diagnostics: &diagnostics),
+              let toNode = reader.required("to", in: "`dial`", diagnostics: &diagnostics) else { return nil }
+        if case .sequence(let items) = toNode.content, items.isEmpty {
+            diagnostics.error(.empty, "`to` has no destination", at: toNode.span)
+            return nil
+        }
+        var dial = DialSyntax(to: Read.texts(toNode, expected: expected, diagnostics: &diagnostics), toSpan: toNode.span, span: node.span)
+        dial.strategy = reader["strategy"].flatMap { Read.text($0, expected: "`hunt` or `parallel`", diagnostics: &diagnostics) }
+        dial.maxParallel = reader["max_parallel"].flatMap { Read.text($0, expected: "a number of destinations", diagnostics: &diagnostics) }
+        return dial
+    }
+}

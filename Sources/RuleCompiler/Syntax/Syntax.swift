@@ -1,0 +1,122 @@
+/// The syntax tree of one rule file: the document's shape checked (keys, types), values
+/// still text with their spans. Meaning (numbers, durations, references) is the checker's.
+
+public struct Spanned<Value: Sendable>: Sendable {
+    public let value: Value
+    public let span: SourceSpan
+}
+
+public typealias Text = Spanned<String>
+
+public struct RuleFileSyntax: Sendable {
+    /// The path as diagnostics show it.
+    public let path: String
+    public var version: Text?
+    public var includes: [Text] = []
+    public var timezone: Text?
+    public var clockTimezone: Text?
+    public var country: Text?
+    public var agents: [AgentSyntax] = []
+    public var groups: [GroupSyntax] = []
+    public var lists: [ListSyntax] = []
+    public var calendars: [CalendarSyntax] = []
+    public var skills: [SkillSyntax] = []
+    public var defaults: OptionsSyntax?
+    /// Nil for a file of shared definitions: only files with `rules:` are rule sets.
+    public var rules: [RuleSyntax]?
+    public var rulesSpan: SourceSpan?
+
+    public var isRuleSet: Bool { rules != nil }
+}
+
+public struct AgentSyntax: Sendable {
+    public let name: Text
+    public let number: Text
+}
+
+public struct GroupSyntax: Sendable {
+    public let name: Text
+    public let members: [Text]
+    public let span: SourceSpan
+}
+
+public struct ListSyntax: Sendable {
+    public enum Source: Sendable {
+        case entries([Text])
+        case file(Text)
+    }
+    public let name: Text
+    public let source: Source
+    public let span: SourceSpan
+}
+
+public struct CalendarSyntax: Sendable {
+    public struct Weekly: Sendable {
+        public let days: Text
+        public let windows: [Text]
+    }
+    public let name: Text
+    public var dates: [Text] = []
+    public var weekly: [Weekly] = []
+    public var except: [Text] = []
+    public let span: SourceSpan
+}
+
+public struct SkillSyntax: Sendable {
+    public let digits: Text
+    public let skill: Text
+}
+
+public struct PlaybackSyntax: Sendable {
+    public var text: Text?
+    public var audio: Text?
+    public var audience: Text?
+    public let span: SourceSpan
+}
+
+/// The answer options a rule or `defaults` may set.
+public struct OptionsSyntax: Sendable {
+    public var ringing: Text?
+    public var conversation: Text?
+    public var record: Text?
+    public var holdMusic: Text?
+    public var callerID: Text?
+    public var playback: PlaybackSyntax?
+    public var events: Text?
+
+    static let keys = ["ringing", "conversation", "record", "hold_music", "caller_id", "playback", "events"]
+}
+
+/// A condition as written: a value, a list of values (ORed), or `{ not: ... }`.
+public indirect enum MatchSyntax: Sendable {
+    case item(Text)
+    case anyOf([MatchSyntax], span: SourceSpan)
+    case not(MatchSyntax, span: SourceSpan)
+}
+
+public struct WhenSyntax: Sendable {
+    public var caller: MatchSyntax?
+    public var exophone: MatchSyntax?
+    public var time: MatchSyntax?
+    public var skill: MatchSyntax?
+    public var direction: MatchSyntax?
+    public let span: SourceSpan
+
+    static let keys = ["caller", "exophone", "time", "skill", "direction"]
+}
+
+public struct DialSyntax: Sendable {
+    public var to: [Text]
+    public var toSpan: SourceSpan
+    public var strategy: Text?
+    public var maxParallel: Text?
+    public let span: SourceSpan
+}
+
+public struct RuleSyntax: Sendable {
+    public var name: Text?
+    public var when: WhenSyntax?
+    public var dial: DialSyntax?
+    public var options: OptionsSyntax
+    public let span: SourceSpan
+}
