@@ -33,9 +33,9 @@ public enum CountryCallingCodes {
     /// or nil when no assigned code does. Codes are prefix-free, so at most one matches.
     public static func code(startingWith digits: Substring) -> Int? {
         var value = 0
-        for (index, character) in digits.prefix(3).enumerated() {
-            guard let digit = character.wholeNumberValue else { return nil }
-            value = value * 10 + digit
+        for (index, byte) in digits.utf8.prefix(3).enumerated() {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
             let table = index == 0 ? oneDigit : index == 1 ? twoDigit : threeDigit
             if table.contains(value) { return value }
         }

@@ -7,7 +7,9 @@ struct MappingReader {
     private(set) var ordered: [MappingEntry] = []
 
     /// `keys == nil` accepts any key (a section of names).
-    init?(_ node: Node, expected: String, keys: [String]?, diagnostics: inout Diagnostics) {
+    /// `context` names the mapping in unknown-key messages ("in a rule"); `expected` says what
+    /// it should be when it is not a mapping at all.
+    init?(_ node: Node, expected: String, context: String? = nil, keys: [String]?, diagnostics: inout Diagnostics) {
         guard case .mapping(let list) = node.content else {
             diagnostics.error(.wrongType, "expected \(expected), found \(node.kindDescription)", at: node.span)
             return nil
@@ -15,7 +17,7 @@ struct MappingReader {
         self.node = node
         for entry in list {
             if let keys, !keys.contains(entry.name) {
-                diagnostics.error(.unknownKey, "unknown key `\(entry.name)` in \(expected)", at: entry.key.span,
+                diagnostics.error(.unknownKey, "unknown key `\(entry.name)` in \(context ?? expected)", at: entry.key.span,
                                   help: Suggestions.help(for: entry.name, in: keys) ?? "expected one of \(keys.map { "`\($0)`" }.joined(separator: ", "))")
                 continue
             }

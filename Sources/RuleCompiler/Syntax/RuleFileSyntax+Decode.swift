@@ -8,7 +8,7 @@ extension RuleFileSyntax {
     /// so that one mistake does not hide the next.
     static func decode(_ root: Node, path: String, diagnostics: inout Diagnostics) -> RuleFileSyntax? {
         guard let top = MappingReader(root, expected: "a rule file (a mapping that starts with `ringplan: 1`)",
-                                      keys: topLevelKeys, diagnostics: &diagnostics) else { return nil }
+                                      context: "the rule file", keys: topLevelKeys, diagnostics: &diagnostics) else { return nil }
         var file = RuleFileSyntax(path: path)
         if let node = top.required("ringplan", in: "the file", diagnostics: &diagnostics) {
             file.version = Read.text(node, expected: "the language version `1`", diagnostics: &diagnostics)
@@ -24,7 +24,7 @@ extension RuleFileSyntax {
         if let node = top["lists"] { file.lists = decodeLists(node, &diagnostics) }
         if let node = top["calendars"] { file.calendars = decodeCalendars(node, &diagnostics) }
         if let node = top["skills"] { file.skills = decodeSkills(node, &diagnostics) }
-        if let node = top["defaults"] { file.defaults = OptionsSyntax.decode(node, expected: "the `defaults` mapping", extraKeys: [], &diagnostics)?.options }
+        if let node = top["defaults"] { file.defaults = OptionsSyntax.decode(node, expected: "a mapping of answer options", context: "`defaults`", extraKeys: [], &diagnostics)?.options }
         if let node = top["rules"] {
             file.rulesSpan = top.keySpan("rules")
             if case .sequence(let items) = node.content {
@@ -90,7 +90,7 @@ extension RuleFileSyntax {
 
     private static func decodeCalendars(_ node: Node, _ diagnostics: inout Diagnostics) -> [CalendarSyntax] {
         sectionEntries(node, section: "calendars", &diagnostics).compactMap { entry in
-            guard let reader = MappingReader(entry.value, expected: "a calendar (a mapping with `dates`, `weekly` and `except`)",
+            guard let reader = MappingReader(entry.value, expected: "a calendar (a mapping with `dates`, `weekly` and `except`)", context: "a calendar",
                                              keys: ["dates", "weekly", "except"], diagnostics: &diagnostics) else { return nil }
             var calendar = CalendarSyntax(name: name(entry), span: entry.value.span)
             if let dates = reader["dates"] {
@@ -124,9 +124,10 @@ extension RuleFileSyntax {
 extension OptionsSyntax {
     /// Decodes a mapping that holds answer options and possibly other keys (a rule's),
     /// returning the reader for those.
-    static func decode(_ node: Node, expected: String, extraKeys: [String],
+    static func decode(_ node: Node, expected: String, context: String, extraKeys: [String],
                        _ diagnostics: inout Diagnostics) -> (options: OptionsSyntax, reader: MappingReader)? {
-        guard let reader = MappingReader(node, expected: expected, keys: extraKeys + keys, diagnostics: &diagnostics) else { return nil }
+        guard let reader = MappingReader(node, expected: expected, context: context, keys: extraKeys + keys,
+                                         diagnostics: &diagnostics) else { return nil }
         func text(_ key: String, _ expected: String) -> Text? {
             reader[key].flatMap { Read.text($0, expected: expected, diagnostics: &diagnostics) }
         }
@@ -146,7 +147,7 @@ extension OptionsSyntax {
 
 extension PlaybackSyntax {
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> PlaybackSyntax? {
-        guard let reader = MappingReader(node, expected: "a playback (`text:` or `audio:`, and optionally `to:`)",
+        guard let reader = MappingReader(node, expected: "a playback (`text:` or `audio:`, and optionally `to:`)", context: "`playback`",
                                          keys: ["text", "audio", "to"], diagnostics: &diagnostics) else { return nil }
         var playback = PlaybackSyntax(span: node.span)
         playback.text = reader["text"].flatMap { Read.text($0, expected: "the text to speak", diagnostics: &diagnostics) }
@@ -167,7 +168,7 @@ extension PlaybackSyntax {
 
 extension RuleSyntax {
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> RuleSyntax? {
-        guard let (options, reader) = OptionsSyntax.decode(node, expected: "a rule (a mapping with `name`, `when` and `dial`)",
+        guard let (options, reader) = OptionsSyntax.decode(node, expected: "a rule (a mapping with `name`, `when` and `dial`)", context: "a rule",
                                                             extraKeys: ["name", "description", "when", "dial"], &diagnostics) else { return nil }
         var rule = RuleSyntax(options: options, span: node.span)
         if let name = reader.required("name", in: "the rule", diagnostics: &diagnostics) {
@@ -186,7 +187,7 @@ extension RuleSyntax {
 
 extension WhenSyntax {
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> WhenSyntax? {
-        guard let reader = MappingReader(node, expected: "the conditions of `when`", keys: keys, diagnostics: &diagnostics) else { return nil }
+        guard let reader = MappingReader(node, expected: "a mapping of conditions", context: "`when`", keys: keys, diagnostics: &diagnostics) else { return nil }
         func match(_ key: String, _ expected: String) -> MatchSyntax? {
             reader[key].flatMap { Read.match($0, expected: expected, diagnostics: &diagnostics) }
         }
@@ -211,7 +212,7 @@ extension DialSyntax {
             }
             return to.isEmpty ? nil : DialSyntax(to: to, toSpan: node.span, span: node.span)
         }
-        guard let reader = MappingReader(node, expected: "a dial (`to`, `strategy`, `max_parallel`)",
+        guard let reader = MappingReader(node, expected: "a dial (`to`, `strategy`, `max_parallel`)", context: "`dial`",
                                          keys: ["to", "strategy", "max_parallel"], diagnostics: &diagnostics),
               let toNode = reader.required("to", in: "`dial`", diagnostics: &diagnostics) else { return nil }
         if case .sequence(let items) = toNode.content, items.isEmpty {

@@ -219,7 +219,7 @@ private struct TreeBuilder {
     private func yamlHelp(_ problem: String) -> String? {
         if problem.contains("tab") { return "indent with spaces, not tabs" }
         if problem.contains("mapping values are not allowed") { return "quote values that contain `: `, or check the indentation" }
-        return nil
+        return "check the indentation and quoting of this line and the one above"
     }
 
     private mutating func report(_ code: DiagnosticCode, _ message: String, at span: SourceSpan,

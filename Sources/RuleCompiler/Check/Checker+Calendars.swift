@@ -1,0 +1,96 @@
+import Routing
+
+extension Checker {
+    mutating func collectCalendars() {
+        var syntaxes: [(CalendarSyntax, String)] = []
+        for file in files {
+            for calendar in file.calendars where define(calendar.name, kind: "calendar", in: calendarSpans) {
+                calendarSpans[calendar.name.value] = calendar.name.span
+                calendarIndex[calendar.name.value] = syntaxes.count
+                syntaxes.append((calendar, file.path))
+            }
+        }
+        let resolved = syntaxes.map { resolveCalendar($0.0) }
+        calendars = resolved.map(\.calendar)
+        checkExceptCycles(exceptSpans: resolved.map(\.exceptSpans))
+    }
+
+    /// The calendar, and the span of each entry of its `exceptCalendars`.
+    private mutating func resolveCalendar(_ syntax: CalendarSyntax) -> (calendar: RuleCalendar, exceptSpans: [SourceSpan]) {
+        var dates = Set<LocalDate>()
+        for text in syntax.dates {
+            if let date = date(text) { dates.insert(date) }
+        }
+        var weekly: [WeeklyWindow] = []
+        for entry in syntax.weekly {
+            // Windows are checked even when the days are wrong, so both mistakes show at once.
+            let days = value(Values.days(entry.days.value[...]), at: entry.days.span)
+            for window in entry.windows {
+                weekly += value(Values.weeklyWindows(days: days ?? [], [window.value[...]]), at: window.span) ?? []
+            }
+        }
+        var exceptCalendars: [Int] = []
+        var exceptDates = Set<LocalDate>()
+        var exceptSpans: [SourceSpan] = []
+        for text in syntax.except {
+            if text.value.first?.isASCIIDigit == true {
+                if let date = date(text) { exceptDates.insert(date) }
+            } else if let index = calendarIndex[text.value] {
+                exceptCalendars.append(index)
+                exceptSpans.append(text.span)
+            } else {
+                unknown(text, kind: "calendar", known: calendarSpans.keys)
+            }
+        }
+        let calendar = RuleCalendar(name: syntax.name.value, dates: dates, weekly: weekly,
+                                    exceptCalendars: exceptCalendars, exceptDates: exceptDates)
+        return (calendar, exceptSpans)
+    }
+
+    private mutating func date(_ text: Text) -> LocalDate? {
+        value(Values.date(text.value), at: text.span)
+    }
+
+    /// The value, or nil with the problem reported at `span`.
+    mutating func value<T>(_ result: Result<T, Values.Problem>, at span: SourceSpan) -> T? {
+        switch result {
+        case .success(let value): return value
+        case .failure(let problem):
+            diagnostics.error(problem.code, problem.message, at: span, help: problem.help)
+            return nil
+        }
+    }
+
+    /// `except` must not loop: a calendar closed whenever it is open has no meaning. Each
+    /// loop is reported at the `except` entry that closes it, and that entry is dropped.
+    private mutating func checkExceptCycles(exceptSpans: [[SourceSpan]]) {
+        enum Mark { case new, onPath, done }
+        var marks = [Mark](repeating: .new, count: calendars.count)
+        var broken: [(calendar: Int, position: Int)] = []
+        func visit(_ index: Int, _ path: [Int], _ checker: inout Checker) {
+            marks[index] = .onPath
+            for (position, next) in checker.calendars[index].exceptCalendars.enumerated() {
+                switch marks[next] {
+                case .onPath:
+                    let loop = (path + [index]).drop { $0 != next } + [next]
+                    checker.diagnostics.error(.calendarCycle,
+                                              "calendars except each other: \(loop.map { "`\(checker.calendars[$0].name)`" }.joined(separator: " -> "))",
+                                              at: exceptSpans[index][position],
+                                              help: "a calendar cannot be closed whenever it is open; remove one `except`")
+                    broken.append((index, position))
+                case .new:
+                    visit(next, path + [index], &checker)
+                case .done:
+                    break
+                }
+            }
+            marks[index] = .done
+        }
+        for index in calendars.indices where marks[index] == .new {
+            visit(index, [], &self)
+        }
+        for (calendar, position) in broken.sorted(by: { ($0.calendar, $0.position) > ($1.calendar, $1.position) }) {
+            calendars[calendar].exceptCalendars.remove(at: position)
+        }
+    }
+}

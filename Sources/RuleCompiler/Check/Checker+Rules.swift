@@ -1,0 +1,243 @@
+import ConnectProtocol
+import Routing
+
+extension Checker {
+    mutating func checkRules(_ syntaxes: [RuleSyntax], defaults: AnswerOptions) -> [Rule] {
+        var names: [String: SourceSpan] = [:]
+        var catchAll: SourceSpan?
+        var rules: [Rule] = []
+        for syntax in syntaxes {
+            guard let name = syntax.name else { continue }
+            if !Values.isName(name.value) {
+                diagnostics.error(.invalidName, "`\(name.value)` is not a valid rule name", at: name.span,
+                                  help: "names start with a letter and hold letters, digits, `_` and `-` (at most \(Values.maxNameLength))")
+            } else if let first = names[name.value] {
+                diagnostics.error(.duplicateRule, "rule `\(name.value)` is defined twice", at: name.span,
+                                  notes: [.init("first defined here", at: first)],
+                                  help: "rule names identify rules in logs and tests; rename one of them")
+            } else {
+                names[name.value] = name.span
+            }
+            if let catchAll {
+                diagnostics.add(Diagnostic(.unreachableRule, "rule `\(name.value)` can never match", at: name.span,
+                                           notes: [.init("this earlier rule has no `when`, so it matches every call", at: catchAll)],
+                                           help: "move the catch-all rule to the end, or give it a `when`"))
+            }
+            let conditions = syntax.when.map { self.conditions($0) } ?? Conditions()
+            if conditions.isEmpty, catchAll == nil { catchAll = name.span }
+            let options = self.options(syntax.options).overriding(defaults)
+            guard let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
+            rules.append(Rule(name: name.value, conditions: conditions, dial: dial, options: options))
+        }
+        return rules
+    }
+
+    // MARK: Conditions
+
+    private mutating func conditions(_ when: WhenSyntax) -> Conditions {
+        var conditions = Conditions()
+        conditions.caller = when.caller.flatMap { resolve($0) { $0.numberCondition($1) } }
+        conditions.exophone = when.exophone.flatMap { resolve($0) { $0.numberCondition($1) } }
+        conditions.time = when.time.flatMap { resolve($0) { $0.timeAtom($1) } }
+        conditions.skill = when.skill.flatMap { resolve($0) { $0.skillAtom($1) } }
+        conditions.direction = when.direction.flatMap { resolve($0) { $0.directionAtom($1) } }
+        return conditions
+    }
+
+    /// Resolves every atom of a condition (reporting each bad one); nil if any was bad.
+    private mutating func resolve<Atom>(_ syntax: MatchSyntax, _ atom: (inout Checker, Text) -> Atom?) -> Match<Atom>? {
+        switch syntax {
+        case .item(let text):
+            return atom(&self, text).map(Match.atom)
+        case .anyOf(let items, _):
+            let resolved = items.map { resolve($0, atom) }
+            let matches = resolved.compactMap { $0 }
+            return matches.count == resolved.count ? .anyOf(matches) : nil
+        case .not(let inner, _):
+            return resolve(inner, atom).map(Match.not)
+        }
+    }
+
+    private mutating func numberCondition(_ text: Text) -> NumberAtom? {
+        if Numbers.looksLikeNumber(text.value) { return numberOrPrefix(text) }
+        if let index = listIndex[text.value] { return .list(index) }
+        if listSpans[text.value] == nil { unknown(text, kind: "list", known: listSpans.keys) }
+        return nil
+    }
+
+    private mutating func timeAtom(_ text: Text) -> TimeAtom? {
+        if text.value.contains(":") || text.value.contains(" ") {
+            return value(Values.inlineWindows(text.value), at: text.span).map(TimeAtom.windows)
+        }
+        if let index = calendarIndex[text.value] { return .calendar(index) }
+        unknown(text, kind: "calendar", known: calendarSpans.keys)
+        return nil
+    }
+
+    private mutating func skillAtom(_ text: Text) -> String? {
+        if skillNames[text.value] != nil { return text.value }
+        if let skill = skillDigits[text.value] {
+            diagnostics.error(.unknownReference, "unknown skill `\(text.value)`", at: text.span,
+                              help: "`\(text.value)` is the digit of skill `\(skill)`; conditions name skills: `skill: \(skill)`")
+        } else {
+            unknown(text, kind: "skill", known: skillNames.keys)
+        }
+        return nil
+    }
+
+    private mutating func directionAtom(_ text: Text) -> CallDirection? {
+        if let direction = CallDirection(rawValue: text.value) { return direction }
+        diagnostics.error(.unknownValue, "unknown direction `\(text.value)`", at: text.span,
+                          help: Suggestions.help(for: text.value, in: CallDirection.allCases.map(\.rawValue))
+                              ?? "expected `incoming` or `outbound-dial`")
+        return nil
+    }
+
+    // MARK: Dial
+
+    private mutating func dial(_ syntax: DialSyntax) -> Dial? {
+        var destinations: [Destination] = []
+        var origins: [Destination: Text] = [:]
+        var failed = false
+        for target in syntax.to {
+            let expanded: [Destination]
+            if Numbers.looksLikeNumber(target.value) {
+                guard let number = number(target) else { failed = true; continue }
+                expanded = [Destination(type: .externalNumber, number: number, agent: nil)]
+            } else if let agent = agents[target.value] {
+                guard let number = agent.number else { failed = true; continue }
+                expanded = [Destination(type: .user, number: number, agent: target.value)]
+            } else if let group = groups[target.value] {
+                expanded = group.members.compactMap { member in
+                    agents[member]?.number.map { Destination(type: .user, number: $0, agent: member) }
+                }
+            } else {
+                unknown(target, kind: "agent or group", known: Array(agents.keys) + Array(groups.keys))
+                failed = true
+                continue
+            }
+            for destination in expanded {
+                if let first = origins[destination] {
+                    diagnostics.add(Diagnostic(.duplicateDestination,
+                                               "`\(destination.agent ?? destination.number.description)` is dialled twice by this rule",
+                                               at: target.span, notes: [.init("already dialled through `\(first.value)`", at: first.span)],
+                                               help: "the repeat is skipped; remove it"))
+                    continue
+                }
+                origins[destination] = target
+                destinations.append(destination)
+            }
+        }
+        guard let strategy = strategy(syntax, destinations: destinations), !failed, !destinations.isEmpty else { return nil }
+        return Dial(destinations: destinations, strategy: strategy)
+    }
+
+    private mutating func strategy(_ syntax: DialSyntax, destinations: [Destination]) -> DialStrategy? {
+        var parallel = false
+        if let text = syntax.strategy {
+            switch text.value {
+            case "hunt": parallel = false
+            case "parallel": parallel = true
+            default:
+                diagnostics.error(.unknownValue, "unknown strategy `\(text.value)`", at: text.span,
+                                  help: Suggestions.help(for: text.value, in: ["hunt", "parallel"])
+                                      ?? "expected `hunt` (one at a time, in order) or `parallel` (all at once)")
+                return nil
+            }
+        }
+        guard parallel else {
+            if let text = syntax.maxParallel {
+                diagnostics.error(.maxParallelWithoutParallel, "`max_parallel` only applies to `strategy: parallel`", at: text.span,
+                                  help: "add `strategy: parallel`, or remove `max_parallel`")
+                return nil
+            }
+            return .hunt
+        }
+        if let first = destinations.first, let mixed = destinations.first(where: { $0.type != first.type }) {
+            let culprit = mixed.agent ?? mixed.number.description
+            diagnostics.error(.mixedDestinationTypes,
+                              "parallel ringing mixes agents and external numbers (`\(culprit)`); one answer has one `destination_type`",
+                              at: syntax.toSpan, help: "ring agents and external numbers in separate rules, or use `strategy: hunt`")
+            return nil
+        }
+        let limit = ConnectLimits.maxParallelAttempts
+        guard let text = syntax.maxParallel else {
+            return .parallel(maxAttempts: min(max(destinations.count, limit.lowerBound), limit.upperBound))
+        }
+        guard let count = Int(text.value), limit.contains(count) else {
+            diagnostics.error(.maxParallelOutOfRange, "`max_parallel` is `\(text.value)`; Exotel rings \(limit.lowerBound) to \(limit.upperBound) at once",
+                              at: text.span)
+            return nil
+        }
+        return .parallel(maxAttempts: count)
+    }
+
+    // MARK: Answer options
+
+    mutating func options(_ syntax: OptionsSyntax) -> AnswerOptions {
+        var options = AnswerOptions()
+        options.ringing = syntax.ringing.flatMap { duration($0, field: "ringing", exotel: "max_ringing_duration", limit: ConnectLimits.ringingSeconds) }
+        options.conversation = syntax.conversation.flatMap {
+            duration($0, field: "conversation", exotel: "max_conversation_duration", limit: ConnectLimits.conversationSeconds)
+        }
+        if let text = syntax.record {
+            options.record = oneOf(text, RecordingMode.allCases.map(\.rawValue), what: "recording mode").flatMap(RecordingMode.init)
+        }
+        if let text = syntax.holdMusic { options.holdMusic = holdMusic(text) }
+        options.callerID = syntax.callerID.flatMap { number($0) }
+        if let playback = syntax.playback { options.playback = self.playback(playback) }
+        options.eventsURL = syntax.events.flatMap { value(Values.url($0.value), at: $0.span) }
+        return options
+    }
+
+    private mutating func duration(_ text: Text, field: String, exotel: String, limit: ClosedRange<Int>) -> Int? {
+        guard let seconds = value(Values.duration(text.value), at: text.span) else { return nil }
+        guard limit.contains(seconds) else {
+            diagnostics.error(.durationOutOfRange,
+                              "`\(field)` is \(Values.describe(seconds: seconds)); Exotel's `\(exotel)` allows \(Values.describe(seconds: limit.lowerBound)) to \(Values.describe(seconds: limit.upperBound))",
+                              at: text.span)
+            return nil
+        }
+        return seconds
+    }
+
+    private mutating func oneOf(_ text: Text, _ allowed: [String], what: String) -> String? {
+        if allowed.contains(text.value) { return text.value }
+        diagnostics.error(.unknownValue, "unknown \(what) `\(text.value)`", at: text.span,
+                          help: Suggestions.help(for: text.value, in: allowed) ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+        return nil
+    }
+
+    private mutating func holdMusic(_ text: Text) -> HoldMusic? {
+        switch text.value {
+        case "default_tone": return .defaultTone
+        case "operator_tone": return .operatorTone
+        default:
+            if text.value.contains("://") || text.value.contains(".") {
+                return value(Values.url(text.value), at: text.span).map { HoldMusic.custom(url: $0) }
+            }
+            _ = oneOf(text, ["default_tone", "operator_tone"], what: "hold music")
+            return nil
+        }
+    }
+
+    private mutating func playback(_ syntax: PlaybackSyntax) -> Playback? {
+        var audience: Playback.Audience?
+        if let text = syntax.audience {
+            guard let value = oneOf(text, Playback.Audience.allCases.map(\.rawValue), what: "playback audience") else { return nil }
+            audience = Playback.Audience(rawValue: value)
+        }
+        if let text = syntax.text {
+            guard text.value.count <= ConnectLimits.maxPlaybackTextLength else {
+                diagnostics.error(.tooLong, "playback text is \(text.value.count) characters, over the limit of \(ConnectLimits.maxPlaybackTextLength)",
+                                  at: text.span, help: "record it as audio and use `audio:` with its URL")
+                return nil
+            }
+            return Playback(content: .text(text.value), audience: audience)
+        }
+        if let audio = syntax.audio, let url = value(Values.url(audio.value), at: audio.span) {
+            return Playback(content: .audio(url: url), audience: audience)
+        }
+        return nil
+    }
+}

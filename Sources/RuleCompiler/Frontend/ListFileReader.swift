@@ -1,0 +1,61 @@
+import ConnectProtocol
+import Routing
+
+/// Reads a number list file: one E.164 number or prefix per line, `#` starts a comment,
+/// blank lines are skipped. CRM exports run to millions of lines, so it works on bytes and
+/// keeps numbers as integers.
+enum ListFileReader {
+    public static let maxFileBytes = 64 << 20
+    static let maxReportedLines = 20
+
+    static func read(_ bytes: [UInt8], path: String, home: Country, diagnostics: inout Diagnostics) -> NumberList {
+        var numbers: [PhoneNumber] = []
+        var prefixes = Set<String>()
+        var bad = 0
+        var lineNumber = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            while lineStart < buffer.count {
+                lineNumber += 1
+                var lineEnd = lineStart
+                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                var start = lineStart, end = lineEnd
+                if let hash = buffer[start..<end].firstIndex(of: UInt8(ascii: "#")) { end = hash }
+                while start < end && isSpace(buffer[start]) { start += 1 }
+                while end > start && isSpace(buffer[end - 1]) { end -= 1 }
+                if start == end { continue }
+                let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                switch Numbers.atom(text, home: home) {
+                case .success(.number(let number)):
+                    numbers.append(number)
+                case .success(.prefix(let digits)):
+                    prefixes.insert(digits)
+                case .success(.list):
+                    break
+                case .failure(let problem):
+                    bad += 1
+                    if bad <= maxReportedLines {
+                        let column = start - lineStart + 1
+                        let span = SourceSpan(file: path, start: .init(line: lineNumber, column: column),
+                                              end: .init(line: lineNumber, column: column + text.unicodeScalars.count))
+                        diagnostics.error(problem.code, problem.message, at: span, help: problem.help)
+                    }
+                }
+            }
+        }
+        if bad > maxReportedLines {
+            diagnostics.error(.listFile, "\(bad - maxReportedLines) more invalid lines in this list file", at: .line(lineNumber, in: path),
+                              help: "list files hold one E.164 number (`+919845012345`) or prefix (`+9198450199*`) per line")
+        }
+        numbers.sort()
+        var unique: [PhoneNumber] = []
+        unique.reserveCapacity(numbers.count)
+        for number in numbers where unique.last != number { unique.append(number) }
+        return NumberList(name: "", numbers: unique, prefixes: prefixes.sorted())
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+}

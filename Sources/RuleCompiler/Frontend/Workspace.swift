@@ -1,0 +1,192 @@
+import ConnectProtocol
+import Foundation
+import Routing
+
+/// A problem with the command line's paths, as opposed to the rules in them (exit 2).
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// The result of checking some paths.
+public struct CheckResult: Sendable {
+    public var diagnostics: Diagnostics
+    /// The rule sets without errors, by file order.
+    public var ruleSets: [RuleSet]
+    /// Every rule file found, rule sets and shared ones.
+    public var files: [String]
+    public let sources: SourceManager
+}
+
+/// Reads rule files, follows includes and list files, and checks each file in its scope.
+/// Every file is read and parsed once per run, however many rule sets include it.
+public final class Workspace {
+    public let sources = SourceManager()
+    private var diagnostics = Diagnostics()
+    private var syntaxCache: [String: RuleFileSyntax?] = [:]
+    private var listCache: [String: (list: NumberList?, diagnostics: Diagnostics)] = [:]
+
+    public init() {}
+
+    /// Checks files and directories (a directory means its `*.yaml` files, without the
+    /// `*.test.yaml` test files).
+    public static func check(paths: [String]) throws(InputError) -> CheckResult {
+        let workspace = Workspace()
+        let files = try ruleFiles(in: paths)
+        var ruleSets: [RuleSet] = []
+        for path in files {
+            if let ruleSet = workspace.check(file: path) { ruleSets.append(ruleSet) }
+        }
+        return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, sources: workspace.sources)
+    }
+
+    static func ruleFiles(in paths: [String]) throws(InputError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError(description: "no such file or directory: \(path)")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+                throw InputError(description: "cannot read directory: \(path)")
+            }
+            files += names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".test.yaml") && !$0.hasPrefix(".") }
+                .sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
+
+    /// Checks one file in its scope; returns its rule set when it is one without errors.
+    func check(file path: String) -> RuleSet? {
+        guard let syntax = syntax(of: path) else { return nil }
+        let scope = scope(of: syntax)
+        var checker = Checker(files: scope) { [unowned self] file, definingFile, country, diagnostics in
+            self.list(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let ruleSet = checker.check(name: name)
+        diagnostics.append(contentsOf: checker.diagnostics)
+        return ruleSet
+    }
+
+    // MARK: Files
+
+    /// Reads a file of at most `limit` bytes, reporting why not at `span` (or the file itself).
+    private static func read(_ path: String, limit: Int, reportAt span: SourceSpan?, into diagnostics: inout Diagnostics) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            diagnostics.error(.io, "cannot read `\(path)`", at: span ?? .line(1, in: path))
+            return nil
+        }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: limit + 1) else {
+            diagnostics.error(.io, "cannot read `\(path)`", at: span ?? .line(1, in: path))
+            return nil
+        }
+        if data.count > limit {
+            diagnostics.error(.fileTooLarge, "`\(path)` is larger than the limit of \(limit) bytes", at: span ?? .line(1, in: path),
+                              help: "split it into several files")
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    private static func key(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// The file's syntax tree, parsed once; nil when it cannot be read or parsed.
+    func syntax(of path: String) -> RuleFileSyntax? {
+        let key = Self.key(path)
+        if let cached = syntaxCache[key] { return cached }
+        var result: RuleFileSyntax?
+        if let bytes = Self.read(path, limit: YAMLLoader.maxFileBytes, reportAt: nil, into: &diagnostics) {
+            let source = SourceFile(path: path, bytes: bytes)
+            sources.add(source)
+            if let root = YAMLLoader.load(source, into: &diagnostics) {
+                result = RuleFileSyntax.decode(root, path: path, diagnostics: &diagnostics)
+            }
+        }
+        syntaxCache[key] = result
+        return result
+    }
+
+    /// The file and everything it includes, depth first, each file once, the file last.
+    private func scope(of main: RuleFileSyntax) -> [RuleFileSyntax] {
+        var order: [RuleFileSyntax] = []
+        var done = Set<String>()
+        var path: [(key: String, file: String)] = []
+        func visit(_ file: RuleFileSyntax) {
+            let key = Self.key(file.path)
+            path.append((key, file.path))
+            for include in file.includes {
+                let target = Self.resolve(include.value, from: file.path)
+                let targetKey = Self.key(target)
+                if let loopStart = path.firstIndex(where: { $0.key == targetKey }) {
+                    let chain = path[loopStart...].map(\.file) + [target]
+                    diagnostics.error(.includeCycle, "include cycle: \(chain.map { "`\($0)`" }.joined(separator: " -> "))", at: include.span,
+                                      help: "move the shared definitions into a file that includes nothing")
+                    continue
+                }
+                if done.contains(targetKey) { continue }
+                guard FileManager.default.fileExists(atPath: target) else {
+                    let directory = (target as NSString).deletingLastPathComponent
+                    let siblings = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+                    diagnostics.error(.includeNotFound, "included file `\(target)` does not exist", at: include.span,
+                                      help: Suggestions.help(for: include.value, in: siblings.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") })
+                                          ?? "paths are relative to the including file")
+                    done.insert(targetKey)
+                    continue
+                }
+                guard let included = syntax(of: target) else {
+                    done.insert(targetKey)
+                    continue
+                }
+                if included.isRuleSet {
+                    diagnostics.error(.includedRuleSet, "`\(target)` is a rule set (it has `rules`); only files of shared definitions can be included",
+                                      at: include.span, help: "move the shared definitions into their own file and include that")
+                    done.insert(targetKey)
+                    continue
+                }
+                visit(included)
+            }
+            path.removeLast()
+            done.insert(key)
+            order.append(file)
+        }
+        visit(main)
+        return order
+    }
+
+    static func resolve(_ relative: String, from file: String) -> String {
+        if relative.hasPrefix("/") { return relative }
+        let directory = (file as NSString).deletingLastPathComponent
+        let joined = directory.isEmpty ? relative : (directory as NSString).appendingPathComponent(relative)
+        return (joined as NSString).standardizingPath
+    }
+
+    /// A list file, read and checked once per home country.
+    private func list(_ file: Text, definedIn definingFile: String, country: Country, diagnostics: inout Diagnostics) -> NumberList? {
+        let path = Self.resolve(file.value, from: definingFile)
+        let key = Self.key(path) + "\u{0}" + country.isoCode
+        if let cached = listCache[key] {
+            diagnostics.append(contentsOf: cached.diagnostics)
+            return cached.list
+        }
+        var local = Diagnostics()
+        var list: NumberList?
+        if !FileManager.default.fileExists(atPath: path) {
+            local.error(.listFile, "list file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
+        } else if let bytes = Self.read(path, limit: ListFileReader.maxFileBytes, reportAt: file.span, into: &local) {
+            sources.add(SourceFile(path: path, bytes: bytes))
+            list = ListFileReader.read(bytes, path: path, home: country, diagnostics: &local)
+            if local.hasErrors { list = nil }
+        }
+        listCache[key] = (list, local)
+        diagnostics.append(contentsOf: local)
+        return list
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import RuleCompiler
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check rule files against the rule language and Exotel's Connect schema.",
+        discussion: "Exit status: 0 without errors, 1 with errors (or warnings under --strict), 2 for usage or I/O errors."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case human, plain, json
+    }
+
+    @Argument(help: "Rule files or directories of them (default: rules/).")
+    var paths: [String] = []
+
+    @Option(help: "Output format: human (source lines and carets), plain (one line each) or json.")
+    var format: Format = .human
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    func run() throws {
+        let result: CheckResult
+        do {
+            result = try Workspace.check(paths: paths.isEmpty ? ["rules"] : paths)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Exit.usage
+        }
+        let report = DiagnosticReport(result.diagnostics, strict: strict)
+        let output: String
+        switch format {
+        case .human: output = HumanRenderer(sources: result.sources).render(report)
+        case .plain: output = PlainRenderer.render(report)
+        case .json: output = JSONRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if report.failed { throw Exit.failure }
+    }
+}
