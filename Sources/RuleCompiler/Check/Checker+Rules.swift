@@ -23,10 +23,11 @@ extension Checker {
                                            notes: [.init("this earlier rule has no `when`, so it matches every call", at: catchAll)],
                                            help: "move the catch-all rule to the end, or give it a `when`"))
             }
-            let conditions = syntax.when.map { self.conditions($0) } ?? Conditions()
-            if conditions.isEmpty, catchAll == nil { catchAll = name.span }
+            // Nil when a condition is wrong (reported): such a rule is no catch-all.
+            let conditions: Conditions? = if let when = syntax.when { self.conditions(when) } else if syntax.whenIsInvalid { nil } else { Conditions() }
+            if conditions?.isEmpty == true, catchAll == nil { catchAll = name.span }
             let options = self.options(syntax.options).overriding(defaults)
-            guard let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
+            guard let conditions, let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
             rules.append(Rule(name: name.value, conditions: conditions, dial: dial, options: options))
         }
         return rules
@@ -34,14 +35,16 @@ extension Checker {
 
     // MARK: Conditions
 
-    private mutating func conditions(_ when: WhenSyntax) -> Conditions {
+    /// The conditions, or nil when any is wrong.
+    private mutating func conditions(_ when: WhenSyntax) -> Conditions? {
+        let before = diagnostics.all.count
         var conditions = Conditions()
         conditions.caller = when.caller.flatMap { resolve($0) { $0.numberCondition($1) } }
         conditions.exophone = when.exophone.flatMap { resolve($0) { $0.numberCondition($1) } }
         conditions.time = when.time.flatMap { resolve($0) { $0.timeAtom($1) } }
         conditions.skill = when.skill.flatMap { resolve($0) { $0.skillAtom($1) } }
         conditions.direction = when.direction.flatMap { resolve($0) { $0.directionAtom($1) } }
-        return conditions
+        return diagnostics.all.count == before ? conditions : nil
     }
 
     /// Resolves every atom of a condition (reporting each bad one); nil if any was bad.

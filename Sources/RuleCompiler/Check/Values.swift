@@ -153,22 +153,20 @@ enum Values {
     /// An inline time condition: `"09:30-18:30"` (every day), `"mon-fri 09:30-18:30"`, with
     /// several windows separated by commas.
     static func inlineWindows(_ text: String) -> Result<[WeeklyWindow], Problem> {
-        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-        let days: [Weekday]
-        let windowText: Substring
-        switch parts.count {
-        case 1:
-            days = Weekday.allCases
-            windowText = parts[0]
-        case 2:
-            switch Values.days(parts[0]) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var days = Weekday.allCases
+        var windowText = trimmed[...]
+        // Days come first when the text starts with a letter: "mon-fri 09:30-18:30".
+        if trimmed.first?.isLetter == true {
+            guard let space = trimmed.firstIndex(of: " ") else {
+                return .failure(Problem(code: .invalidWindow, message: "`\(text)` has days but no time window",
+                                        help: "write `DAYS HH:MM-HH:MM`, such as \"mon-fri 09:30-18:30\""))
+            }
+            switch Values.days(trimmed[..<space]) {
             case .success(let resolved): days = resolved
             case .failure(let problem): return .failure(problem)
             }
-            windowText = parts[1]
-        default:
-            return .failure(Problem(code: .invalidWindow, message: "`\(text)` is not a time window",
-                                    help: "write `DAYS HH:MM-HH:MM`, such as \"mon-fri 09:30-18:30\""))
+            windowText = trimmed[space...]
         }
         return weeklyWindows(days: days, windowText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces)[...] })
     }

@@ -177,7 +177,10 @@ extension RuleSyntax {
         if let description = reader["description"] {
             _ = Read.text(description, expected: "a description", diagnostics: &diagnostics)
         }
-        if let when = reader["when"] { rule.when = WhenSyntax.decode(when, &diagnostics) }
+        if let when = reader["when"] {
+            rule.when = WhenSyntax.decode(when, &diagnostics)
+            rule.whenIsInvalid = rule.when == nil
+        }
         if let dial = reader.required("dial", in: "rule `\(rule.name?.value ?? "?")`", diagnostics: &diagnostics) {
             rule.dial = DialSyntax.decode(dial, &diagnostics)
         }

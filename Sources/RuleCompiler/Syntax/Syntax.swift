@@ -116,6 +116,8 @@ public struct DialSyntax: Sendable {
 public struct RuleSyntax: Sendable {
     public var name: Text?
     public var when: WhenSyntax?
+    /// `when` is there but could not be read (reported): the rule is no catch-all.
+    public var whenIsInvalid = false
     public var dial: DialSyntax?
     public var options: OptionsSyntax
     public let span: SourceSpan
