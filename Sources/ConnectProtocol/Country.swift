@@ -37,4 +37,12 @@ public struct Country: Sendable, Hashable {
         ]
         return Dictionary(uniqueKeysWithValues: list.map { ($0.isoCode, $0) })
     }()
+
+    /// National number lengths by calling code, for the countries above (US and CA share +1,
+    /// with one length), so that numbers of these countries are checked wherever they appear.
+    public static let nationalLengths: [Int: ClosedRange<Int>] = {
+        var lengths: [Int: ClosedRange<Int>] = [:]
+        for country in known.values { lengths[country.callingCode] = country.nationalLengths }
+        return lengths
+    }()
 }

@@ -27,8 +27,9 @@ public enum E164Problem: Error, Equatable, Sendable {
     case tooLong(digits: Int)
     /// No ITU-assigned country calling code starts the digits.
     case unassignedCountryCode
-    /// A home-country number whose national part has the wrong length.
-    case wrongNationalLength(country: String, expected: ClosedRange<Int>, found: Int)
+    /// A number of a country whose numbering plan we know (the home country among them),
+    /// whose national part has the wrong length.
+    case wrongNationalLength(callingCode: Int, expected: ClosedRange<Int>, found: Int)
 }
 
 public enum E164 {
@@ -47,10 +48,11 @@ public enum E164 {
         guard let code = CountryCallingCodes.code(startingWith: digits) else {
             return .failure(.unassignedCountryCode)
         }
-        if code == home.callingCode {
+        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengths[code]
+        if let lengths {
             let national = count - String(code).count
-            if !home.nationalLengths.contains(national) {
-                return .failure(.wrongNationalLength(country: home.isoCode, expected: home.nationalLengths, found: national))
+            if !lengths.contains(national) {
+                return .failure(.wrongNationalLength(callingCode: code, expected: lengths, found: national))
             }
         }
         return .success(PhoneNumber(uncheckedDigits: digits))

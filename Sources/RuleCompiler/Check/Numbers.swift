@@ -30,10 +30,10 @@ enum Numbers {
             case .unassignedCountryCode:
                 return Problem(code: .unassignedCountryCode, message: "`\(text)` does not start with an assigned country calling code",
                                help: E164.normalize(text.dropFirst(), home: home).map { "did you mean `\($0)`?" })
-            case .wrongNationalLength(let iso, let expected, let found):
+            case .wrongNationalLength(let code, let expected, let found):
                 let lengths = expected.count == 1 ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
                 return Problem(code: .nationalLength,
-                               message: "`\(text)` is not a valid \(iso) number: +\(home.callingCode) numbers have \(lengths) digits after the country code, this has \(found)")
+                               message: "`\(text)` is not a valid number: +\(code) numbers have \(lengths) digits after the country code, this has \(found)")
             }
         }
     }
@@ -47,14 +47,15 @@ enum Numbers {
                                         ?? "a prefix is `+`, the first digits of the number, then `*`, such as \"+9198450199*\""))
         }
         let digits = body.dropFirst()
-        let homeCode = String(home.callingCode)
+        let code = CountryCallingCodes.code(startingWith: digits)
+        let lengths = code == home.callingCode ? home.nationalLengths : code.flatMap { Country.nationalLengths[$0] }
         let never: String?
         if digits.count > ConnectLimits.maxE164Digits {
             never = "it has \(digits.count) digits, and E.164 numbers have at most \(ConnectLimits.maxE164Digits)"
         } else if !CountryCallingCodes.canBegin(digits) {
             never = "no assigned country calling code starts with these digits"
-        } else if digits.hasPrefix(homeCode), digits.count - homeCode.count > home.nationalLengths.upperBound {
-            never = "+\(homeCode) numbers have at most \(home.nationalLengths.upperBound) digits after the country code"
+        } else if let code, let lengths, digits.count - String(code).count > lengths.upperBound {
+            never = "+\(code) numbers have at most \(lengths.upperBound) digits after the country code"
         } else {
             never = nil
         }

@@ -1,0 +1,55 @@
+import ConnectProtocol
+import Testing
+
+@Suite struct E164Tests {
+    let india = Country.india
+
+    @Test func parsesValidNumbers() throws {
+        #expect(try E164.parse("+919845012345", home: india).get().description == "+919845012345")
+        #expect(try E164.parse("+12125550100", home: india).get().digits == "12125550100")
+        #expect(try E164.parse("+442071838750", home: india).get().value == 442_071_838_750)
+    }
+
+    @Test func reportsEachProblem() {
+        #expect(E164.parse("09845012345", home: india) == .failure(.notE164))
+        #expect(E164.parse("+91 98450 12345", home: india) == .failure(.notE164))
+        #expect(E164.parse("+", home: india) == .failure(.notE164))
+        #expect(E164.parse("+9198450123451234", home: india) == .failure(.tooLong(digits: 16)))
+        #expect(E164.parse("+2812345678", home: india) == .failure(.unassignedCountryCode))
+        #expect(E164.parse("+0123", home: india) == .failure(.unassignedCountryCode))
+        #expect(E164.parse("+91984501234", home: india) == .failure(.wrongNationalLength(callingCode: 91, expected: 10...10, found: 9)))
+    }
+
+    @Test func nationalLengthForKnownCountriesOnly() throws {
+        let us = try #require(Country.known["US"])
+        #expect(E164.parse("+91984501234", home: us) == .failure(.wrongNationalLength(callingCode: 91, expected: 10...10, found: 9)))
+        #expect(E164.parse("+1212555010", home: .india) == .failure(.wrongNationalLength(callingCode: 1, expected: 10...10, found: 9)))
+        // A country whose plan we do not hold: E.164's own rules only.
+        #expect((try? E164.parse("+3531234", home: us).get()) != nil)
+    }
+
+    @Test(arguments: [
+        ("09845012345", "+919845012345"), ("+919845012345", "+919845012345"), ("00919845012345", "+919845012345"),
+        ("919845012345", "+919845012345"), ("9845012345", "+919845012345"), ("098450-12345", "+919845012345"),
+        ("+1 (212) 555-0100", "+12125550100"), ("0012125550100", "+12125550100"), ("08047112345", "+918047112345"),
+    ])
+    func normalizesRealTraffic(_ input: String, _ expected: String) {
+        #expect(E164.normalize(input[...], home: .india)?.description == expected)
+    }
+
+    @Test(arguments: ["", "abc", "sip:agent@example.com", "0", "12345", "+2812345678", "099013206911234567"])
+    func normalizeRejectsWhatItCannotPlace(_ input: String) {
+        #expect(E164.normalize(input[...], home: .india) == nil)
+    }
+
+    @Test func countryCodes() {
+        #expect(CountryCallingCodes.code(startingWith: "919845012345") == 91)
+        #expect(CountryCallingCodes.code(startingWith: "12125550100") == 1)
+        #expect(CountryCallingCodes.code(startingWith: "9715000000") == 971)
+        #expect(CountryCallingCodes.code(startingWith: "2812") == nil)
+        #expect(CountryCallingCodes.canBegin("9"))
+        #expect(CountryCallingCodes.canBegin("97"))
+        #expect(!CountryCallingCodes.canBegin("28"))
+        #expect(!CountryCallingCodes.canBegin("0"))
+    }
+}
