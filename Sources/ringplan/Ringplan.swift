@@ -1,12 +1,27 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Ringplan: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringplan",
-        abstract: "Call-routing rules for Exotel's Connect applet: check them, evaluate them, serve them.",
+        abstract: "Call-routing rules for Exotel's Connect applet.",
         subcommands: [Check.self]
     )
+
+    /// ArgumentParser exits 64 on a usage error; Ringplan's contract is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Exit.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit statuses shared by every subcommand: scripts and CI tell rule problems from usage problems.

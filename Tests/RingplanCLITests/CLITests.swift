@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// Runs the built `ringplan` binary as a user or CI would, and checks output and exit status.
+@Suite struct CLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary `swift build` put next to this test bundle.
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        for directory in candidates {
+            var current = directory
+            // The test bundle can sit inside a `.xctest` directory on some platforms.
+            for _ in 0..<4 {
+                let candidate = current.appendingPathComponent("ringplan")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                current.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Run {
+        let binary = try #require(Self.binary, "build the package first: swift build")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A copy of `rules/` in a fresh directory, with `edit` applied to one file.
+    func brokenCopy(_ file: String, _ edit: (String) -> String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-cli-\(UUID().uuidString)")
+        let rules = directory.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("rules"), to: rules)
+        let target = rules.appendingPathComponent(file)
+        let text = try String(contentsOf: target, encoding: .utf8)
+        try Data(edit(text).utf8).write(to: target)
+        return directory
+    }
+
+    @Test func exampleRulesAreClean() throws {
+        let result = try run(["check", "rules/"])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func defaultPathIsRules() throws {
+        #expect(try run(["check"]).status == 0)
+    }
+
+    @Test func aTypoGivesAnErrorWithCaretAndExit1() throws {
+        let directory = try brokenCopy("support.yaml") { $0.replacingOccurrences(of: "to: [priya, rahul]", with: "to: [pirya, rahul]") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try run(["check", "rules"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+            rules/support.yaml:19:12: error[RP0400]: unknown agent or group `pirya`
+               |
+            19 |       to: [pirya, rahul]     # hunt: one at a time, in this order
+               |            ^~~~~
+               = help: did you mean `priya`?
+            1 error, 0 warnings
+
+            """)
+    }
+
+    @Test func plainAndJSONFormats() throws {
+        let directory = try brokenCopy("team.yaml") { $0.replacingOccurrences(of: "\"+919876500003\"", with: "\"09876500003\"") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = try run(["check", "--format", "plain", "rules"], in: directory)
+        #expect(plain.status == 1)
+        #expect(plain.stdout == "rules/team.yaml:7:9: error[RP0300]: `09876500003` is not an E.164 number (help: did you mean `+919876500003`?)\n")
+        let json = try run(["check", "--format", "json", "rules"], in: directory)
+        #expect(json.status == 1)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        let first = try #require(decoded?.first)
+        #expect(decoded?.count == 1)
+        #expect(first["code"] as? String == "RP0300")
+        #expect(first["line"] as? Int == 7)
+        #expect(first["column"] as? Int == 9)
+        #expect(first["endLine"] as? Int == 7)
+        #expect(first["endColumn"] as? Int == 22)
+        #expect(first["severity"] as? String == "error")
+        #expect(first["help"] as? String == "did you mean `+919876500003`?")
+        #expect(first["notes"] as? [Any] != nil)
+        #expect(first["message"] as? String != nil)
+    }
+
+    @Test func warningsFailOnlyUnderStrict() throws {
+        let directory = try brokenCopy("support.yaml") { $0 + "\n  - name: unreachable\n    dial: priya\n" }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lenient = try run(["check", "rules"], in: directory)
+        #expect(lenient.status == 0)
+        #expect(lenient.stdout.contains("warning[RP0500]"))
+        let strict = try run(["check", "--strict", "rules"], in: directory)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("error[RP0500]"))
+    }
+
+    @Test func missingPathIsAUsageError() throws {
+        let result = try run(["check", "no/such/dir"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no such file or directory: no/such/dir"))
+    }
+
+    @Test func unknownOptionIsAUsageError() throws {
+        #expect(try run(["check", "--fromat", "json"]).status == 2)
+    }
+}
