@@ -47,14 +47,16 @@ public enum YAMLLoader {
 
 /// The event loop: one frame per open mapping or sequence.
 private struct TreeBuilder {
+    /// An open collection. Children are appended in place (`stack[last]`), never through
+    /// an enum payload, which would copy the array on every append.
     struct Frame {
-        enum Kind {
-            case mapping(entries: [MappingEntry], pendingKey: Node?, seen: [String: SourceSpan])
-            case sequence([Node])
-        }
-        var kind: Kind
+        let isMapping: Bool
         let start: SourcePosition
         let path: String
+        var items: [Node] = []
+        var entries: [MappingEntry] = []
+        var pendingKey: Node?
+        var seen: [String: SourceSpan] = [:]
     }
 
     let file: String
@@ -112,11 +114,11 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
             checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: span)
-            open(.sequence([]), at: span)
+            open(mapping: false, at: span)
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
             checkAnchorAndTag(anchor: start.anchor, tag: start.tag, at: span)
-            open(.mapping(entries: [], pendingKey: nil, seen: [:]), at: span)
+            open(mapping: true, at: span)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             close(at: position(event.end_mark))
         default:
@@ -124,71 +126,61 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func open(_ kind: Frame.Kind, at span: SourceSpan) {
+    private mutating func open(mapping: Bool, at span: SourceSpan) {
         if stack.count >= YAMLLoader.maxDepth {
             report(.nestingTooDeep, "nesting is deeper than \(YAMLLoader.maxDepth) levels", at: span,
                    help: "rule files need a handful of levels; this file is likely generated wrongly")
             stopped = true
             return
         }
-        stack.append(Frame(kind: kind, start: span.start, path: span.path))
+        stack.append(Frame(isMapping: mapping, start: span.start, path: span.path))
     }
 
     private mutating func close(at end: SourcePosition) {
         guard let frame = stack.popLast() else { return }
         let span = SourceSpan(file: file, start: frame.start, end: end, path: frame.path)
-        switch frame.kind {
-        case .mapping(let entries, _, _): attach(Node(.mapping(entries), span: span))
-        case .sequence(let items): attach(Node(.sequence(items), span: span))
-        }
+        attach(Node(frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items), span: span))
     }
 
     /// Adds a finished node to the open collection, or makes it the root.
     private mutating func attach(_ node: Node) {
-        guard var frame = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return
         }
-        switch frame.kind {
-        case .sequence(var items):
-            items.append(node)
-            frame.kind = .sequence(items)
-        case .mapping(var entries, let pendingKey, var seen):
-            if let key = pendingKey {
-                entries.append(MappingEntry(key: key, value: node))
-                frame.kind = .mapping(entries: entries, pendingKey: nil, seen: seen)
-            } else {
-                frame.kind = .mapping(entries: entries, pendingKey: node, seen: seen)
-                if case .scalar(let name, let plain) = node.content {
-                    if plain && name == "<<" {
-                        report(.mergeKey, "YAML merge keys (`<<`) are not supported", at: node.span,
-                               help: "write the keys out, or use `defaults:` for answer options shared by every rule")
-                    } else if let first = seen[name] {
-                        report(.duplicateKey, "duplicate key `\(name)`", at: node.span,
-                               notes: [.init("`\(name)` first appears here", at: first)],
-                               help: "YAML keeps only one of them; remove or rename one")
-                    } else {
-                        seen[name] = node.span
-                        frame.kind = .mapping(entries: entries, pendingKey: node, seen: seen)
-                    }
-                } else {
-                    report(.complexKey, "a mapping key must be a plain string, found \(node.kindDescription)", at: node.span)
-                }
-            }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
-        stack.append(frame)
+        if let key = stack[top].pendingKey {
+            stack[top].entries.append(MappingEntry(key: key, value: node))
+            stack[top].pendingKey = nil
+            return
+        }
+        stack[top].pendingKey = node
+        guard case .scalar(let name, let plain) = node.content else {
+            report(.complexKey, "a mapping key must be a plain string, found \(node.kindDescription)", at: node.span)
+            return
+        }
+        if plain && name == "<<" {
+            report(.mergeKey, "YAML merge keys (`<<`) are not supported", at: node.span,
+                   help: "write the keys out, or use `defaults:` for answer options shared by every rule")
+        } else if let first = stack[top].seen[name] {
+            report(.duplicateKey, "duplicate key `\(name)`", at: node.span,
+                   notes: [.init("`\(name)` first appears here", at: first)],
+                   help: "YAML keeps only one of them; remove or rename one")
+        } else {
+            stack[top].seen[name] = node.span
+        }
     }
 
     /// The data path of the node that starts next.
     private func childPath() -> String {
         guard let frame = stack.last else { return "" }
-        switch frame.kind {
-        case .sequence(let items):
-            return "\(frame.path)[\(items.count)]"
-        case .mapping(_, let pendingKey, _):
-            let key = pendingKey?.scalar ?? ""
-            return frame.path.isEmpty ? key : "\(frame.path).\(key)"
-        }
+        guard frame.isMapping else { return "\(frame.path)[\(frame.items.count)]" }
+        let key = frame.pendingKey?.scalar ?? ""
+        return frame.path.isEmpty ? key : "\(frame.path).\(key)"
     }
 
     private mutating func checkAnchorAndTag(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?,
