@@ -197,7 +197,7 @@ extension Checker {
         guard let seconds = value(Values.duration(text.value), at: text.span) else { return nil }
         guard limit.contains(seconds) else {
             diagnostics.error(.durationOutOfRange,
-                              "`\(field)` is \(Values.describe(seconds: seconds)); Exotel's `\(exotel)` allows \(Values.describe(seconds: limit.lowerBound)) to \(Values.describe(seconds: limit.upperBound))",
+                              "`\(field)` is \(Values.describe(seconds: seconds)); Exotel's `\(exotel)` allows \(limit.lowerBound) to \(Values.describe(seconds: limit.upperBound))",
                               at: text.span)
             return nil
         }

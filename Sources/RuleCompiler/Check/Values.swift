@@ -52,8 +52,7 @@ enum Values {
 
     /// A human form of a number of seconds, for limit messages.
     static func describe(seconds: Int) -> String {
-        if seconds >= 60 && seconds % 60 == 0 { return "\(seconds / 60)m (\(seconds) s)" }
-        return "\(seconds)s"
+        seconds >= 120 && seconds % 60 == 0 ? "\(seconds) seconds (\(seconds / 60) min)" : "\(seconds) seconds"
     }
 
     /// `YYYY-MM-DD`, a date that exists.
