@@ -1,0 +1,41 @@
+/// The versions of the Connect answer schema, and every difference between them: the one
+/// table to change when Exotel publishes a new version.
+public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable {
+    case v1_0 = "1.0"
+    case v1_1 = "1.1"
+
+    public static let newest = ConnectVersion.v1_1
+
+    public static func < (lhs: ConnectVersion, rhs: ConnectVersion) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The key of a destination object: `{"device_contact_uri": ...}` in 1.0 (the seed),
+    /// `{"contact_uri": ...}` in 1.1 (integrators' reports; `device_contact_uri` is dropped).
+    public var destinationKey: String {
+        switch self {
+        case .v1_0: return "device_contact_uri"
+        case .v1_1: return "contact_uri"
+        }
+    }
+
+    /// The version an `exotel-version` header asks for. No header means 1.0 (the seed's
+    /// "Current Version"); a value we do not know gets the newest we know, and `isFallback`
+    /// says so, for the decision log.
+    public static func negotiate(header: String?) -> (version: ConnectVersion, isFallback: Bool) {
+        guard let header else { return (.v1_0, false) }
+        let trimmed = header.trimmingSpaces
+        if let known = ConnectVersion(rawValue: trimmed) { return (known, false) }
+        if trimmed == "1" { return (.v1_0, false) }
+        return (newest, true)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var view = Substring(self)
+        while view.first == " " || view.first == "\t" { view = view.dropFirst() }
+        while view.last == " " || view.last == "\t" { view = view.dropLast() }
+        return String(view)
+    }
+}
