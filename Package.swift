@@ -31,6 +31,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ConnectProtocolTests", dependencies: ["ConnectProtocol"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "ConnectProtocol", "RuleCompiler"]),
         .testTarget(
             name: "RuleCompilerTests",
             dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"],

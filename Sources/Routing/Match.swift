@@ -14,6 +14,15 @@ public indirect enum Match<Atom: Sendable & Hashable>: Sendable, Hashable {
         }
     }
 
+    /// The same condition over other atoms.
+    public func map<Other>(_ transform: (Atom) -> Other) -> Match<Other> {
+        switch self {
+        case .atom(let atom): return .atom(transform(atom))
+        case .anyOf(let matches): return .anyOf(matches.map { $0.map(transform) })
+        case .not(let match): return .not(match.map(transform))
+        }
+    }
+
     /// Every atom, in source order.
     public var atoms: [Atom] {
         switch self {

@@ -1,0 +1,66 @@
+import ConnectProtocol
+
+/// Where the time of a decision came from, for explanations and the decision log.
+public enum TimeSource: String, Sendable, Hashable {
+    /// Exotel's `CurrentTime` parameter.
+    case currentTime
+    /// The server's clock: `CurrentTime` was absent or unreadable.
+    case serverClock
+}
+
+/// What the rules look at in one request, normalised for one rule set: numbers in E.164
+/// with its home country, the time in its zone.
+public struct CallFacts: Sendable, Hashable {
+    public var caller: PhoneNumber?
+    public var exophone: PhoneNumber?
+    public var moment: LocalMoment
+    public var timeSource: TimeSource
+    public var digits: String?
+    public var direction: CallDirection?
+    public var dialWhom: PhoneNumber?
+
+    public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
+                digits: String?, direction: CallDirection?, dialWhom: PhoneNumber?) {
+        self.caller = caller
+        self.exophone = exophone
+        self.moment = moment
+        self.timeSource = timeSource
+        self.digits = digits
+        self.direction = direction
+        self.dialWhom = dialWhom
+    }
+}
+
+/// Turns requests into facts for one rule set, with its zones read once.
+public struct FactReader: Sendable {
+    public let country: Country
+    public let zone: ZoneRules
+    public let clockZone: ZoneRules
+
+    public init(ruleSet: RuleSet) {
+        country = ruleSet.country
+        // The checker accepts only zones the system knows.
+        zone = ZoneRules(identifier: ruleSet.timeZone) ?? ZoneRules(identifier: "UTC")!
+        clockZone = ZoneRules(identifier: ruleSet.clockTimeZone) ?? zone
+    }
+
+    /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
+    /// or unreadable.
+    public func facts(for request: ConnectRequest, now: Int64) -> CallFacts {
+        var utc = now
+        var source = TimeSource.serverClock
+        if let text = request.currentTime, let wall = WallClockTime(parsing: text) {
+            utc = clockZone.utc(fromLocal: wall.secondsSinceEpochAsUTC)
+            source = .currentTime
+        }
+        return CallFacts(
+            caller: request.callFrom.flatMap { E164.normalize($0[...], home: country) },
+            exophone: request.callTo.flatMap { E164.normalize($0[...], home: country) },
+            moment: LocalMoment(localSeconds: utc + zone.offset(atUTC: utc)),
+            timeSource: source,
+            digits: request.digits,
+            direction: request.direction.flatMap(CallDirection.init(rawValue:)),
+            dialWhom: request.dialWhomNumber.flatMap { E164.normalize($0[...], home: country) }
+        )
+    }
+}

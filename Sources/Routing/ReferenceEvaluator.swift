@@ -1,0 +1,174 @@
+import ConnectProtocol
+import Foundation
+
+/// The plain reading of a rule set: read the request with Foundation's calendar, walk the
+/// rules in order, test each condition directly. Slow and obviously right; the decision
+/// table must give byte-identical answers (see the property tests), and explanations come
+/// from here.
+public struct ReferenceEvaluator: Sendable {
+    public let ruleSet: RuleSet
+    private let listNumbers: [Set<PhoneNumber>]
+
+    public init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        listNumbers = ruleSet.lists.map { Set($0.numbers) }
+    }
+
+    // MARK: Facts
+
+    public func facts(for request: ConnectRequest, now: Date) -> CallFacts {
+        var calendar = Calendar(identifier: .gregorian)
+        var instant = now
+        var source = TimeSource.serverClock
+        if let text = request.currentTime, let wall = WallClockTime(parsing: text), let clock = TimeZone(identifier: ruleSet.clockTimeZone) {
+            calendar.timeZone = clock
+            let components = DateComponents(year: wall.year, month: wall.month, day: wall.day,
+                                            hour: wall.hour, minute: wall.minute, second: wall.second)
+            if let date = calendar.date(from: components) {
+                instant = date
+                source = .currentTime
+            }
+        }
+        calendar.timeZone = TimeZone(identifier: ruleSet.timeZone) ?? TimeZone(identifier: "UTC")!
+        let local = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: instant)
+        let date = LocalDate(year: local.year!, month: local.month!, day: local.day!)
+        // Foundation numbers weekdays from Sunday = 1.
+        let weekday = Weekday(rawValue: (local.weekday! + 5) % 7)!
+        let moment = LocalMoment(date: date, minute: local.hour! * 60 + local.minute!)
+        precondition(moment.weekday == weekday, "civil calendar and Foundation disagree on \(date)")
+        return CallFacts(
+            caller: request.callFrom.flatMap { E164.normalize($0[...], home: ruleSet.country) },
+            exophone: request.callTo.flatMap { E164.normalize($0[...], home: ruleSet.country) },
+            moment: moment, timeSource: source, digits: request.digits,
+            direction: request.direction.flatMap(CallDirection.init(rawValue:)),
+            dialWhom: request.dialWhomNumber.flatMap { E164.normalize($0[...], home: ruleSet.country) })
+    }
+
+    // MARK: Deciding
+
+    /// The first rule whose conditions hold.
+    public func decide(_ facts: CallFacts) -> Int? {
+        ruleSet.rules.indices.first { failure(of: ruleSet.rules[$0].conditions, facts) == nil }
+    }
+
+    public func outcome(for request: ConnectRequest, version: ConnectVersion, now: Date) -> Outcome {
+        outcome(for: facts(for: request, now: now), version: version)
+    }
+
+    public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
+        guard let index = decide(facts) else { return .noMatch }
+        let rule = ruleSet.rules[index]
+        let attempt = rule.attempt(after: facts.dialWhom)
+        guard attempt < rule.answerCount, let answer = try? rule.answer(attempt: attempt) else { return .huntExhausted(rule: index) }
+        return .answer(rule: index, attempt: attempt, body: answer.encoded(for: version)[...])
+    }
+
+    // MARK: Conditions, with reasons
+
+    /// The first failing condition and why, or nil when all hold.
+    func failure(of conditions: Conditions, _ facts: CallFacts) -> (condition: String, reason: String)? {
+        if let match = conditions.caller, case let (false, reason) = explain(match, { number($0, facts.caller, "caller") }) {
+            return ("caller", reason)
+        }
+        if let match = conditions.exophone, case let (false, reason) = explain(match, { number($0, facts.exophone, "exophone") }) {
+            return ("exophone", reason)
+        }
+        if let match = conditions.time, case let (false, reason) = explain(match, { time($0, facts.moment) }) {
+            return ("time", reason)
+        }
+        if let match = conditions.skill, case let (false, reason) = explain(match, { skill($0, facts.digits) }) {
+            return ("skill", reason)
+        }
+        if let match = conditions.direction, case let (false, reason) = explain(match, { direction($0, facts.direction) }) {
+            return ("direction", reason)
+        }
+        return nil
+    }
+
+    /// Whether a condition holds, with the reason of the atom that settled it.
+    private func explain<Atom>(_ match: Match<Atom>, _ atom: (Atom) -> (Bool, String)) -> (Bool, String) {
+        switch match {
+        case .atom(let value):
+            return atom(value)
+        case .anyOf(let matches):
+            var reasons: [String] = []
+            for match in matches {
+                let (holds, reason) = explain(match, atom)
+                if holds { return (true, reason) }
+                reasons.append(reason)
+            }
+            return (false, reasons.joined(separator: "; "))
+        case .not(let inner):
+            let (holds, reason) = explain(inner, atom)
+            return (!holds, reason)
+        }
+    }
+
+    private func number(_ atom: NumberAtom, _ value: PhoneNumber?, _ what: String) -> (Bool, String) {
+        guard let value else { return (false, "the request has no \(what) number we can read") }
+        switch atom {
+        case .number(let number):
+            return value == number ? (true, "\(what) \(value) is \(number)") : (false, "\(what) \(value) is not \(number)")
+        case .prefix(let digits):
+            return value.digits.hasPrefix(digits)
+                ? (true, "\(what) \(value) starts with +\(digits)") : (false, "\(what) \(value) does not start with +\(digits)")
+        case .list(let index):
+            let list = ruleSet.lists[index]
+            let holds = listNumbers[index].contains(value) || list.prefixes.contains { value.digits.hasPrefix($0) }
+            return holds ? (true, "\(what) \(value) is in list `\(list.name)`") : (false, "\(what) \(value) is not in list `\(list.name)`")
+        }
+    }
+
+    private func time(_ atom: TimeAtom, _ moment: LocalMoment) -> (Bool, String) {
+        switch atom {
+        case .calendar(let index):
+            return ruleSet.explainCalendar(index, at: moment)
+        case .windows(let windows):
+            let holds = windows.contains { $0.covers(weekday: moment.weekday, minute: moment.minute) }
+            return (holds, "\(moment) is \(holds ? "inside" : "outside") \(describe(windows))")
+        }
+    }
+
+    private func describe(_ windows: [WeeklyWindow]) -> String {
+        func clock(_ minute: Int) -> String {
+            "\(minute / 60 < 10 ? "0" : "")\(minute / 60):\(minute % 60 < 10 ? "0" : "")\(minute % 60)"
+        }
+        let spans = Set(windows.map { "\(clock($0.start))-\(clock($0.end))" }).sorted()
+        let days = Set(windows.map(\.day)).sorted().map(\.shortName)
+        return "the window \(days.count == 7 ? "" : days.joined(separator: ",") + " ")\(spans.joined(separator: ", "))"
+    }
+
+    private func skill(_ name: String, _ digits: String?) -> (Bool, String) {
+        guard let digits else { return (false, "no IVR digits were pressed, so there is no skill `\(name)`") }
+        guard let skill = ruleSet.skills[digits] else { return (false, "digits `\(digits)` are no skill, not `\(name)`") }
+        return skill == name ? (true, "digits `\(digits)` are skill `\(name)`") : (false, "digits `\(digits)` are skill `\(skill)`, not `\(name)`")
+    }
+
+    private func direction(_ wanted: CallDirection, _ value: CallDirection?) -> (Bool, String) {
+        guard let value else { return (false, "the request has no known direction, not `\(wanted.rawValue)`") }
+        return value == wanted ? (true, "direction is `\(value.rawValue)`") : (false, "direction is `\(value.rawValue)`, not `\(wanted.rawValue)`")
+    }
+
+    // MARK: Explanations
+
+    public func explain(_ facts: CallFacts) -> Explanation {
+        var steps: [Explanation.Step] = []
+        var decided: Int?
+        for (index, rule) in ruleSet.rules.enumerated() {
+            if let failure = failure(of: rule.conditions, facts) {
+                steps.append(.init(rule: rule.name, matched: false, condition: failure.condition, reason: failure.reason))
+            } else {
+                steps.append(.init(rule: rule.name, matched: true, condition: nil, reason: nil))
+                decided = index
+                break
+            }
+        }
+        let factsText = Explanation.Facts(
+            caller: facts.caller?.description, exophone: facts.exophone?.description, time: facts.moment.description,
+            timeSource: facts.timeSource.rawValue, digits: facts.digits, skill: facts.digits.flatMap { ruleSet.skills[$0] },
+            direction: facts.direction?.rawValue, dialWhom: facts.dialWhom?.description)
+        let attempt = decided.map { ruleSet.rules[$0].attempt(after: facts.dialWhom) }
+        return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
+                           attempt: attempt, steps: steps)
+    }
+}

@@ -1,0 +1,43 @@
+import ConnectProtocol
+
+/// Every answer a rule set can give, encoded at compile time for every Connect version:
+/// answering a request copies bytes, it builds no JSON.
+struct AnswerStore: Sendable {
+    private let bytes: [UInt8]
+    /// Per (slot, version): start and end in `bytes`.
+    private let ranges: [Range<Int>]
+    /// Per rule: its first slot; a rule has one slot per answer (per hunt attempt).
+    private let firstSlot: [Int]
+    let answerCount: [Int]
+    private static let versions = ConnectVersion.allCases
+
+    init(rules: [Rule]) throws(AnswerError) {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var firstSlot: [Int] = []
+        var answerCount: [Int] = []
+        for rule in rules {
+            firstSlot.append(ranges.count / Self.versions.count)
+            answerCount.append(rule.answerCount)
+            for attempt in 0..<rule.answerCount {
+                let answer = try rule.answer(attempt: attempt)
+                for version in Self.versions {
+                    let body = answer.encoded(for: version)
+                    ranges.append(bytes.count..<bytes.count + body.count)
+                    bytes += body
+                }
+            }
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+        self.firstSlot = firstSlot
+        self.answerCount = answerCount
+    }
+
+    func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8> {
+        let versionIndex = Self.versions.firstIndex(of: version)!
+        return bytes[ranges[(firstSlot[rule] + attempt) * Self.versions.count + versionIndex]]
+    }
+
+    var memoryBytes: Int { bytes.capacity + ranges.capacity * 16 + firstSlot.capacity * 8 + answerCount.capacity * 8 }
+}

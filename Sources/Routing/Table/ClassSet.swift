@@ -1,0 +1,39 @@
+/// Lowering's algebra: the set of value classes where a condition holds, as sorted class
+/// ids. An atom holds in the classes that contain it; a list is the union; `not` the
+/// complement.
+enum ClassSet {
+    static func classes<Atom>(where match: Match<Atom>, atomClasses: (Atom) -> [Int], classCount: Int) -> [Int] {
+        switch match {
+        case .atom(let atom):
+            return atomClasses(atom)
+        case .anyOf(let matches):
+            var union = Set<Int>()
+            for match in matches { union.formUnion(classes(where: match, atomClasses: atomClasses, classCount: classCount)) }
+            return union.sorted()
+        case .not(let inner):
+            let excluded = classes(where: inner, atomClasses: atomClasses, classCount: classCount)
+            var result: [Int] = []
+            result.reserveCapacity(classCount - excluded.count)
+            var next = 0
+            for skip in excluded {
+                while next < skip { result.append(next); next += 1 }
+                next = skip + 1
+            }
+            while next < classCount { result.append(next); next += 1 }
+            return result
+        }
+    }
+
+    /// Rows for `classCount` classes: every rule without a condition in the dimension is set
+    /// in every row; a rule with one is set in the rows of the classes where it holds.
+    static func rows<Atom>(classCount: Int, matches: [Match<Atom>?], atomClasses: (Atom) -> [Int]) -> [[UInt64]] {
+        var template = RuleBits(rules: matches.count)
+        for (rule, match) in matches.enumerated() where match == nil { template.set(rule) }
+        var rows = [RuleBits](repeating: template, count: classCount)
+        for (rule, match) in matches.enumerated() {
+            guard let match else { continue }
+            for row in classes(where: match, atomClasses: atomClasses, classCount: classCount) { rows[row].set(rule) }
+        }
+        return rows.map(\.words)
+    }
+}

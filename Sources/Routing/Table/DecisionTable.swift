@@ -1,0 +1,66 @@
+import ConnectProtocol
+
+/// A rule set lowered for answering: immutable, shared by every request.
+///
+/// Each dimension of a call (caller number, ExoPhone, moment, skill and direction) is
+/// mapped to a class by its own index (a hash map and a digit trie for numbers, a per-day
+/// minute table for time, a hash map for skills), and each class has a precomputed row of
+/// bits, one per rule, set when that rule's condition in that dimension holds for the
+/// class (always set for rules with no condition there). The first rule that matches is
+/// the lowest bit set in all four rows. Rows list their non-zero words, and the AND visits
+/// only the words of the sparsest row, so a rule set of 10,000 rules where most rules name
+/// an ExoPhone or a caller costs little more than one of 100.
+public final class DecisionTable: Sendable {
+    public let ruleSet: RuleSet
+    public let reader: FactReader
+    let caller: NumberIndex
+    let exophone: NumberIndex
+    let time: TimeIndex
+    let skill: SkillIndex
+    let answers: AnswerStore
+
+    public init(ruleSet: RuleSet) throws(AnswerError) {
+        self.ruleSet = ruleSet
+        reader = FactReader(ruleSet: ruleSet)
+        caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists)
+        exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists)
+        time = TimeIndex(ruleSet: ruleSet)
+        skill = SkillIndex(ruleSet: ruleSet)
+        answers = try AnswerStore(rules: ruleSet.rules)
+    }
+
+    /// The first rule whose conditions hold, or nil.
+    public func decide(_ facts: CallFacts) -> Int? {
+        let rule = BitMatrix.firstCommon(
+            (caller.matrix, caller.row(facts.caller)),
+            (exophone.matrix, exophone.row(facts.exophone)),
+            (time.matrix, time.row(facts.moment)),
+            (skill.matrix, skill.row(digits: facts.digits, direction: facts.direction)))
+        return rule < 0 ? nil : rule
+    }
+
+    public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
+        guard let rule = decide(facts) else { return .noMatch }
+        return outcome(rule: rule, attempt: ruleSet.rules[rule].attempt(after: facts.dialWhom), version: version)
+    }
+
+    /// The answer of a rule at an attempt (the server pins the rule and counts attempts).
+    public func outcome(rule: Int, attempt: Int, version: ConnectVersion) -> Outcome {
+        guard attempt < answers.answerCount[rule] else { return .huntExhausted(rule: rule) }
+        return .answer(rule: rule, attempt: attempt, body: answers.body(rule: rule, attempt: attempt, version: version))
+    }
+
+    /// Raw query and header to answer: the whole in-process path. `now` is the server
+    /// clock in seconds since the epoch, used when `CurrentTime` is absent.
+    public func outcome(query: some StringProtocol, versionHeader: String?, now: Int64) -> Outcome {
+        let request = ConnectRequest(query: query)
+        return outcome(for: reader.facts(for: request, now: now), version: ConnectVersion.negotiate(header: versionHeader).version)
+    }
+
+    public func answerCount(rule: Int) -> Int { answers.answerCount[rule] }
+
+    /// Bytes held by the table's indexes and answers (not counting the rule set itself).
+    public var memoryBytes: Int {
+        caller.memoryBytes + exophone.memoryBytes + time.memoryBytes + skill.memoryBytes + answers.memoryBytes
+    }
+}

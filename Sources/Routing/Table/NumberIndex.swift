@@ -1,0 +1,138 @@
+import ConnectProtocol
+
+/// One number dimension (caller or ExoPhone): finds the class of a number, the set of
+/// condition atoms (numbers, prefixes, lists) it satisfies.
+///
+/// Exact numbers (from conditions and the lists they use) sit in a hash map with their
+/// class resolved at compile time; every other number takes the class of the longest
+/// prefix it starts with, from a digit trie whose nodes carry the classes of all the
+/// prefixes on their path. So a lookup is one hash probe, and on a miss a walk of at most
+/// 15 digits; no prefix is compared at run time.
+struct NumberIndex: Sendable {
+    let exact: NumberMap
+    /// 10 children per node, -1 for none; node 0 is the root.
+    let children: [Int32]
+    let nodeClass: [UInt32]
+    let hasPrefixes: Bool
+    let matrix: BitMatrix
+
+    func row(_ number: PhoneNumber?) -> Int {
+        guard let number else { return 0 }
+        if let found = exact.value(number.value) { return Int(found) }
+        return trieClass(number.value)
+    }
+
+    private func trieClass(_ value: UInt64) -> Int {
+        if !hasPrefixes { return Int(nodeClass[0]) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 && count < 16 {
+                buffer[15 - count] = UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+        }
+        return withUnsafeBytes(of: &digits) { buffer in
+            children.withUnsafeBufferPointer { children in
+                var node = 0
+                for position in (16 - count)..<16 {
+                    let child = children[node * 10 + Int(buffer[position])]
+                    if child < 0 { break }
+                    node = Int(child)
+                }
+                return Int(nodeClass[node])
+            }
+        }
+    }
+
+    var memoryBytes: Int { exact.memoryBytes + children.capacity * 4 + nodeClass.capacity * 4 + matrix.memoryBytes }
+
+    /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
+    init(matches: [Match<NumberAtom>?], lists: [NumberList]) {
+        // Atoms and what each one directly names.
+        var atomIDs: [NumberAtom: Int] = [:]
+        var exactAtoms: [UInt64: [Int32]] = [:]
+        var prefixAtoms: [String: [Int32]] = [:]
+        for match in matches.compactMap({ $0 }) {
+            for atom in match.atoms where atomIDs[atom] == nil {
+                let id = Int32(atomIDs.count)
+                atomIDs[atom] = Int(id)
+                switch atom {
+                case .number(let number): exactAtoms[number.value, default: []].append(id)
+                case .prefix(let digits): prefixAtoms[digits, default: []].append(id)
+                case .list(let index):
+                    for number in lists[index].numbers { exactAtoms[number.value, default: []].append(id) }
+                    for digits in lists[index].prefixes { prefixAtoms[digits, default: []].append(id) }
+                }
+            }
+        }
+
+        // Classes are interned atom sets; class 0 satisfies no atom (and stands for no number).
+        var classIDs: [[Int32]: Int] = [[]: 0]
+        var classAtoms: [[Int32]] = [[]]
+        func intern(_ atoms: [Int32]) -> Int {
+            if let id = classIDs[atoms] { return id }
+            classIDs[atoms] = classAtoms.count
+            classAtoms.append(atoms)
+            return classAtoms.count - 1
+        }
+
+        // The trie of prefixes; each node's class is the union of the prefixes on its path.
+        var children: [Int32] = [Int32](repeating: -1, count: 10)
+        var direct: [[Int32]] = [[]]
+        for (digits, ids) in prefixAtoms {
+            var node = 0
+            for byte in digits.utf8 {
+                let slot = node * 10 + Int(byte - UInt8(ascii: "0"))
+                if children[slot] < 0 {
+                    children[slot] = Int32(direct.count)
+                    direct.append([])
+                    children += [Int32](repeating: -1, count: 10)
+                }
+                node = Int(children[slot])
+            }
+            direct[node] += ids
+        }
+        var accumulated = [[Int32]](repeating: [], count: direct.count)
+        var nodeClass = [UInt32](repeating: 0, count: direct.count)
+        var stack = [0]
+        while let node = stack.popLast() {
+            accumulated[node] = Array(Set(accumulated[node] + direct[node])).sorted()
+            nodeClass[node] = UInt32(intern(accumulated[node]))
+            for digit in 0..<10 {
+                let child = Int(children[node * 10 + digit])
+                if child >= 0 {
+                    accumulated[child] = accumulated[node]
+                    stack.append(child)
+                }
+            }
+        }
+
+        // Exact numbers: their own atoms and those of the longest prefix they start with.
+        var exact = NumberMap(capacity: exactAtoms.count)
+        for (value, ids) in exactAtoms {
+            var node = 0
+            for byte in String(value).utf8 {
+                let child = children[node * 10 + Int(byte - UInt8(ascii: "0"))]
+                if child < 0 { break }
+                node = Int(child)
+            }
+            let atoms = Array(Set(accumulated[node] + ids)).sorted()
+            exact.insert(value, UInt32(intern(atoms)))
+        }
+
+        var atomClasses = [[Int]](repeating: [], count: atomIDs.count)
+        for (index, atoms) in classAtoms.enumerated() {
+            for atom in atoms { atomClasses[Int(atom)].append(index) }
+        }
+        let rows = ClassSet.rows(classCount: classAtoms.count, matches: matches) { atomClasses[atomIDs[$0]!] }
+        self.exact = exact
+        self.children = children
+        self.nodeClass = nodeClass
+        hasPrefixes = direct.count > 1
+        matrix = BitMatrix(rows: rows, words: (matches.count + 63) / 64)
+    }
+}

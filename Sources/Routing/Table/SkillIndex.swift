@@ -1,0 +1,68 @@
+import ConnectProtocol
+
+/// The skill and direction dimensions together: both are small, so one row per
+/// (skill, direction) pair. Digits are packed into an integer key (4 bits a key press) so
+/// that finding the skill is a hash probe, not a string hash.
+struct SkillIndex: Sendable {
+    /// Packed digits -> skill index + 1.
+    let skillOfDigits: NumberMap
+    let directions = 3
+    let matrix: BitMatrix
+
+    func row(digits: String?, direction: CallDirection?) -> Int {
+        let skill = digits.flatMap { Self.key($0) }.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
+        return skill * directions + Self.directionIndex(direction)
+    }
+
+    static func directionIndex(_ direction: CallDirection?) -> Int {
+        switch direction {
+        case nil: return 0
+        case .incoming: return 1
+        case .outboundDial: return 2
+        }
+    }
+
+    /// `0`-`9`, `*`, `#` packed 4 bits each (never 0), at most 16 presses; nil otherwise.
+    static func key(_ digits: String) -> UInt64? {
+        var key: UInt64 = 0
+        var count = 0
+        for byte in digits.utf8 {
+            let code: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(byte - UInt8(ascii: "0")) + 1
+            case UInt8(ascii: "*"): code = 11
+            case UInt8(ascii: "#"): code = 12
+            default: return nil
+            }
+            count += 1
+            if count > 16 { return nil }
+            key = key << 4 | code
+        }
+        return count == 0 ? nil : key
+    }
+
+    var memoryBytes: Int { skillOfDigits.memoryBytes + matrix.memoryBytes }
+
+    init(ruleSet: RuleSet) {
+        let names = Array(Set(ruleSet.skills.values)).sorted()
+        let skillIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 + 1) })
+        var map = NumberMap(capacity: ruleSet.skills.count)
+        for (digits, name) in ruleSet.skills {
+            if let key = Self.key(digits) { map.insert(key, UInt32(skillIndex[name]!)) }
+        }
+        var rows: [[UInt64]] = []
+        for skill in [nil] + names {
+            for direction in [nil, CallDirection.incoming, .outboundDial] {
+                var row = RuleBits(rules: ruleSet.rules.count)
+                for (index, rule) in ruleSet.rules.enumerated() {
+                    let skillHolds = rule.conditions.skill?.holds { $0 == skill } ?? true
+                    let directionHolds = rule.conditions.direction?.holds { $0 == direction } ?? true
+                    if skillHolds && directionHolds { row.set(index) }
+                }
+                rows.append(row.words)
+            }
+        }
+        skillOfDigits = map
+        matrix = BitMatrix(rows: rows, words: (ruleSet.rules.count + 63) / 64)
+    }
+}
