@@ -1,0 +1,114 @@
+import ConnectProtocol
+import Testing
+
+@Suite struct ConnectRequestTests {
+    static let realQuery = "CallSid=b3f1c0d2e4a5968778695a4b3c2d1e0f&CallFrom=09901320691&CallTo=08069891522&Direction=incoming&Created=Wed%2C+31+Jul+2024+16%3A42%3A56&DialCallDuration=0&StartTime=2024-07-31+16%3A42%3A56&EndTime=1970-01-01+05%3A30%3A00&CallType=call-attempt&DialWhomNumber=&flow_id=11754&tenant_id=1409&From=09901320691&To=08069891522&CurrentTime=2024-07-31+16%3A43%3A02&digits=%222%22"
+
+    @Test func parsesTheProductionExample() {
+        let request = ConnectRequest(query: Self.realQuery)
+        #expect(request.callSid == "b3f1c0d2e4a5968778695a4b3c2d1e0f")
+        #expect(request.callFrom == "09901320691")
+        #expect(request.callTo == "08069891522")
+        #expect(request.direction == "incoming")
+        #expect(request.currentTime == "2024-07-31 16:43:02")
+        #expect(request.digits == "2")
+        #expect(request.dialWhomNumber == nil)
+        #expect(request.parameterCount == 16)
+    }
+
+    @Test func nullAndEmptyMeanAbsent() {
+        let request = ConnectRequest(query: "CallFrom=null&digits=%22null%22&DialCallStatus=null&CallTo=&RecordingUrl=null&Direction")
+        #expect(request.callFrom == nil)
+        #expect(request.digits == nil)
+        #expect(request.dialCallStatus == nil)
+        #expect(request.callTo == nil)
+        #expect(request.direction == nil)
+        #expect(ConnectRequest(query: "digits=%22%22").digits == nil)
+        #expect(ConnectRequest(query: "digits=3").digits == "3")
+    }
+
+    @Test func callFromWinsOverFromAndFirstOccurrenceWins() {
+        let request = ConnectRequest(query: "From=0111&CallFrom=0222&CallFrom=0333&To=0444")
+        #expect(request.callFrom == "0222")
+        #expect(request.callTo == "0444")
+    }
+
+    @Test func decodesPercentAndPlus() {
+        let request = ConnectRequest(query: "CallFrom=%2B919845012345&CurrentTime=2026-11-25+10%3a15%3A00&CallSid=a%ZZb%4")
+        #expect(request.callFrom == "+919845012345")
+        #expect(request.currentTime == "2026-11-25 10:15:00")
+        #expect(request.callSid == "a%ZZb%4", "malformed escapes stay literal")
+    }
+
+    @Test func ignoresUnknownAndEmptyParameters() {
+        let request = ConnectRequest(query: "&&x=1&CallFrom=1&&=&y")
+        #expect(request.callFrom == "1")
+        #expect(request.parameterCount == 4)
+        #expect(ConnectRequest(query: "").parameterCount == 0)
+    }
+
+    @Test func wallClockTimes() {
+        #expect(WallClockTime(parsing: "2024-07-31 16:43:02")?.description == "2024-07-31 16:43:02")
+        #expect(WallClockTime(parsing: "2024-07-31T16:43:02")?.hour == 16)
+        #expect(WallClockTime(parsing: "2024-07-31 16:43")?.second == 0)
+        for bad in ["Wed, 31 Jul 2024 16:42:56", "2024-02-30 10:00:00", "2024-07-31 24:00:00", "2024-07-31", "", "2024-07-31 16:43:0x"] {
+            #expect(WallClockTime(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func civilCalendarRoundTrips() {
+        for days in stride(from: -800_000, through: 800_000, by: 997) {
+            let (year, month, day) = CivilCalendar.date(days: days)
+            #expect(CivilCalendar.days(year: year, month: month, day: day) == days)
+        }
+        #expect(CivilCalendar.weekday(days: 0) == 3, "1970-01-01 was a Thursday")
+        #expect(CivilCalendar.weekday(days: CivilCalendar.days(year: 2026, month: 1, day: 26)) == 0, "Republic Day 2026 is a Monday")
+    }
+
+    @Test func versions() {
+        #expect(ConnectVersion.negotiate(header: nil) == (.v1_0, false))
+        #expect(ConnectVersion.negotiate(header: "1.1") == (.v1_1, false))
+        #expect(ConnectVersion.negotiate(header: " 1.0 ") == (.v1_0, false))
+        #expect(ConnectVersion.negotiate(header: "2.0") == (.v1_1, true))
+    }
+}
+
+@Suite struct ConnectAnswerTests {
+    let priya = PhoneNumber(uncheckedDigits: "919876500001")
+
+    @Test func encodesBothVersions() throws {
+        let answer = try ConnectAnswer(destinationType: .user, destinations: [priya], fetchAfterAttempt: true, parallelAttempts: nil,
+                                       options: AnswerOptions(ringing: 20, record: .dual, holdMusic: .operatorTone))
+        #expect(String(decoding: answer.encoded(for: .v1_0), as: UTF8.self)
+            == #"{"fetch_after_attempt":true,"destination_type":"user","destination":[{"device_contact_uri":"+919876500001"}],"record":true,"recording_channels":"dual","max_ringing_duration":20,"music_on_hold":{"type":"operator_tone"}}"#)
+        #expect(String(decoding: answer.encoded(for: .v1_1), as: UTF8.self).contains(#""destination":[{"contact_uri":"+919876500001"}]"#))
+    }
+
+    @Test func escapesText() throws {
+        let answer = try ConnectAnswer(destinationType: .externalNumber, destinations: [priya], fetchAfterAttempt: nil, parallelAttempts: 2,
+                                       options: AnswerOptions(record: .off, playback: Playback(content: .text("say \"hi\"\\\n\u{1}"), audience: .callee)))
+        let text = String(decoding: answer.encoded(for: .v1_0), as: UTF8.self)
+        #expect(text.contains(#""parallel_ringing":{"activate":true,"max_parallel_attempts":2}"#))
+        #expect(text.contains(#""record":false"#))
+        #expect(!text.contains("recording_channels"))
+        #expect(text.contains(#""start_call_playback":{"type":"text","value":"say \"hi\"\\\n\u0001","playback_to":"callee"}"#))
+    }
+
+    @Test func refusesWhatWouldDropTheCall() {
+        #expect(throws: AnswerError.noDestination) {
+            try ConnectAnswer(destinationType: .user, destinations: [], fetchAfterAttempt: nil, parallelAttempts: nil, options: AnswerOptions())
+        }
+        #expect(throws: AnswerError.ringingOutOfRange(61)) {
+            try ConnectAnswer(destinationType: .user, destinations: [priya], fetchAfterAttempt: nil, parallelAttempts: nil, options: AnswerOptions(ringing: 61))
+        }
+        #expect(throws: AnswerError.conversationOutOfRange(0)) {
+            try ConnectAnswer(destinationType: .user, destinations: [priya], fetchAfterAttempt: nil, parallelAttempts: nil, options: AnswerOptions(conversation: 0))
+        }
+        #expect(throws: AnswerError.parallelAttemptsOutOfRange(6)) {
+            try ConnectAnswer(destinationType: .user, destinations: [priya], fetchAfterAttempt: nil, parallelAttempts: 6, options: AnswerOptions())
+        }
+        #expect(throws: AnswerError.invalidURL("ftp://x")) {
+            try ConnectAnswer(destinationType: .user, destinations: [priya], fetchAfterAttempt: nil, parallelAttempts: nil, options: AnswerOptions(eventsURL: "ftp://x"))
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import ConnectProtocol
+import Foundation
+import Routing
+
+/// A seeded generator (SplitMix64): every failure prints the seed that reproduces it.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+
+    mutating func chance(_ probability: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < probability }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
+}
+
+/// Random rule sets in the IR, built to collide: few digits so that numbers, prefixes and
+/// lists overlap; windows across midnight; holidays on DST days; zones with DST.
+struct RuleSetGenerator {
+    var random: SeededRandom
+
+    static let zones = ["Asia/Kolkata", "America/New_York", "Europe/London", "Australia/Sydney", "UTC", "Asia/Kathmandu"]
+    /// Days around DST changes in the zones above, and ordinary ones.
+    static let interestingDates: [LocalDate] = [
+        .init(year: 2026, month: 3, day: 8), .init(year: 2026, month: 11, day: 1), .init(year: 2026, month: 3, day: 29),
+        .init(year: 2026, month: 10, day: 25), .init(year: 2026, month: 4, day: 5), .init(year: 2026, month: 10, day: 4),
+        .init(year: 2026, month: 1, day: 26), .init(year: 2026, month: 11, day: 28), .init(year: 2026, month: 12, day: 31),
+        .init(year: 2027, month: 1, day: 1), .init(year: 2026, month: 2, day: 28),
+    ]
+
+    /// A number of the pool: `+9198450` then five digits from 0-3, so that they collide.
+    mutating func poolNumber() -> PhoneNumber {
+        var digits = "9198450"
+        for _ in 0..<5 { digits += String(random.int(0...3)) }
+        return PhoneNumber(uncheckedDigits: digits[...])
+    }
+
+    mutating func prefix() -> String {
+        String(poolNumber().digits.prefix(random.int(3...11)))
+    }
+
+    mutating func numberAtom(lists: Int) -> NumberAtom {
+        switch random.int(0...2) {
+        case 0: return .number(poolNumber())
+        case 1: return .prefix(prefix())
+        default: return lists > 0 ? .list(random.int(0...lists - 1)) : .prefix(prefix())
+        }
+    }
+
+    mutating func match<Atom>(_ atom: (inout RuleSetGenerator) -> Atom, depth: Int = 0) -> Match<Atom> {
+        switch random.int(0...(depth >= 2 ? 0 : 5)) {
+        case 0, 1, 2: return .atom(atom(&self))
+        case 3, 4: return .anyOf((0...random.int(1...3)).map { _ in match(atom, depth: depth + 1) })
+        default: return .not(match(atom, depth: depth + 1))
+        }
+    }
+
+    mutating func window() -> WeeklyWindow {
+        let start = random.pick([0, 60, 90, 120, 150, 180, 540, 570, 780, 840, 1080, 1110, 1320, 1380])
+        var end = random.pick([60, 120, 150, 180, 240, 360, 570, 780, 1110, 1380, 1440])
+        if end == start { end = (start + 30) % 1440 }
+        return WeeklyWindow(day: Weekday(rawValue: random.int(0...6))!, start: start, end: end == 0 ? 1440 : end)
+    }
+
+    mutating func date() -> LocalDate {
+        random.chance(0.7) ? random.pick(Self.interestingDates)
+            : LocalDate(year: 2026, month: random.int(1...12), day: random.int(1...28))
+    }
+
+    mutating func ruleSet() -> RuleSet {
+        let lists = (0..<random.int(0...4)).map { index in
+            NumberList(name: "list\(index)",
+                       numbers: Array(Set((0..<random.int(0...12)).map { _ in poolNumber() })).sorted(),
+                       prefixes: Array(Set((0..<random.int(0...2)).map { _ in prefix() })).sorted())
+        }
+        var calendars: [RuleCalendar] = []
+        for index in 0..<random.int(0...4) {
+            calendars.append(RuleCalendar(
+                name: "calendar\(index)",
+                dates: Set((0..<random.int(0...3)).map { _ in date() }),
+                weekly: (0..<random.int(0...5)).map { _ in window() },
+                exceptCalendars: index > 0 && random.chance(0.4) ? [random.int(0...index - 1)] : [],
+                exceptDates: Set((0..<random.int(0...2)).map { _ in date() })))
+        }
+        let skills = Dictionary(uniqueKeysWithValues: (1...4).map { (String($0), random.pick(["sales", "support", "billing"])) })
+        let agents = (0..<4).map { PhoneNumber(uncheckedDigits: "919876500\(String(format: "%03d", $0))"[...]) }
+        var rules: [Rule] = []
+        for index in 0..<random.int(1...12) {
+            var conditions = Conditions()
+            let listCount = lists.count
+            if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount) } }
+            if random.chance(0.3) { conditions.exophone = match { $0.numberAtom(lists: listCount) } }
+            if random.chance(0.5) {
+                let calendarCount = calendars.count
+                conditions.time = match { generator in
+                    calendarCount > 0 && generator.random.chance(0.5)
+                        ? TimeAtom.calendar(generator.random.int(0...calendarCount - 1))
+                        : TimeAtom.windows((0..<generator.random.int(1...2)).map { _ in generator.window() })
+                }
+            }
+            if random.chance(0.3) { conditions.skill = match { $0.random.pick(["sales", "support", "billing", "unused"]) } }
+            if random.chance(0.2) { conditions.direction = match { $0.random.pick([CallDirection.incoming, .outboundDial]) } }
+            let count = random.int(1...3)
+            let external = random.chance(0.3)
+            let destinations = (0..<count).map { position in
+                external ? Destination(type: .externalNumber, number: poolNumber(), agent: nil)
+                    : Destination(type: .user, number: agents[(index + position) % agents.count], agent: "agent\((index + position) % agents.count)")
+            }
+            var unique: [Destination] = []
+            for destination in destinations where !unique.contains(destination) { unique.append(destination) }
+            let strategy: DialStrategy = random.chance(0.3) ? .parallel(maxAttempts: random.int(1...5)) : .hunt
+            var options = AnswerOptions()
+            if random.chance(0.5) { options.ringing = random.int(1...60) }
+            if random.chance(0.3) { options.conversation = random.int(1...4500) }
+            if random.chance(0.3) { options.record = random.pick(RecordingMode.allCases) }
+            if random.chance(0.3) { options.holdMusic = random.pick([.defaultTone, .operatorTone, .custom(url: "https://x.example/a b\"c.wav".replacingOccurrences(of: " ", with: "%20"))]) }
+            if random.chance(0.2) { options.playback = Playback(content: .text("Hello \"caller\"\n"), audience: random.chance(0.5) ? .callee : nil) }
+            rules.append(Rule(name: "rule\(index)", conditions: conditions,
+                              dial: Dial(destinations: unique, strategy: strategy), options: options))
+        }
+        return RuleSet(name: "generated", timeZone: random.pick(Self.zones),
+                       clockTimeZone: random.chance(0.7) ? "Asia/Kolkata" : random.pick(Self.zones),
+                       country: .india, lists: lists, calendars: calendars, skills: skills, rules: rules)
+    }
+
+    /// A raw query string as Exotel might send it.
+    mutating func query(for ruleSet: RuleSet) -> String {
+        var parameters: [String] = []
+        func number() -> String {
+            switch random.int(0...5) {
+            case 0: return "0" + poolNumber().digits.dropFirst(2)
+            case 1: return "%2B" + poolNumber().digits
+            case 2: return poolNumber().digits + String(random.int(0...9))
+            case 3: return "0" + String(ruleSet.rules.randomDestination(&random)?.digits.dropFirst(2) ?? "12")
+            case 4: return "garbage"
+            default: return "0" + poolNumber().digits.dropFirst(2)
+            }
+        }
+        if random.chance(0.9) { parameters.append("CallFrom=\(number())") }
+        if random.chance(0.8) { parameters.append("CallTo=\(number())") }
+        if random.chance(0.9) {
+            let date = date()
+            let hour = random.pick([0, 1, 2, 3, 5, 9, 12, 13, 18, 21, 22, 23]), minute = random.pick([0, 14, 29, 30, 59])
+            parameters.append(String(format: "CurrentTime=%04d-%02d-%02d+%02d%%3A%02d%%3A%02d", date.year, date.month, date.day, hour, minute, random.int(0...59)))
+        } else if random.chance(0.5) {
+            parameters.append("CurrentTime=Wed%2C+31+Jul+2024")
+        }
+        if random.chance(0.6) { parameters.append("digits=%22\(random.int(1...5))%22") }
+        if random.chance(0.5) { parameters.append("Direction=\(random.pick(["incoming", "outbound-dial", "outbound-api"]))") }
+        if random.chance(0.3), let destination = ruleSet.rules.randomDestination(&random) {
+            parameters.append("DialWhomNumber=0\(destination.digits.dropFirst(2))")
+        }
+        return parameters.shuffledDeterministically(&random).joined(separator: "&")
+    }
+}
+
+extension Array where Element == Rule {
+    func randomDestination(_ random: inout SeededRandom) -> PhoneNumber? {
+        let all = flatMap { $0.dial.destinations.map(\.number) }
+        return all.isEmpty ? nil : random.pick(all)
+    }
+}
+
+extension Array {
+    func shuffledDeterministically(_ random: inout SeededRandom) -> [Element] {
+        var copy = self
+        for index in copy.indices.reversed() where index > 0 {
+            copy.swapAt(index, random.int(0...index))
+        }
+        return copy
+    }
+}
