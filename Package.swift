@@ -23,10 +23,12 @@ let package = Package(
         .target(name: "Routing", dependencies: ["ConnectProtocol"]),
         // Source files, YAML, the checker and diagnostics.
         .target(name: "RuleCompiler", dependencies: ["CYaml", "Routing", "ConnectProtocol"]),
+        // `ringplan bench`: synthetic rule sets, request mixes and timings.
+        .target(name: "Benchmarks", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"]),
         .executableTarget(
             name: "ringplan",
             dependencies: [
-                "RuleCompiler", "Routing", "ConnectProtocol",
+                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

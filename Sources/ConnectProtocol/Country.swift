@@ -45,4 +45,22 @@ public struct Country: Sendable, Hashable {
         for country in known.values { lengths[country.callingCode] = country.nationalLengths }
         return lengths
     }()
+
+    /// The same by calling code (< 1000) as an array, for the request path.
+    static let nationalLengthsByCode: [ClosedRange<Int>?] = {
+        var table = [ClosedRange<Int>?](repeating: nil, count: 1000)
+        for (code, lengths) in nationalLengths { table[code] = lengths }
+        return table
+    }()
+
+    /// The trunk prefix as digit values.
+    let trunkDigits: [UInt8]
+
+    public init(isoCode: String, callingCode: Int, nationalLengths: ClosedRange<Int>, trunkPrefix: String) {
+        self.isoCode = isoCode
+        self.callingCode = callingCode
+        self.nationalLengths = nationalLengths
+        self.trunkPrefix = trunkPrefix
+        trunkDigits = trunkPrefix.utf8.map { $0 - UInt8(ascii: "0") }
+    }
 }

@@ -29,15 +29,34 @@ public enum CountryCallingCodes {
         return codes
     }()
 
+    /// `assigned[n]` for n < 1000: whether `n` is an assigned code of its own length
+    /// (index 0-9 one digit, 10-99 two, 100-999 three), for lookups on the request path.
+    static let assigned: [Bool] = {
+        var table = [Bool](repeating: false, count: 1000)
+        for code in oneDigit.union(twoDigit).union(threeDigit) { table[code] = true }
+        return table
+    }()
+
     /// The country code that starts `digits` (the digits of an E.164 number, without `+`),
     /// or nil when no assigned code does. Codes are prefix-free, so at most one matches.
     public static func code(startingWith digits: Substring) -> Int? {
+        guard digits.utf8.first != UInt8(ascii: "0") else { return nil }
         var value = 0
-        for (index, byte) in digits.utf8.prefix(3).enumerated() {
+        for byte in digits.utf8.prefix(3) {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            let table = index == 0 ? oneDigit : index == 1 ? twoDigit : threeDigit
-            if table.contains(value) { return value }
+            if value > 0 && assigned[value] { return value }
+        }
+        return nil
+    }
+
+    /// The same on digit values (0-9), for the request path.
+    static func code(startingWith digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard digits.first != 0 else { return nil }
+        var value = 0
+        for digit in digits.prefix(3) {
+            value = value * 10 + Int(digit)
+            if value > 0 && assigned[value] { return value }
         }
         return nil
     }

@@ -60,35 +60,71 @@ public enum E164 {
 
     /// Reads a number as real traffic writes it (`09845012345`, `+91...`, `0091...`,
     /// `919845012345`, `9845012345`) and returns its E.164 form, or nil when it is no number
-    /// we can place. Spaces, dashes, dots and parentheses are ignored.
+    /// we can place. Spaces, dashes, dots and parentheses are ignored. Runs on every request,
+    /// so it works on bytes in a stack buffer and builds no strings.
     public static func normalize(_ text: Substring, home: Country) -> PhoneNumber? {
-        var digits = ""
-        var plus = false
-        for character in text {
-            if character.isASCIIDigit {
-                digits.append(character)
-            } else if character == "+" && digits.isEmpty && !plus {
-                plus = true
-            } else if !" -.()".contains(character) {
-                return nil
+        let utf8 = text.utf8
+        guard utf8.count <= 40 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer -> PhoneNumber? in
+            let code = home.callingCode
+            let codeDigits = code >= 100 ? 3 : code >= 10 ? 2 : 1
+            let position = 24
+            var count = 0
+            var plus = false
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard count < 32 else { return nil }
+                    buffer[position + count] = byte - UInt8(ascii: "0")
+                    count += 1
+                case UInt8(ascii: "+") where count == 0 && !plus:
+                    plus = true
+                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
+                    continue
+                default:
+                    return nil
+                }
             }
+            func digits(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: buffer[start..<start + count])
+            }
+            /// The national digits from `start` on, with the home calling code written just
+            /// before them (over a trunk prefix, or into the free space before the number).
+            func withHomeCode(from start: Int) -> UnsafeBufferPointer<UInt8> {
+                var rest = code
+                for index in stride(from: start - 1, through: start - codeDigits, by: -1) {
+                    buffer[index] = UInt8(rest % 10)
+                    rest /= 10
+                }
+                return digits(start - codeDigits, position + count - start + codeDigits)
+            }
+            if count == 0 { return nil }
+            if plus { return valid(digits(position, count), home: home) }
+            if count > 2 && buffer[position] == 0 && buffer[position + 1] == 0 {
+                return valid(digits(position + 2, count - 2), home: home)
+            }
+            let trunk = home.trunkDigits
+            if !trunk.isEmpty, count > trunk.count, home.nationalLengths.contains(count - trunk.count),
+               trunk.indices.allSatisfy({ buffer[position + $0] == trunk[$0] }) {
+                return valid(withHomeCode(from: position + trunk.count), home: home)
+            }
+            if home.nationalLengths.contains(count), let number = valid(withHomeCode(from: position), home: home) {
+                return number
+            }
+            return valid(digits(position, count), home: home)
         }
-        if digits.isEmpty { return nil }
-        if plus { return valid(digits[...], home: home) }
-        if digits.hasPrefix("00") { return valid(digits.dropFirst(2), home: home) }
-        let homeCode = String(home.callingCode)
-        if !home.trunkPrefix.isEmpty, digits.hasPrefix(home.trunkPrefix),
-           home.nationalLengths.contains(digits.count - home.trunkPrefix.count) {
-            return valid((homeCode + digits.dropFirst(home.trunkPrefix.count))[...], home: home)
-        }
-        if home.nationalLengths.contains(digits.count), let number = valid((homeCode + digits)[...], home: home) {
-            return number
-        }
-        return valid(digits[...], home: home)
     }
 
-    private static func valid(_ digits: Substring, home: Country) -> PhoneNumber? {
-        try? parse(("+" + digits)[...], home: home).get()
+    /// Digit values (0-9) that form a valid E.164 number, as `parse` would accept them.
+    private static func valid(_ digits: UnsafeBufferPointer<UInt8>, home: Country) -> PhoneNumber? {
+        guard !digits.isEmpty, digits.count <= ConnectLimits.maxE164Digits,
+              let code = CountryCallingCodes.code(startingWith: digits) else { return nil }
+        let codeDigits = code >= 100 ? 3 : code >= 10 ? 2 : 1
+        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengthsByCode[code]
+        if let lengths, !lengths.contains(digits.count - codeDigits) { return nil }
+        var value: UInt64 = 0
+        for digit in digits { value = value * 10 + UInt64(digit) }
+        return PhoneNumber(value: value)
     }
 }
 

@@ -7,7 +7,8 @@ public struct Explanation: Sendable, Hashable, Codable {
         public let matched: Bool
         /// For a rule that did not match: the condition (`caller`, `time`...) that failed.
         public let condition: String?
-        /// Why, in words: "caller +919900000001 is not in list `vip`".
+        /// Why, in words: "caller +919900000001 is not in list `vip`"; for the rule that
+        /// matched, why each of its conditions held.
         public let reason: String?
     }
 
@@ -34,7 +35,7 @@ public struct Explanation: Sendable, Hashable, Codable {
         var lines = ["rule set `\(ruleSet)`: caller \(facts.caller ?? "none"), exophone \(facts.exophone ?? "none"), \(facts.time) (from \(facts.timeSource == TimeSource.currentTime.rawValue ? "CurrentTime" : "the server clock")), digits \(facts.digits ?? "none")\(facts.skill.map { " (skill `\($0)`)" } ?? ""), direction \(facts.direction ?? "none")"]
         for step in steps {
             if step.matched {
-                lines.append("  rule `\(step.rule)` matched")
+                lines.append("  rule `\(step.rule)` matched: \(step.reason ?? "")")
             } else {
                 lines.append("  rule `\(step.rule)` did not match: \(step.reason ?? "")")
             }

@@ -67,22 +67,24 @@ public struct ReferenceEvaluator: Sendable {
 
     /// The first failing condition and why, or nil when all hold.
     func failure(of conditions: Conditions, _ facts: CallFacts) -> (condition: String, reason: String)? {
-        if let match = conditions.caller, case let (false, reason) = explain(match, { number($0, facts.caller, "caller") }) {
-            return ("caller", reason)
+        let verdicts = self.verdicts(of: conditions, facts)
+        return verdicts.first { !$0.holds }.map { ($0.condition, $0.reason) }
+    }
+
+    /// Each condition of a rule in order, whether it holds and why; stops at the first that fails.
+    func verdicts(of conditions: Conditions, _ facts: CallFacts) -> [(condition: String, holds: Bool, reason: String)] {
+        var verdicts: [(condition: String, holds: Bool, reason: String)] = []
+        func add(_ condition: String, _ verdict: (Bool, String)?) -> Bool {
+            guard let (holds, reason) = verdict else { return true }
+            verdicts.append((condition, holds, reason))
+            return holds
         }
-        if let match = conditions.exophone, case let (false, reason) = explain(match, { number($0, facts.exophone, "exophone") }) {
-            return ("exophone", reason)
-        }
-        if let match = conditions.time, case let (false, reason) = explain(match, { time($0, facts.moment) }) {
-            return ("time", reason)
-        }
-        if let match = conditions.skill, case let (false, reason) = explain(match, { skill($0, facts.digits) }) {
-            return ("skill", reason)
-        }
-        if let match = conditions.direction, case let (false, reason) = explain(match, { direction($0, facts.direction) }) {
-            return ("direction", reason)
-        }
-        return nil
+        _ = add("caller", conditions.caller.map { explain($0) { number($0, facts.caller, "caller") } })
+            && add("exophone", conditions.exophone.map { explain($0) { number($0, facts.exophone, "exophone") } })
+            && add("time", conditions.time.map { explain($0) { time($0, facts.moment) } })
+            && add("skill", conditions.skill.map { explain($0) { skill($0, facts.digits) } })
+            && add("direction", conditions.direction.map { explain($0) { direction($0, facts.direction) } })
+        return verdicts
     }
 
     /// Whether a condition holds, with the reason of the atom that settled it.
@@ -155,10 +157,12 @@ public struct ReferenceEvaluator: Sendable {
         var steps: [Explanation.Step] = []
         var decided: Int?
         for (index, rule) in ruleSet.rules.enumerated() {
-            if let failure = failure(of: rule.conditions, facts) {
+            let verdicts = self.verdicts(of: rule.conditions, facts)
+            if let failure = verdicts.first(where: { !$0.holds }) {
                 steps.append(.init(rule: rule.name, matched: false, condition: failure.condition, reason: failure.reason))
             } else {
-                steps.append(.init(rule: rule.name, matched: true, condition: nil, reason: nil))
+                let reason = verdicts.isEmpty ? "it has no conditions" : verdicts.map(\.reason).joined(separator: "; ")
+                steps.append(.init(rule: rule.name, matched: true, condition: nil, reason: reason))
                 decided = index
                 break
             }

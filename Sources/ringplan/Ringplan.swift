@@ -6,7 +6,7 @@ struct Ringplan: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringplan",
         abstract: "Call-routing rules for Exotel's Connect applet.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Eval.self, Bench.self]
     )
 
     /// ArgumentParser exits 64 on a usage error; Ringplan's contract is 2.

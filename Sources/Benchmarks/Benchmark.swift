@@ -1,0 +1,159 @@
+import ConnectProtocol
+import Foundation
+import Routing
+import RuleCompiler
+
+/// Measures a rule set: compiling it, the table's memory, and the cost of a decision on
+/// the table, on the reference evaluator, and on the whole in-process path.
+public struct Benchmark {
+    public struct Report: Codable, Sendable {
+        public var ruleSet: String
+        public var rules: Int
+        public var listedNumbers: Int
+        public var requests: Int
+        public var checkMilliseconds: Double
+        public var lowerMilliseconds: Double
+        public var compileMilliseconds: Double
+        public var tableMegabytes: Double
+        public var residentGrowthMegabytes: Double
+        public var tableMedianNanoseconds: Double
+        public var tableP99Nanoseconds: Double
+        public var referenceMedianNanoseconds: Double
+        public var referenceP99Nanoseconds: Double
+        public var speedup: Double
+        public var wholePathMedianNanoseconds: Double
+        public var wholePathP99Nanoseconds: Double
+        public var answered: Int
+        public var unanswered: Int
+
+        public var lines: [String] {
+            func ms(_ value: Double) -> String { String(format: "%.0f ms", value) }
+            func ns(_ value: Double) -> String { String(format: "%.0f ns", value) }
+            return [
+                "rule set: \(ruleSet), \(rules) rules, \(listedNumbers) listed numbers, \(requests) requests (\(answered) answered, \(unanswered) no rule)",
+                "check (read, parse, check): \(ms(checkMilliseconds))",
+                "lower (decision table): \(ms(lowerMilliseconds))",
+                "compile total: \(ms(compileMilliseconds))",
+                String(format: "table memory: %.1f MB (resident growth while lowering: %.1f MB)", tableMegabytes, residentGrowthMegabytes),
+                "table decision (parsed request to answer bytes): median \(ns(tableMedianNanoseconds)), p99 \(ns(tableP99Nanoseconds))",
+                "reference decision: median \(ns(referenceMedianNanoseconds)), p99 \(ns(referenceP99Nanoseconds))",
+                String(format: "table vs reference: %.0fx faster (medians)", speedup),
+                "whole path (raw query and header to answer bytes): median \(ns(wholePathMedianNanoseconds)), p99 \(ns(wholePathP99Nanoseconds))",
+            ]
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case diagnostics(CheckResult)
+        case notARuleSet(String)
+        case answer(AnswerError)
+
+        public var description: String {
+            switch self {
+            case .diagnostics: return "the rule set has errors; run `ringplan check` on it"
+            case .notARuleSet(let path): return "`\(path)` is not a rule set (it has no `rules`)"
+            case .answer(let error): return "cannot build an answer: \(error)"
+            }
+        }
+    }
+
+    public static func run(path: String, requests: Int) throws -> Report {
+        let start = monotonicNanoseconds()
+        let result = try Workspace.check(paths: [path])
+        let checked = monotonicNanoseconds()
+        guard !result.diagnostics.hasErrors else { throw Failure.diagnostics(result) }
+        guard let ruleSet = result.ruleSets.first else { throw Failure.notARuleSet(path) }
+        let residentBefore = residentBytes()
+        let table: DecisionTable
+        do { table = try DecisionTable(ruleSet: ruleSet) } catch { throw Failure.answer(error) }
+        let lowered = monotonicNanoseconds()
+        let residentAfter = residentBytes()
+
+        var synthesizer = RequestSynthesizer(ruleSet: ruleSet)
+        let queries = (0..<requests).map { _ in synthesizer.query() }
+        let parsed = queries.map { ConnectRequest(query: $0) }
+        let now: Int64 = 1_795_000_000
+        let overhead = timerOverhead()
+
+        var answered = 0
+        var tableTimes: [Double] = []
+        tableTimes.reserveCapacity(requests)
+        for _ in 0..<2 { // the first pass warms caches; the second is measured
+            tableTimes.removeAll(keepingCapacity: true)
+            answered = 0
+            for request in parsed {
+                let begin = monotonicNanoseconds()
+                let outcome = table.outcome(for: table.reader.facts(for: request, now: now), version: .v1_0)
+                let end = monotonicNanoseconds()
+                if case .answer(_, _, let body) = outcome { answered += body.isEmpty ? 0 : 1 }
+                tableTimes.append(Double(end - begin) - overhead)
+            }
+        }
+
+        let reference = ReferenceEvaluator(ruleSet: ruleSet)
+        let date = Date(timeIntervalSince1970: TimeInterval(now))
+        var referenceTimes: [Double] = []
+        for request in parsed.prefix(max(100, min(requests, 200_000_000 / max(1, ruleSet.rules.count * 50)))) {
+            let begin = monotonicNanoseconds()
+            let outcome = reference.outcome(for: request, version: .v1_0, now: date)
+            let end = monotonicNanoseconds()
+            precondition(outcome == table.outcome(for: table.reader.facts(for: request, now: now), version: .v1_0),
+                         "table and reference disagree on \(request)")
+            referenceTimes.append(Double(end - begin) - overhead)
+        }
+
+        var wholeTimes: [Double] = []
+        wholeTimes.reserveCapacity(requests)
+        for query in queries {
+            let begin = monotonicNanoseconds()
+            let outcome = table.outcome(query: query, versionHeader: "1.1", now: now)
+            let end = monotonicNanoseconds()
+            if case .noMatch = outcome { continue }
+            wholeTimes.append(Double(end - begin) - overhead)
+        }
+
+        let tableMedian = percentile(tableTimes, 0.5), referenceMedian = percentile(referenceTimes, 0.5)
+        return Report(
+            ruleSet: path, rules: ruleSet.rules.count, listedNumbers: ruleSet.lists.reduce(0) { $0 + $1.numbers.count + $1.prefixes.count },
+            requests: requests,
+            checkMilliseconds: Double(checked - start) / 1e6, lowerMilliseconds: Double(lowered - checked) / 1e6,
+            compileMilliseconds: Double(lowered - start) / 1e6,
+            tableMegabytes: Double(table.memoryBytes) / 1e6,
+            residentGrowthMegabytes: Double(max(0, residentAfter - residentBefore)) / 1e6,
+            tableMedianNanoseconds: tableMedian, tableP99Nanoseconds: percentile(tableTimes, 0.99),
+            referenceMedianNanoseconds: referenceMedian, referenceP99Nanoseconds: percentile(referenceTimes, 0.99),
+            speedup: referenceMedian / max(tableMedian, 1),
+            wholePathMedianNanoseconds: percentile(wholeTimes, 0.5), wholePathP99Nanoseconds: percentile(wholeTimes, 0.99),
+            answered: answered, unanswered: requests - answered)
+    }
+
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return max(0, sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))])
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    /// The median cost of reading the clock twice, subtracted from every sample.
+    static func timerOverhead() -> Double {
+        var samples: [Double] = []
+        for _ in 0..<10_000 {
+            let begin = monotonicNanoseconds()
+            let end = monotonicNanoseconds()
+            samples.append(Double(end - begin))
+        }
+        return percentile(samples, 0.5)
+    }
+
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure compiling a rule set and answering requests from it (release builds only).",
+        discussion: """
+            With a RULESET, measures that rule set; without, writes a deterministic synthetic rule set of \
+            --rules rules and a list file of --numbers numbers (kept in --output if given) and measures it.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "A rule-set file to measure (default: a synthetic one).")
+    var ruleSet: String?
+
+    @Option(help: "Rules in the synthetic rule set.")
+    var rules = 10_000
+
+    @Option(help: "Numbers in the synthetic rule set's list file.")
+    var numbers = 1_000_000
+
+    @Option(help: "Requests to time.")
+    var requests = 200_000
+
+    @Option(help: "Keep the synthetic rule set in this directory.")
+    var output: String?
+
+    @Option(help: "text: one line per figure; json: one object.")
+    var format: Format = .text
+
+    func run() throws {
+        #if DEBUG
+        FileHandle.standardError.write(Data("error: bench measures release builds only: swift run -c release ringplan bench\n".utf8))
+        throw Exit.usage
+        #else
+        var path = ruleSet
+        var temporary: String?
+        if path == nil {
+            let directory = output ?? NSTemporaryDirectory() + "ringplan-bench-\(ProcessInfo.processInfo.processIdentifier)"
+            if output == nil { temporary = directory }
+            path = try SyntheticRuleSet.write(to: directory, rules: rules, numbers: numbers)
+        }
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        let report: Benchmark.Report
+        do {
+            report = try Benchmark.run(path: path!, requests: requests)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Exit.failure
+        }
+        switch format {
+        case .text:
+            print(report.lines.joined(separator: "\n"))
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+        #endif
+    }
+}

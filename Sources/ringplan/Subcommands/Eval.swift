@@ -1,0 +1,124 @@
+import ArgumentParser
+import ConnectProtocol
+import Foundation
+import Routing
+import RuleCompiler
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer one Connect request from a rule set, as the server would.",
+        discussion: """
+            Prints exactly the body the server would send. Exit status: 0 with an answer; 1 when the \
+            rule set has errors; 2 for usage or I/O errors; 3 when no rule matched or a hunt is exhausted \
+            (the server answers non-200 then, so that Exotel goes to the Fallback URL).
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case body, json
+    }
+
+    @Argument(help: "The rule-set file, such as rules/support.yaml.")
+    var ruleSet: String
+
+    @Option(help: "The request's query string, as Exotel sends it.")
+    var query: String
+
+    @Option(name: .customLong("header"), help: "A request header, `name: value` (exotel-version is read). Repeatable.")
+    var headers: [String] = []
+
+    @Flag(help: "Explain the decision on stderr: the rule that decided and why each earlier rule did not.")
+    var explain = false
+
+    @Option(help: "body: the answer's JSON as sent; json: the answer with its rule, attempt and explanation.")
+    var format: Format = .body
+
+    @Option(help: "The server clock, used when the query has no CurrentTime: seconds since 1970 or an ISO 8601 time (default: now).")
+    var now: String?
+
+    func run() throws {
+        let clock = try serverClock()
+        let result: CheckResult
+        do {
+            result = try Workspace.check(paths: [ruleSet])
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Exit.usage
+        }
+        if result.diagnostics.hasErrors {
+            FileHandle.standardError.write(Data(HumanRenderer(sources: result.sources).render(DiagnosticReport(result.diagnostics)).utf8))
+            throw Exit.failure
+        }
+        guard let rules = result.ruleSets.first(where: { $0.name == ((ruleSet as NSString).lastPathComponent as NSString).deletingPathExtension }) else {
+            FileHandle.standardError.write(Data("error: \(ruleSet) is not a rule set (it has no `rules`)\n".utf8))
+            throw Exit.usage
+        }
+        let table: DecisionTable
+        do { table = try DecisionTable(ruleSet: rules) } catch {
+            FileHandle.standardError.write(Data("error: cannot build an answer: \(error)\n".utf8))
+            throw Exit.failure
+        }
+        let header = headers.compactMap(Self.versionHeader).first
+        let (version, isFallback) = ConnectVersion.negotiate(header: header)
+        let request = ConnectRequest(query: query)
+        let facts = table.reader.facts(for: request, now: clock)
+        let outcome = table.outcome(for: facts, version: version)
+        let reference = ReferenceEvaluator(ruleSet: rules)
+        let explanation = reference.explain(reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(clock))))
+
+        switch format {
+        case .body:
+            if case .answer(_, _, let body) = outcome {
+                FileHandle.standardOutput.write(Data(body))
+                if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            }
+            if explain || outcome.rule == nil {
+                var lines = explain ? explanation.lines : []
+                if isFallback { lines.append("exotel-version `\(header ?? "")` is unknown; answered in \(version.rawValue), the newest known") }
+                if case .huntExhausted(let rule) = outcome { lines.append("the hunt of rule `\(rules.rules[rule].name)` is exhausted: no destination left") }
+                if case .noMatch = outcome, !explain { lines.append("no rule matched (use --explain to see why)") }
+                FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            }
+        case .json:
+            FileHandle.standardOutput.write(Data(try json(outcome, explanation, version: version, isFallback: isFallback, rules: rules).utf8))
+        }
+        if outcome.rule == nil || { if case .huntExhausted = outcome { return true } else { return false } }() {
+            throw ExitCode(3)
+        }
+    }
+
+    private func serverClock() throws -> Int64 {
+        guard let now else { return Int64(Date().timeIntervalSince1970) }
+        if let seconds = Int64(now) { return seconds }
+        if let date = ISO8601DateFormatter().date(from: now) { return Int64(date.timeIntervalSince1970) }
+        throw ValidationError("--now takes seconds since 1970 or an ISO 8601 time such as 2026-11-25T04:45:00Z")
+    }
+
+    static func versionHeader(_ header: String) -> String? {
+        let parts = header.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "exotel-version" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    private func json(_ outcome: Outcome, _ explanation: Explanation, version: ConnectVersion, isFallback: Bool, rules: RuleSet) throws -> String {
+        var object: [String: Any] = [
+            "version": version.rawValue,
+            "versionFallback": isFallback,
+            "explanation": try JSONSerialization.jsonObject(with: JSONEncoder().encode(explanation)),
+        ]
+        switch outcome {
+        case .answer(let rule, let attempt, let body):
+            object["status"] = "answer"
+            object["rule"] = rules.rules[rule].name
+            object["attempt"] = attempt
+            object["body"] = try JSONSerialization.jsonObject(with: Data(body))
+        case .noMatch:
+            object["status"] = "no-match"
+        case .huntExhausted(let rule):
+            object["status"] = "hunt-exhausted"
+            object["rule"] = rules.rules[rule].name
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
