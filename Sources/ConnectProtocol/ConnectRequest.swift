@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Connect request as Exotel sends it: the query string's parameters that routing uses,
 /// still as text (numbers are normalised per rule set, which knows the home country).
 ///
@@ -38,16 +40,9 @@ public struct ConnectRequest: Sendable, Hashable {
         self.key = key
     }
 
-    private enum Field: UInt8 {
+    private enum Field {
         case callSid, callFrom, from, callTo, to, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key
     }
-
-    /// The parameter names we keep, by their bytes.
-    private static let fields: [(name: [UInt8], field: Field)] = ([
-        ("CallSid", .callSid), ("CallFrom", .callFrom), ("From", .from), ("CallTo", .callTo), ("To", .to),
-        ("Direction", .direction), ("CurrentTime", .currentTime), ("digits", .digits),
-        ("DialWhomNumber", .dialWhomNumber), ("DialCallStatus", .dialCallStatus), ("key", .key),
-    ] as [(String, Field)]).map { (Array($0.0.utf8), $0.1) }
 
     /// Parses a raw query string (without the `?`).
     public init(query: some StringProtocol) {
@@ -65,22 +60,20 @@ public struct ConnectRequest: Sendable, Hashable {
                 parameterCount += 1
                 var equals = start
                 while equals < end && query[equals] != UInt8(ascii: "=") { equals += 1 }
-                let name = UnsafeBufferPointer(rebasing: query[start..<equals])
-                if let field = Self.field(named: name) {
-                    let valueStart = min(equals + 1, end)
-                    let value = Self.decode(UnsafeBufferPointer(rebasing: query[valueStart..<end]))
+                if let field = Self.field(named: UnsafeBufferPointer(rebasing: query[start..<equals])) {
+                    let raw = UnsafeBufferPointer(rebasing: query[min(equals + 1, end)..<end])
                     switch field {
-                    case .callSid: if callSid == nil { callSid = value }
-                    case .callFrom: if callFrom == nil { callFrom = value }
-                    case .from: if from == nil { from = value }
-                    case .callTo: if callTo == nil { callTo = value }
-                    case .to: if to == nil { to = value }
-                    case .direction: if direction == nil { direction = value }
-                    case .currentTime: if currentTime == nil { currentTime = value }
-                    case .digits: if digits == nil { digits = value.flatMap(Self.unquote) }
-                    case .dialWhomNumber: if dialWhomNumber == nil { dialWhomNumber = value }
-                    case .dialCallStatus: if dialCallStatus == nil { dialCallStatus = value }
-                    case .key: if key == nil { key = value }
+                    case .callSid: if callSid == nil { callSid = Self.decode(raw) }
+                    case .callFrom: if callFrom == nil { callFrom = Self.decode(raw) }
+                    case .from: if from == nil { from = Self.decode(raw) }
+                    case .callTo: if callTo == nil { callTo = Self.decode(raw) }
+                    case .to: if to == nil { to = Self.decode(raw) }
+                    case .direction: if direction == nil { direction = Self.decode(raw) }
+                    case .currentTime: if currentTime == nil { currentTime = Self.decode(raw) }
+                    case .digits: if digits == nil { digits = Self.decode(raw, unquoting: true) }
+                    case .dialWhomNumber: if dialWhomNumber == nil { dialWhomNumber = Self.decode(raw) }
+                    case .dialCallStatus: if dialCallStatus == nil { dialCallStatus = Self.decode(raw) }
+                    case .key: if key == nil { key = Self.decode(raw) }
                     }
                 }
             }
@@ -90,38 +83,52 @@ public struct ConnectRequest: Sendable, Hashable {
         if callTo == nil { callTo = to }
     }
 
+    /// The parameters we keep, told apart by length first so that most names cost one
+    /// comparison.
     private static func field(named name: UnsafeBufferPointer<UInt8>) -> Field? {
-        for candidate in fields where candidate.name.count == name.count && candidate.name.elementsEqual(name) {
-            return candidate.field
+        func matches(_ literal: StaticString) -> Bool {
+            literal.utf8CodeUnitCount == name.count && memcmp(literal.utf8Start, name.baseAddress!, name.count) == 0
         }
-        return nil
+        switch name.count {
+        case 2: return matches("To") ? .to : nil
+        case 3: return matches("key") ? .key : nil
+        case 4: return matches("From") ? .from : nil
+        case 6: return matches("CallTo") ? .callTo : matches("digits") ? .digits : nil
+        case 7: return matches("CallSid") ? .callSid : nil
+        case 8: return matches("CallFrom") ? .callFrom : nil
+        case 9: return matches("Direction") ? .direction : nil
+        case 11: return matches("CurrentTime") ? .currentTime : nil
+        case 14: return matches("DialWhomNumber") ? .dialWhomNumber : matches("DialCallStatus") ? .dialCallStatus : nil
+        default: return nil
+        }
     }
 
-    /// Percent-decodes a value; nil for empty and for the literal `null`.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    /// Percent-decodes a value straight into its string; nil for empty and for the literal
+    /// `null`. `unquoting` strips one pair of surrounding double quotes (`digits`).
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, unquoting: Bool = false) -> String? {
         if bytes.isEmpty { return nil }
-        let needsDecoding = bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
-        let value: String
-        if needsDecoding {
-            var decoded: [UInt8] = []
-            decoded.reserveCapacity(bytes.count)
+        let value = String(unsafeUninitializedCapacity: bytes.count) { output in
+            var count = 0
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "+") {
-                    decoded.append(UInt8(ascii: " "))
+                    output[count] = UInt8(ascii: " ")
                 } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
                           let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                    decoded.append(high << 4 | low)
+                    output[count] = high << 4 | low
                     index += 2
                 } else {
-                    decoded.append(byte)
+                    output[count] = byte
                 }
+                count += 1
                 index += 1
             }
-            value = String(decoding: decoded, as: UTF8.self)
-        } else {
-            value = String(decoding: bytes, as: UTF8.self)
+            if unquoting, count >= 2, output[0] == UInt8(ascii: "\""), output[count - 1] == UInt8(ascii: "\"") {
+                for position in 1..<count - 1 { output[position - 1] = output[position] }
+                count -= 2
+            }
+            return count
         }
         return value.isEmpty || value == "null" ? nil : value
     }
@@ -133,12 +140,5 @@ public struct ConnectRequest: Sendable, Hashable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
-    }
-
-    /// `"2"` -> `2`; `"null"`, `""` -> absent.
-    static func unquote(_ value: String) -> String? {
-        var text = Substring(value)
-        if text.count >= 2, text.first == "\"", text.last == "\"" { text = text.dropFirst().dropLast() }
-        return text.isEmpty || text == "null" ? nil : String(text)
     }
 }

@@ -2,13 +2,42 @@
 /// suggestions become E.164. Only countries whose national number length we know are listed,
 /// so that `country:` can also check the length of home numbers.
 public struct Country: Sendable, Hashable {
-    /// ISO 3166-1 alpha-2, upper case.
-    public let isoCode: String
+    // Only trivial fields: a Country is passed on every request, and must cost no
+    // reference counting.
+    private let isoBytes: (UInt8, UInt8)
     public let callingCode: Int
     /// Lengths of the national significant number (the digits after the country code).
     public let nationalLengths: ClosedRange<Int>
-    /// The trunk prefix dialled before a national number inside the country.
-    public let trunkPrefix: String
+    /// The trunk prefix dialled before a national number inside the country, as a number
+    /// of `trunkCount` digits (`0` for India, `1` for the US; none for Singapore).
+    let trunkValue: UInt64
+    let trunkCount: Int
+    /// How many digits the calling code has.
+    let callingCodeDigits: Int
+
+    public init(isoCode: String, callingCode: Int, nationalLengths: ClosedRange<Int>, trunkPrefix: String) {
+        let iso = Array(isoCode.utf8)
+        precondition(iso.count == 2, "ISO 3166 alpha-2 codes have two letters")
+        isoBytes = (iso[0], iso[1])
+        self.callingCode = callingCode
+        self.nationalLengths = nationalLengths
+        trunkValue = UInt64(trunkPrefix) ?? 0
+        trunkCount = trunkPrefix.count
+        callingCodeDigits = String(callingCode).count
+    }
+
+    /// ISO 3166-1 alpha-2, upper case.
+    public var isoCode: String { String(decoding: [isoBytes.0, isoBytes.1], as: UTF8.self) }
+    public var trunkPrefix: String { trunkCount == 0 ? "" : String(trunkValue) }
+
+    public static func == (lhs: Country, rhs: Country) -> Bool {
+        lhs.isoBytes == rhs.isoBytes && lhs.callingCode == rhs.callingCode
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(isoBytes.0)
+        hasher.combine(isoBytes.1)
+    }
 
     public static let india = Country(isoCode: "IN", callingCode: 91, nationalLengths: 10...10, trunkPrefix: "0")
 
@@ -53,14 +82,4 @@ public struct Country: Sendable, Hashable {
         return table
     }()
 
-    /// The trunk prefix as digit values.
-    let trunkDigits: [UInt8]
-
-    public init(isoCode: String, callingCode: Int, nationalLengths: ClosedRange<Int>, trunkPrefix: String) {
-        self.isoCode = isoCode
-        self.callingCode = callingCode
-        self.nationalLengths = nationalLengths
-        self.trunkPrefix = trunkPrefix
-        trunkDigits = trunkPrefix.utf8.map { $0 - UInt8(ascii: "0") }
-    }
 }

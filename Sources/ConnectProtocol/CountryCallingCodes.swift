@@ -50,17 +50,6 @@ public enum CountryCallingCodes {
         return nil
     }
 
-    /// The same on digit values (0-9), for the request path.
-    static func code(startingWith digits: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard digits.first != 0 else { return nil }
-        var value = 0
-        for digit in digits.prefix(3) {
-            value = value * 10 + Int(digit)
-            if value > 0 && assigned[value] { return value }
-        }
-        return nil
-    }
-
     /// Every assigned code as text, for prefix questions.
     static let all: [String] = (oneDigit.union(twoDigit).union(threeDigit)).map(String.init).sorted()
 

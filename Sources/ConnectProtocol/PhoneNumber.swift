@@ -60,70 +60,84 @@ public enum E164 {
 
     /// Reads a number as real traffic writes it (`09845012345`, `+91...`, `0091...`,
     /// `919845012345`, `9845012345`) and returns its E.164 form, or nil when it is no number
-    /// we can place. Spaces, dashes, dots and parentheses are ignored. Runs on every request,
-    /// so it works on bytes in a stack buffer and builds no strings.
+    /// we can place. Spaces, dashes, dots and parentheses are ignored.
+    ///
+    /// Runs twice on every request, so it reads the digits into an integer in one pass and
+    /// does the rest with arithmetic: leading zeros are kept as a count, a trunk prefix or a
+    /// `00` is a shorter count, the home calling code is a multiple of a power of ten.
     public static func normalize(_ text: Substring, home: Country) -> PhoneNumber? {
-        let utf8 = text.utf8
-        guard utf8.count <= 40 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer -> PhoneNumber? in
-            let code = home.callingCode
-            let codeDigits = code >= 100 ? 3 : code >= 10 ? 2 : 1
-            let position = 24
-            var count = 0
-            var plus = false
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard count < 32 else { return nil }
-                    buffer[position + count] = byte - UInt8(ascii: "0")
-                    count += 1
-                case UInt8(ascii: "+") where count == 0 && !plus:
-                    plus = true
-                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
-                    continue
-                default:
-                    return nil
-                }
-            }
-            func digits(_ start: Int, _ count: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: buffer[start..<start + count])
-            }
-            /// The national digits from `start` on, with the home calling code written just
-            /// before them (over a trunk prefix, or into the free space before the number).
-            func withHomeCode(from start: Int) -> UnsafeBufferPointer<UInt8> {
-                var rest = code
-                for index in stride(from: start - 1, through: start - codeDigits, by: -1) {
-                    buffer[index] = UInt8(rest % 10)
-                    rest /= 10
-                }
-                return digits(start - codeDigits, position + count - start + codeDigits)
-            }
-            if count == 0 { return nil }
-            if plus { return valid(digits(position, count), home: home) }
-            if count > 2 && buffer[position] == 0 && buffer[position + 1] == 0 {
-                return valid(digits(position + 2, count - 2), home: home)
-            }
-            let trunk = home.trunkDigits
-            if !trunk.isEmpty, count > trunk.count, home.nationalLengths.contains(count - trunk.count),
-               trunk.indices.allSatisfy({ buffer[position + $0] == trunk[$0] }) {
-                return valid(withHomeCode(from: position + trunk.count), home: home)
-            }
-            if home.nationalLengths.contains(count), let number = valid(withHomeCode(from: position), home: home) {
-                return number
-            }
-            return valid(digits(position, count), home: home)
-        }
+        if let result = text.utf8.withContiguousStorageIfAvailable({ normalize(bytes: $0, home: home) }) { return result }
+        var copy = String(text)
+        return copy.withUTF8 { normalize(bytes: $0, home: home) }
     }
 
-    /// Digit values (0-9) that form a valid E.164 number, as `parse` would accept them.
-    private static func valid(_ digits: UnsafeBufferPointer<UInt8>, home: Country) -> PhoneNumber? {
-        guard !digits.isEmpty, digits.count <= ConnectLimits.maxE164Digits,
-              let code = CountryCallingCodes.code(startingWith: digits) else { return nil }
-        let codeDigits = code >= 100 ? 3 : code >= 10 ? 2 : 1
-        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengthsByCode[code]
-        if let lengths, !lengths.contains(digits.count - codeDigits) { return nil }
+    public static func normalize(bytes: UnsafeBufferPointer<UInt8>, home: Country) -> PhoneNumber? {
         var value: UInt64 = 0
-        for digit in digits { value = value * 10 + UInt64(digit) }
+        var count = 0
+        var plus = false
+        // The first five digits, to find a country code or a trunk prefix without dividing.
+        var first: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+        for byte in bytes {
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                guard count < 19 else { return nil }
+                switch count {
+                case 0: first.0 = Int(digit)
+                case 1: first.1 = Int(digit)
+                case 2: first.2 = Int(digit)
+                case 3: first.3 = Int(digit)
+                case 4: first.4 = Int(digit)
+                default: break
+                }
+                value = value &* 10 &+ UInt64(digit)
+                count += 1
+            } else if byte == UInt8(ascii: "+") && count == 0 && !plus {
+                plus = true
+            } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".")
+                        && byte != UInt8(ascii: "(") && byte != UInt8(ascii: ")") {
+                return nil
+            }
+        }
+        if count == 0 { return nil }
+        if plus { return international(value, count, first.0, first.1, first.2, home: home) }
+        if count > 2 && first.0 == 0 && first.1 == 0 { // 00CC...
+            return international(value, count - 2, first.2, first.3, first.4, home: home)
+        }
+        // A trunk prefix (one digit in every country we know) and a national number.
+        if home.trunkCount == 1, first.0 == Int(home.trunkValue), home.nationalLengths.contains(count - 1) {
+            let national = count - 1
+            return PhoneNumber(value: UInt64(home.callingCode) &* pow10(national) &+ value &- home.trunkValue &* pow10(national))
+        }
+        if first.0 != 0, home.nationalLengths.contains(count), home.callingCodeDigits + count <= ConnectLimits.maxE164Digits {
+            return PhoneNumber(value: UInt64(home.callingCode) &* pow10(count) &+ value)
+        }
+        return international(value, count, first.0, first.1, first.2, home: home)
+    }
+
+    @inline(__always)
+    static func pow10(_ exponent: Int) -> UInt64 {
+        var result: UInt64 = 1
+        for _ in 0..<exponent { result &*= 10 }
+        return result
+    }
+
+    /// `count` digits that start with `a`, `b`, `c` and spell `value`: a valid E.164 number
+    /// when they start with an assigned country code and, for a country whose numbering
+    /// plan we know, have its national length.
+    private static func international(_ value: UInt64, _ count: Int, _ a: Int, _ b: Int, _ c: Int, home: Country) -> PhoneNumber? {
+        guard a != 0, count <= ConnectLimits.maxE164Digits else { return nil }
+        let code: Int, codeDigits: Int
+        if CountryCallingCodes.assigned[a] {
+            (code, codeDigits) = (a, 1)
+        } else if count >= 2 && CountryCallingCodes.assigned[a * 10 + b] {
+            (code, codeDigits) = (a * 10 + b, 2)
+        } else if count >= 3 && CountryCallingCodes.assigned[a * 100 + b * 10 + c] {
+            (code, codeDigits) = (a * 100 + b * 10 + c, 3)
+        } else {
+            return nil
+        }
+        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengthsByCode[code]
+        if let lengths, !lengths.contains(count - codeDigits) { return nil }
         return PhoneNumber(value: value)
     }
 }

@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Requests to time.")
     var requests = 200_000
 
+    @Option(help: "Requests to time on the (slow) reference evaluator (default: about ten seconds' worth).")
+    var referenceRequests: Int?
+
     @Option(help: "Keep the synthetic rule set in this directory.")
     var output: String?
 
@@ -48,7 +51,7 @@ struct Bench: ParsableCommand {
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         let report: Benchmark.Report
         do {
-            report = try Benchmark.run(path: path!, requests: requests)
+            report = try Benchmark.run(path: path!, requests: requests, referenceRequests: referenceRequests)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.failure
