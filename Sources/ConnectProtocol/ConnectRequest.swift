@@ -26,6 +26,13 @@ public struct ConnectRequest: Sendable, Hashable {
     /// How many parameters the query held, for the server's bound.
     public var parameterCount = 0
 
+    // The same values lexed once, before any rule set's home country or zone applies.
+    public private(set) var callerNumber: RawNumber?
+    public private(set) var exophoneNumber: RawNumber?
+    public private(set) var dialWhomRaw: RawNumber?
+    /// `CurrentTime`, when it is a readable date and time.
+    public private(set) var wallTime: WallClockTime?
+
     public init(callSid: String? = nil, callFrom: String? = nil, callTo: String? = nil, direction: String? = nil,
                 currentTime: String? = nil, digits: String? = nil, dialWhomNumber: String? = nil,
                 dialCallStatus: String? = nil, key: String? = nil) {
@@ -38,6 +45,14 @@ public struct ConnectRequest: Sendable, Hashable {
         self.dialWhomNumber = dialWhomNumber
         self.dialCallStatus = dialCallStatus
         self.key = key
+        lex()
+    }
+
+    private mutating func lex() {
+        callerNumber = callFrom.flatMap { RawNumber($0) }
+        exophoneNumber = callTo.flatMap { RawNumber($0) }
+        dialWhomRaw = dialWhomNumber.flatMap { RawNumber($0) }
+        wallTime = currentTime.flatMap { WallClockTime(parsing: $0) }
     }
 
     private enum Field {
@@ -51,17 +66,24 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     public init(queryBytes query: UnsafeBufferPointer<UInt8>) {
+        guard let base = query.baseAddress else { return }
         var from: String?, to: String?
+        var count = 0
         var start = 0
+        func find(_ byte: UInt8, from: Int, to: Int) -> Int {
+            guard from < to, let found = memchr(base + from, Int32(byte), to - from) else { return to }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+        // memchr finds the separators (vectorised in libc); most parameters are skipped
+        // after one comparison of their name's length.
         while start <= query.count {
-            var end = start
-            while end < query.count && query[end] != UInt8(ascii: "&") { end += 1 }
+            let end = find(UInt8(ascii: "&"), from: start, to: query.count)
             if end > start {
-                parameterCount += 1
-                var equals = start
-                while equals < end && query[equals] != UInt8(ascii: "=") { equals += 1 }
-                if let field = Self.field(named: UnsafeBufferPointer(rebasing: query[start..<equals])) {
-                    let raw = UnsafeBufferPointer(rebasing: query[min(equals + 1, end)..<end])
+                count += 1
+                let equals = find(UInt8(ascii: "="), from: start, to: end)
+                if let field = Self.field(named: UnsafeBufferPointer(start: base + start, count: equals - start)) {
+                    let valueStart = min(equals + 1, end)
+                    let raw = UnsafeBufferPointer(start: base + valueStart, count: end - valueStart)
                     switch field {
                     case .callSid: if callSid == nil { callSid = Self.decode(raw) }
                     case .callFrom: if callFrom == nil { callFrom = Self.decode(raw) }
@@ -79,8 +101,10 @@ public struct ConnectRequest: Sendable, Hashable {
             }
             start = end + 1
         }
+        parameterCount = count
         if callFrom == nil { callFrom = from }
         if callTo == nil { callTo = to }
+        lex()
     }
 
     /// The parameters we keep, told apart by length first so that most names cost one
@@ -107,6 +131,11 @@ public struct ConnectRequest: Sendable, Hashable {
     /// `null`. `unquoting` strips one pair of surrounding double quotes (`digits`).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, unquoting: Bool = false) -> String? {
         if bytes.isEmpty { return nil }
+        if bytes.count == 4 && bytes[0] == UInt8(ascii: "n") && bytes[1] == UInt8(ascii: "u")
+            && bytes[2] == UInt8(ascii: "l") && bytes[3] == UInt8(ascii: "l") { return nil }
+        if !unquoting && !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let value = String(unsafeUninitializedCapacity: bytes.count) { output in
             var count = 0
             var index = 0

@@ -71,47 +71,14 @@ public enum E164 {
         return copy.withUTF8 { normalize(bytes: $0, home: home) }
     }
 
+    public static func normalize(_ text: String, home: Country) -> PhoneNumber? {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ normalize(bytes: $0, home: home) }) { return result }
+        var copy = text
+        return copy.withUTF8 { normalize(bytes: $0, home: home) }
+    }
+
     public static func normalize(bytes: UnsafeBufferPointer<UInt8>, home: Country) -> PhoneNumber? {
-        var value: UInt64 = 0
-        var count = 0
-        var plus = false
-        // The first five digits, to find a country code or a trunk prefix without dividing.
-        var first: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
-        for byte in bytes {
-            let digit = byte &- UInt8(ascii: "0")
-            if digit < 10 {
-                guard count < 19 else { return nil }
-                switch count {
-                case 0: first.0 = Int(digit)
-                case 1: first.1 = Int(digit)
-                case 2: first.2 = Int(digit)
-                case 3: first.3 = Int(digit)
-                case 4: first.4 = Int(digit)
-                default: break
-                }
-                value = value &* 10 &+ UInt64(digit)
-                count += 1
-            } else if byte == UInt8(ascii: "+") && count == 0 && !plus {
-                plus = true
-            } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".")
-                        && byte != UInt8(ascii: "(") && byte != UInt8(ascii: ")") {
-                return nil
-            }
-        }
-        if count == 0 { return nil }
-        if plus { return international(value, count, first.0, first.1, first.2, home: home) }
-        if count > 2 && first.0 == 0 && first.1 == 0 { // 00CC...
-            return international(value, count - 2, first.2, first.3, first.4, home: home)
-        }
-        // A trunk prefix (one digit in every country we know) and a national number.
-        if home.trunkCount == 1, first.0 == Int(home.trunkValue), home.nationalLengths.contains(count - 1) {
-            let national = count - 1
-            return PhoneNumber(value: UInt64(home.callingCode) &* pow10(national) &+ value &- home.trunkValue &* pow10(national))
-        }
-        if first.0 != 0, home.nationalLengths.contains(count), home.callingCodeDigits + count <= ConnectLimits.maxE164Digits {
-            return PhoneNumber(value: UInt64(home.callingCode) &* pow10(count) &+ value)
-        }
-        return international(value, count, first.0, first.1, first.2, home: home)
+        RawNumber(bytes: bytes)?.e164(home: home)
     }
 
     @inline(__always)
@@ -119,26 +86,6 @@ public enum E164 {
         var result: UInt64 = 1
         for _ in 0..<exponent { result &*= 10 }
         return result
-    }
-
-    /// `count` digits that start with `a`, `b`, `c` and spell `value`: a valid E.164 number
-    /// when they start with an assigned country code and, for a country whose numbering
-    /// plan we know, have its national length.
-    private static func international(_ value: UInt64, _ count: Int, _ a: Int, _ b: Int, _ c: Int, home: Country) -> PhoneNumber? {
-        guard a != 0, count <= ConnectLimits.maxE164Digits else { return nil }
-        let code: Int, codeDigits: Int
-        if CountryCallingCodes.assigned[a] {
-            (code, codeDigits) = (a, 1)
-        } else if count >= 2 && CountryCallingCodes.assigned[a * 10 + b] {
-            (code, codeDigits) = (a * 10 + b, 2)
-        } else if count >= 3 && CountryCallingCodes.assigned[a * 100 + b * 10 + c] {
-            (code, codeDigits) = (a * 100 + b * 10 + c, 3)
-        } else {
-            return nil
-        }
-        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengthsByCode[code]
-        if let lengths, !lengths.contains(count - codeDigits) { return nil }
-        return PhoneNumber(value: value)
     }
 }
 

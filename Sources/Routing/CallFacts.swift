@@ -32,7 +32,7 @@ public struct CallFacts: Sendable, Hashable {
 }
 
 /// Turns requests into facts for one rule set, with its zones read once.
-public struct FactReader: Sendable {
+public final class FactReader: Sendable {
     public let country: Country
     public let zone: ZoneRules
     public let clockZone: ZoneRules
@@ -46,21 +46,21 @@ public struct FactReader: Sendable {
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
     /// or unreadable.
-    public func facts(for request: ConnectRequest, now: Int64) -> CallFacts {
+    public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
         var utc = now
         var source = TimeSource.serverClock
-        if let text = request.currentTime, let wall = WallClockTime(parsing: text) {
+        if let wall = request.wallTime {
             utc = clockZone.utc(fromLocal: wall.secondsSinceEpochAsUTC)
             source = .currentTime
         }
         return CallFacts(
-            caller: request.callFrom.flatMap { E164.normalize($0[...], home: country) },
-            exophone: request.callTo.flatMap { E164.normalize($0[...], home: country) },
+            caller: request.callerNumber?.e164(home: country),
+            exophone: request.exophoneNumber?.e164(home: country),
             moment: LocalMoment(localSeconds: utc + zone.offset(atUTC: utc)),
             timeSource: source,
             digits: request.digits,
-            direction: request.direction.flatMap(CallDirection.init(rawValue:)),
-            dialWhom: request.dialWhomNumber.flatMap { E164.normalize($0[...], home: country) }
+            direction: CallDirection.parse(request.direction),
+            dialWhom: request.dialWhomRaw?.e164(home: country)
         )
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// overlap) follow Foundation's choice, so that the table and the reference evaluator
 /// agree: both are read with the offset in effect before the transition (a gap moves
 /// forward by its length; an overlap takes the first occurrence).
-public struct ZoneRules: Sendable, Hashable {
+public final class ZoneRules: Sendable {
     public let identifier: String
     /// UTC second each period starts; the first period extends to the past.
     let starts: [Int64]

@@ -2,7 +2,7 @@ import ConnectProtocol
 
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
 /// answering a request copies bytes, it builds no JSON.
-struct AnswerStore: Sendable {
+final class AnswerStore: Sendable {
     private let bytes: [UInt8]
     /// Per (slot, version): start and end in `bytes`.
     private let ranges: [Range<Int>]

@@ -8,7 +8,7 @@ import ConnectProtocol
 /// prefix it starts with, from a digit trie whose nodes carry the classes of all the
 /// prefixes on their path. So a lookup is one hash probe, and on a miss a walk of at most
 /// 15 digits; no prefix is compared at run time.
-struct NumberIndex: Sendable {
+final class NumberIndex: Sendable {
     let exact: NumberMap
     /// 10 children per node, -1 for none; node 0 is the root.
     let children: [Int32]

@@ -3,7 +3,7 @@ import ConnectProtocol
 /// The skill and direction dimensions together: both are small, so one row per
 /// (skill, direction) pair. Digits are packed into an integer key (4 bits a key press) so
 /// that finding the skill is a hash probe, not a string hash.
-struct SkillIndex: Sendable {
+final class SkillIndex: Sendable {
     /// Packed digits -> skill index + 1.
     let skillOfDigits: NumberMap
     let directions = 3

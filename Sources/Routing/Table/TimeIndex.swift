@@ -9,7 +9,7 @@ import ConnectProtocol
 /// window boundaries, so the rules are evaluated once per segment between boundaries, for
 /// each weekday of each date class, and each minute of that day points at the segment's
 /// class: a lookup is a date probe and an array index.
-struct TimeIndex: Sendable {
+final class TimeIndex: Sendable {
     /// Day number (offset by `dayKeyBase`) -> date class + 1.
     let dateClass: NumberMap
     /// `dateClass * 7 + weekday` -> index of the first of that day's 1440 minutes, or -1.
