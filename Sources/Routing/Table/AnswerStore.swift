@@ -9,6 +9,10 @@ final class AnswerStore: Sendable {
     /// Per rule: its first slot; a rule has one slot per answer (per hunt attempt).
     private let firstSlot: [Int]
     let answerCount: [Int]
+    /// Per hunting rule, its destinations' numbers, to find where a re-fetch is from
+    /// `DialWhomNumber` without touching the rule set.
+    private let huntStart: [Int]
+    private let huntNumbers: [UInt64]
     private static let versions = ConnectVersion.allCases
 
     init(rules: [Rule]) throws(AnswerError) {
@@ -16,7 +20,11 @@ final class AnswerStore: Sendable {
         var ranges: [Range<Int>] = []
         var firstSlot: [Int] = []
         var answerCount: [Int] = []
+        var huntStart: [Int] = []
+        var huntNumbers: [UInt64] = []
         for rule in rules {
+            huntStart.append(huntNumbers.count)
+            if case .hunt = rule.dial.strategy { huntNumbers += rule.dial.destinations.map(\.number.value) }
             firstSlot.append(ranges.count / Self.versions.count)
             answerCount.append(rule.answerCount)
             for attempt in 0..<rule.answerCount {
@@ -30,8 +38,20 @@ final class AnswerStore: Sendable {
         }
         self.bytes = bytes
         self.ranges = ranges
+        huntStart.append(huntNumbers.count)
         self.firstSlot = firstSlot
         self.answerCount = answerCount
+        self.huntStart = huntStart
+        self.huntNumbers = huntNumbers
+    }
+
+    /// The attempt after the one that dialled `dialWhom` (see `Rule.attempt(after:)`).
+    func attempt(rule: Int, after dialWhom: PhoneNumber?) -> Int {
+        guard let dialWhom else { return 0 }
+        for index in huntStart[rule]..<huntStart[rule + 1] where huntNumbers[index] == dialWhom.value {
+            return index - huntStart[rule] + 1
+        }
+        return 0
     }
 
     func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8> {
@@ -39,5 +59,7 @@ final class AnswerStore: Sendable {
         return bytes[ranges[(firstSlot[rule] + attempt) * Self.versions.count + versionIndex]]
     }
 
-    var memoryBytes: Int { bytes.capacity + ranges.capacity * 16 + firstSlot.capacity * 8 + answerCount.capacity * 8 }
+    var memoryBytes: Int {
+        bytes.capacity + ranges.capacity * 16 + firstSlot.capacity * 8 + answerCount.capacity * 8 + huntStart.capacity * 8 + huntNumbers.capacity * 8
+    }
 }

@@ -1,67 +1,144 @@
-/// Rows of rule bitsets: row `r`, bit `i` set when rule `i` can match for values of class
-/// `r` in one dimension. Each row also lists its non-zero words, so that a lookup visits
-/// only the words of its sparsest row instead of every word of every row.
+/// The rows of one dimension: for each class of values, the bitset of rules whose
+/// condition in this dimension holds for that class.
+///
+/// Every row contains the rules that have no condition in the dimension, so rows are
+/// stored as one shared template (those rules) plus each class's own extra bits. The
+/// template is read by every lookup and stays in cache; the extra bits are few for most
+/// classes (an ExoPhone named by a handful of rules), so they are kept as sorted
+/// (word index, word) pairs in one cache line or two, and as a dense row only when they
+/// are many. A lookup then costs about one cache miss per dimension, whatever the number
+/// of rules.
 final class BitMatrix: @unchecked Sendable {
-    let rows: Int
     let words: Int
-    private let bits: UnsafeMutablePointer<UInt64>
-    /// Word indexes of the non-zero words of each row, row after row.
-    private let nonZero: UnsafeMutablePointer<UInt32>
-    private let nonZeroStart: UnsafeMutablePointer<Int>
-    private let nonZeroCount: UnsafeMutablePointer<Int>
+    let rows: Int
+    private let template: UnsafeMutablePointer<UInt64>
+    private let templateNonZero: [UInt32]
+    /// Sparse rows: index, word, index, word... Dense rows: `words` words.
+    private let storage: UnsafeMutablePointer<UInt64>
+    private let storageCount: Int
+    /// Per row: offset in `storage`, pairs (or -1 when dense), non-zero extra words.
+    private let meta: UnsafeMutablePointer<(offset: Int32, pairs: Int32, nonZero: Int32)>
 
-    init(rows: [[UInt64]], words: Int) {
+    /// Extra bits beyond this many words are stored densely.
+    static let densePairs = 16
+
+    /// `rows`: full dense rows; each must contain `template`.
+    init(template: [UInt64], rows: [[UInt64]]) {
+        words = template.count
         self.rows = rows.count
-        self.words = words
-        bits = .allocate(capacity: max(1, rows.count * words))
-        nonZeroStart = .allocate(capacity: max(1, rows.count))
-        nonZeroCount = .allocate(capacity: max(1, rows.count))
-        var lists: [UInt32] = []
+        self.template = .allocate(capacity: max(1, words))
+        self.template.initialize(from: template, count: words)
+        templateNonZero = template.indices.filter { template[$0] != 0 }.map(UInt32.init)
+        var store: [UInt64] = []
+        meta = .allocate(capacity: max(1, rows.count))
         for (index, row) in rows.enumerated() {
             precondition(row.count == words)
-            (bits + index * words).initialize(from: row, count: words)
-            nonZeroStart[index] = lists.count
-            for (word, value) in row.enumerated() where value != 0 { lists.append(UInt32(word)) }
-            nonZeroCount[index] = lists.count - nonZeroStart[index]
+            let extra = zip(row, template).enumerated().compactMap { position, pair in
+                pair.0 & ~pair.1 == 0 ? nil : (index: position, word: pair.0 & ~pair.1)
+            }
+            if extra.count > Self.densePairs {
+                meta[index] = (Int32(store.count), -1, Int32(extra.count))
+                store += zip(row, template).map { $0 & ~$1 }
+            } else {
+                meta[index] = (Int32(store.count), Int32(extra.count), Int32(extra.count))
+                for (position, word) in extra { store += [UInt64(position), word] }
+            }
         }
-        nonZero = .allocate(capacity: max(1, lists.count))
-        nonZero.initialize(from: lists, count: lists.count)
-        nonZeroTotal = lists.count
+        storageCount = store.count
+        storage = .allocate(capacity: max(1, store.count))
+        storage.initialize(from: store, count: store.count)
     }
-
-    private let nonZeroTotal: Int
 
     deinit {
-        bits.deallocate()
-        nonZero.deallocate()
-        nonZeroStart.deallocate()
-        nonZeroCount.deallocate()
+        template.deallocate()
+        storage.deallocate()
+        meta.deallocate()
     }
 
-    @inline(__always) func row(_ index: Int) -> UnsafePointer<UInt64> { UnsafePointer(bits + index * words) }
-    @inline(__always) func nonZeroWords(_ index: Int) -> UnsafeBufferPointer<UInt32> {
-        UnsafeBufferPointer(start: nonZero + nonZeroStart[index], count: nonZeroCount[index])
-    }
+    var memoryBytes: Int { words * 8 + templateNonZero.count * 4 + storageCount * 8 + rows * 12 }
 
-    func isSet(row: Int, bit: Int) -> Bool { bits[row * words + bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
+    /// Whether rule `bit` is set in row `row`.
+    func isSet(row: Int, bit: Int) -> Bool { word(bit >> 6, row: row) & (1 << UInt64(bit & 63)) != 0 }
 
-    var memoryBytes: Int { rows * words * 8 + nonZeroTotal * 4 + rows * 16 }
-
-    /// The first rule set in all four rows, or -1: the AND of the rows, visited only at
-    /// the non-zero words of the sparsest one.
+    /// Word `index` of row `row`.
     @inline(__always)
-    static func firstCommon(_ a: (BitMatrix, Int), _ b: (BitMatrix, Int), _ c: (BitMatrix, Int), _ d: (BitMatrix, Int)) -> Int {
-        var sparsest = a
-        if b.0.nonZeroCount[b.1] < sparsest.0.nonZeroCount[sparsest.1] { sparsest = b }
-        if c.0.nonZeroCount[c.1] < sparsest.0.nonZeroCount[sparsest.1] { sparsest = c }
-        if d.0.nonZeroCount[d.1] < sparsest.0.nonZeroCount[sparsest.1] { sparsest = d }
-        let rowA = a.0.row(a.1), rowB = b.0.row(b.1), rowC = c.0.row(c.1), rowD = d.0.row(d.1)
-        for word in sparsest.0.nonZeroWords(sparsest.1) {
-            let index = Int(word)
-            let common = rowA[index] & rowB[index] & rowC[index] & rowD[index]
-            if common != 0 { return index << 6 | common.trailingZeroBitCount }
+    func word(_ index: Int, row: Int) -> UInt64 {
+        let (offset, pairs, _) = meta[row]
+        let base = storage + Int(offset)
+        if pairs < 0 { return template[index] | base[index] }
+        var extra: UInt64 = 0
+        if pairs <= 8 {
+            for pair in 0..<Int(pairs) where base[2 * pair] == UInt64(index) {
+                extra = base[2 * pair + 1]
+                break
+            }
+        } else {
+            var low = 0, high = Int(pairs) - 1
+            while low <= high {
+                let middle = (low + high) >> 1
+                let found = base[2 * middle]
+                if found == UInt64(index) { extra = base[2 * middle + 1]; break }
+                if found < UInt64(index) { low = middle + 1 } else { high = middle - 1 }
+            }
         }
-        return -1
+        return template[index] | extra
+    }
+
+    /// An upper bound of the non-zero words of a row, to pick the one to walk.
+    @inline(__always) func weight(row: Int) -> Int { templateNonZero.count + Int(meta[row].nonZero) }
+
+    /// Calls `visit` with each non-zero word of row `row` in increasing index order until it
+    /// returns a result.
+    @inline(__always)
+    func firstResult(row: Int, _ visit: (Int, UInt64) -> Int?) -> Int? {
+        let (offset, pairs, _) = meta[row]
+        let base = storage + Int(offset)
+        if pairs < 0 {
+            for index in 0..<words {
+                let value = template[index] | base[index]
+                if value != 0, let result = visit(index, value) { return result }
+            }
+            return nil
+        }
+        // Merge the template's non-zero words with the row's pairs.
+        return templateNonZero.withUnsafeBufferPointer { templateIndexes in
+            var nextTemplate = 0, nextPair = 0
+            let pairCount = Int(pairs)
+            while nextTemplate < templateIndexes.count || nextPair < pairCount {
+                let fromTemplate = nextTemplate < templateIndexes.count ? Int(templateIndexes[nextTemplate]) : Int.max
+                let fromPair = nextPair < pairCount ? Int(base[2 * nextPair]) : Int.max
+                let index = min(fromTemplate, fromPair)
+                var value = template[index]
+                if fromTemplate == index { nextTemplate += 1 }
+                if fromPair == index {
+                    value |= base[2 * nextPair + 1]
+                    nextPair += 1
+                }
+                if value != 0, let result = visit(index, value) { return result }
+            }
+            return nil
+        }
+    }
+
+    /// The first rule set in all four rows (a row of each dimension), or -1: walk the
+    /// lightest row, and AND each of its words with the same word of the other three.
+    @inline(__always)
+    static func firstCommon(_ a: BitMatrix, _ rowA: Int, _ b: BitMatrix, _ rowB: Int,
+                            _ c: BitMatrix, _ rowC: Int, _ d: BitMatrix, _ rowD: Int) -> Int {
+        var walk = (a, rowA), others = ((b, rowB), (c, rowC), (d, rowD))
+        var lightest = a.weight(row: rowA)
+        if b.weight(row: rowB) < lightest { lightest = b.weight(row: rowB); walk = (b, rowB); others = ((a, rowA), (c, rowC), (d, rowD)) }
+        if c.weight(row: rowC) < lightest { lightest = c.weight(row: rowC); walk = (c, rowC); others = ((a, rowA), (b, rowB), (d, rowD)) }
+        if d.weight(row: rowD) < lightest { walk = (d, rowD); others = ((a, rowA), (b, rowB), (c, rowC)) }
+        let result = walk.0.firstResult(row: walk.1) { index, word in
+            var common = word & others.0.0.word(index, row: others.0.1)
+            if common == 0 { return nil }
+            common &= others.1.0.word(index, row: others.1.1)
+            if common == 0 { return nil }
+            common &= others.2.0.word(index, row: others.2.1)
+            return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
+        }
+        return result ?? -1
     }
 }
 
@@ -72,4 +149,11 @@ struct RuleBits {
     init(rules: Int) { words = [UInt64](repeating: 0, count: (rules + 63) / 64) }
 
     mutating func set(_ rule: Int) { words[rule >> 6] |= 1 << UInt64(rule & 63) }
+
+    /// The rules with no condition in a dimension: set in every row of it.
+    static func unconstrained<Condition>(_ conditions: [Condition?]) -> RuleBits {
+        var bits = RuleBits(rules: conditions.count)
+        for (rule, condition) in conditions.enumerated() where condition == nil { bits.set(rule) }
+        return bits
+    }
 }

@@ -32,16 +32,16 @@ public final class DecisionTable: Sendable {
     /// The first rule whose conditions hold, or nil.
     public func decide(_ facts: CallFacts) -> Int? {
         let rule = BitMatrix.firstCommon(
-            (caller.matrix, caller.row(facts.caller)),
-            (exophone.matrix, exophone.row(facts.exophone)),
-            (time.matrix, time.row(facts.moment)),
-            (skill.matrix, skill.row(digits: facts.digits, direction: facts.direction)))
+            caller.matrix, caller.row(facts.caller),
+            exophone.matrix, exophone.row(facts.exophone),
+            time.matrix, time.row(facts.moment),
+            skill.matrix, skill.row(digits: facts.digits, direction: facts.direction))
         return rule < 0 ? nil : rule
     }
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
         guard let rule = decide(facts) else { return .noMatch }
-        return outcome(rule: rule, attempt: ruleSet.rules[rule].attempt(after: facts.dialWhom), version: version)
+        return outcome(rule: rule, attempt: answers.attempt(rule: rule, after: facts.dialWhom), version: version)
     }
 
     /// The answer of a rule at an attempt (the server pins the rule and counts attempts).

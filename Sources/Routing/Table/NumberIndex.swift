@@ -9,7 +9,7 @@ import ConnectProtocol
 /// prefixes on their path. So a lookup is one hash probe, and on a miss a walk of at most
 /// 15 digits; no prefix is compared at run time.
 final class NumberIndex: Sendable {
-    let exact: NumberMap
+    let exact: PackedNumberMap
     /// 10 children per node, -1 for none; node 0 is the root.
     let children: [Int32]
     let nodeClass: [UInt32]
@@ -19,11 +19,11 @@ final class NumberIndex: Sendable {
     func row(_ number: PhoneNumber?) -> Int {
         guard let number else { return 0 }
         if let found = exact.value(number.value) { return Int(found) }
-        return trieClass(number.value)
+        return hasPrefixes ? Int(nodeClass[Self.deepestNode(number.value, children)]) : Int(nodeClass[0])
     }
 
-    private func trieClass(_ value: UInt64) -> Int {
-        if !hasPrefixes { return Int(nodeClass[0]) }
+    /// The deepest trie node on the path of a number's digits: its longest prefix.
+    static func deepestNode(_ value: UInt64, _ children: [Int32]) -> Int {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
@@ -43,7 +43,7 @@ final class NumberIndex: Sendable {
                     if child < 0 { break }
                     node = Int(child)
                 }
-                return Int(nodeClass[node])
+                return node
             }
         }
     }
@@ -52,19 +52,20 @@ final class NumberIndex: Sendable {
 
     /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
     init(matches: [Match<NumberAtom>?], lists: [NumberList]) {
-        // Atoms and what each one directly names.
+        // Atoms, and the exact numbers and prefixes each one names.
         var atomIDs: [NumberAtom: Int] = [:]
-        var exactAtoms: [UInt64: [Int32]] = [:]
+        var exactEntries: [(number: UInt64, atom: Int32)] = []
         var prefixAtoms: [String: [Int32]] = [:]
         for match in matches.compactMap({ $0 }) {
             for atom in match.atoms where atomIDs[atom] == nil {
                 let id = Int32(atomIDs.count)
                 atomIDs[atom] = Int(id)
                 switch atom {
-                case .number(let number): exactAtoms[number.value, default: []].append(id)
+                case .number(let number): exactEntries.append((number.value, id))
                 case .prefix(let digits): prefixAtoms[digits, default: []].append(id)
                 case .list(let index):
-                    for number in lists[index].numbers { exactAtoms[number.value, default: []].append(id) }
+                    exactEntries.reserveCapacity(exactEntries.count + lists[index].numbers.count)
+                    for number in lists[index].numbers { exactEntries.append((number.value, id)) }
                     for digits in lists[index].prefixes { prefixAtoms[digits, default: []].append(id) }
                 }
             }
@@ -83,7 +84,7 @@ final class NumberIndex: Sendable {
         // The trie of prefixes; each node's class is the union of the prefixes on its path.
         var children: [Int32] = [Int32](repeating: -1, count: 10)
         var direct: [[Int32]] = [[]]
-        for (digits, ids) in prefixAtoms {
+        for (digits, ids) in prefixAtoms.sorted(by: { $0.key < $1.key }) {
             var node = 0
             for byte in digits.utf8 {
                 let slot = node * 10 + Int(byte - UInt8(ascii: "0"))
@@ -112,27 +113,41 @@ final class NumberIndex: Sendable {
         }
 
         // Exact numbers: their own atoms and those of the longest prefix they start with.
-        var exact = NumberMap(capacity: exactAtoms.count)
-        for (value, ids) in exactAtoms {
-            var node = 0
-            for byte in String(value).utf8 {
-                let child = children[node * 10 + Int(byte - UInt8(ascii: "0"))]
-                if child < 0 { break }
-                node = Int(child)
+        // Grouped by sorting, since a million listed numbers mostly carry one atom each;
+        // (trie node, atom) pairs are interned without building an array per number.
+        exactEntries.sort { $0.number < $1.number || ($0.number == $1.number && $0.atom < $1.atom) }
+        var exact = PackedNumberMap(capacity: exactEntries.count)
+        var single: [UInt64: Int] = [:]
+        var start = 0
+        while start < exactEntries.count {
+            let number = exactEntries[start].number
+            var end = start + 1
+            while end < exactEntries.count && exactEntries[end].number == number { end += 1 }
+            let node = Self.deepestNode(number, children)
+            let classID: Int
+            if end - start == 1 {
+                let key = UInt64(node) << 32 | UInt64(UInt32(exactEntries[start].atom))
+                if let known = single[key] {
+                    classID = known
+                } else {
+                    classID = intern(Array(Set(accumulated[node] + [exactEntries[start].atom])).sorted())
+                    single[key] = classID
+                }
+            } else {
+                classID = intern(Array(Set(accumulated[node] + exactEntries[start..<end].map(\.atom))).sorted())
             }
-            let atoms = Array(Set(accumulated[node] + ids)).sorted()
-            exact.insert(value, UInt32(intern(atoms)))
+            exact.insert(number, UInt32(classID))
+            start = end
         }
 
         var atomClasses = [[Int]](repeating: [], count: atomIDs.count)
         for (index, atoms) in classAtoms.enumerated() {
             for atom in atoms { atomClasses[Int(atom)].append(index) }
         }
-        let rows = ClassSet.rows(classCount: classAtoms.count, matches: matches) { atomClasses[atomIDs[$0]!] }
         self.exact = exact
         self.children = children
         self.nodeClass = nodeClass
         hasPrefixes = direct.count > 1
-        matrix = BitMatrix(rows: rows, words: (matches.count + 63) / 64)
+        matrix = ClassSet.matrix(classCount: classAtoms.count, matches: matches) { atomClasses[atomIDs[$0]!] }
     }
 }

@@ -50,6 +50,10 @@ final class SkillIndex: Sendable {
         for (digits, name) in ruleSet.skills {
             if let key = Self.key(digits) { map.insert(key, UInt32(skillIndex[name]!)) }
         }
+        var template = RuleBits(rules: ruleSet.rules.count)
+        for (index, rule) in ruleSet.rules.enumerated() where rule.conditions.skill == nil && rule.conditions.direction == nil {
+            template.set(index)
+        }
         var rows: [[UInt64]] = []
         for skill in [nil] + names {
             for direction in [nil, CallDirection.incoming, .outboundDial] {
@@ -63,6 +67,6 @@ final class SkillIndex: Sendable {
             }
         }
         skillOfDigits = map
-        matrix = BitMatrix(rows: rows, words: (ruleSet.rules.count + 63) / 64)
+        matrix = BitMatrix(template: template.words, rows: rows)
     }
 }

@@ -86,8 +86,7 @@ final class TimeIndex: Sendable {
         }
         let atoms = atomIDs.sorted { $0.value < $1.value }.map(\.key)
         let byID = matches.map { $0?.map { atomIDs[$0]! } }
-        var template = RuleBits(rules: matches.count)
-        for (rule, match) in matches.enumerated() where match == nil { template.set(rule) }
+        let template = RuleBits.unconstrained(matches)
         var rowIDs: [[UInt64]: Int] = [:]
         var rows: [[UInt64]] = []
         var dayStart = [Int32](repeating: -1, count: representatives.count * 7)
@@ -123,6 +122,6 @@ final class TimeIndex: Sendable {
         self.dateClass = dateClass
         self.dayStart = dayStart
         self.minuteClass = minuteClass
-        matrix = BitMatrix(rows: rows, words: (matches.count + 63) / 64)
+        matrix = BitMatrix(template: template.words, rows: rows)
     }
 }
