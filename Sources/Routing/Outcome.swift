@@ -7,6 +7,11 @@ public enum Outcome: Sendable, Hashable {
     /// A re-fetch of a hunt whose last destination was already dialled.
     case huntExhausted(rule: Int)
 
+    public var isAnswer: Bool {
+        if case .answer = self { return true }
+        return false
+    }
+
     public var rule: Int? {
         switch self {
         case .answer(let rule, _, _), .huntExhausted(let rule): return rule

@@ -30,7 +30,7 @@ import Testing
         let stderr: String
     }
 
-    func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Run {
+    func run(_ arguments: [String], in directory: URL = CLITests.packageRoot) throws -> Run {
         let binary = try #require(Self.binary, "build the package first: swift build")
         let process = Process()
         process.executableURL = binary
@@ -127,5 +127,65 @@ import Testing
 
     @Test func unknownOptionIsAUsageError() throws {
         #expect(try run(["check", "--fromat", "json"]).status == 2)
+    }
+}
+
+@Suite struct EvalCLITests {
+    let cli = CLITests()
+
+    @Test func printsExactlyTheBody() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--query",
+                                  "CallSid=a1&CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&digits=%222%22"])
+        #expect(result.status == 0)
+        #expect(result.stdout == #"{"fetch_after_attempt":true,"destination_type":"user","destination":[{"device_contact_uri":"+919876500001"}],"outgoing_phone_number":"+918047115000","record":true,"recording_channels":"dual","max_ringing_duration":20,"max_conversation_duration":1800,"music_on_hold":{"type":"operator_tone"}}"#)
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func headerSelectsVersionAndExplainGoesToStderr() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--query", "CallFrom=09900000001&CallTo=08047110000&CurrentTime=2026-01-26+11:00:00",
+                                  "--header", "Exotel-Version: 1.1", "--explain"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains(#""destination":[{"contact_uri":"+918047119999"}]"#))
+        #expect(result.stderr.contains("rule `vip` did not match: caller +919900000001 is not in list `vip`"))
+        #expect(result.stderr.contains("rule `after-hours` matched: 11:00 Monday 2026-01-26 is in calendar `holidays`, excluded from `business_hours`"))
+    }
+
+    @Test func jsonFormatCarriesRuleAndExplanation() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--format", "json", "--query",
+                                  "CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00&digits=%222%22"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["rule"] as? String == "support-line")
+        #expect(object["status"] as? String == "answer")
+        #expect((object["explanation"] as? [String: Any])?["rule"] as? String == "support-line")
+        #expect(((object["body"] as? [String: Any])?["parallel_ringing"] as? [String: Any])?["max_parallel_attempts"] as? Int == 3)
+    }
+
+    @Test func exhaustedHuntExitsThree() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--query",
+                                  "CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&DialWhomNumber=09876500002"])
+        #expect(result.status == 3)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("exhausted"))
+    }
+
+    @Test func serverClockIsUsedWithoutCurrentTime() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--query", "CallFrom=09900000001&CallTo=08047110000",
+                                  "--now", "2026-11-28T06:30:00Z", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["rule"] as? String == "everyone-else", "12:00 on a Saturday in India")
+        let facts = (object["explanation"] as? [String: Any])?["facts"] as? [String: Any]
+        #expect(facts?["timeSource"] as? String == "serverClock")
+    }
+
+    @Test func sharedFileIsNoRuleSet() throws {
+        #expect(try cli.run(["eval", "rules/team.yaml", "--query", "CallFrom=1"]).status == 2)
+    }
+
+    @Test func benchRefusesDebugBuilds() throws {
+        // The tests run a debug build; bench must say so rather than print misleading numbers.
+        let result = try cli.run(["bench", "--rules", "10", "--numbers", "10"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("release"))
     }
 }

@@ -72,7 +72,7 @@ struct Eval: ParsableCommand {
                 FileHandle.standardOutput.write(Data(body))
                 if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             }
-            if explain || outcome.rule == nil {
+            if explain || !outcome.isAnswer {
                 var lines = explain ? explanation.lines : []
                 if isFallback { lines.append("exotel-version `\(header ?? "")` is unknown; answered in \(version.rawValue), the newest known") }
                 if case .huntExhausted(let rule) = outcome { lines.append("the hunt of rule `\(rules.rules[rule].name)` is exhausted: no destination left") }
@@ -82,9 +82,7 @@ struct Eval: ParsableCommand {
         case .json:
             FileHandle.standardOutput.write(Data(try json(outcome, explanation, version: version, isFallback: isFallback, rules: rules).utf8))
         }
-        if outcome.rule == nil || { if case .huntExhausted = outcome { return true } else { return false } }() {
-            throw ExitCode(3)
-        }
+        if !outcome.isAnswer { throw ExitCode(3) }
     }
 
     private func serverClock() throws -> Int64 {
