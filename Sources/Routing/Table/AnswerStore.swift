@@ -1,65 +1,72 @@
 import ConnectProtocol
 
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
-/// answering a request copies bytes, it builds no JSON.
+/// answering a request copies bytes, it builds no JSON. What a lookup reads about a rule
+/// sits in one 16-byte record, so that finding the answer costs one cache line or two.
 final class AnswerStore: Sendable {
+    private struct RuleAnswers {
+        /// Index of the rule's first range; a rule has one range per attempt and version.
+        var firstRange: Int32
+        /// Answers: one per hunt attempt, or one for parallel ringing.
+        var answers: Int32
+        /// The rule's hunt destinations in `huntNumbers`.
+        var huntStart: Int32
+        var huntCount: Int32
+    }
+
     private let bytes: [UInt8]
-    /// Per (slot, version): start and end in `bytes`.
-    private let ranges: [Range<Int>]
-    /// Per rule: its first slot; a rule has one slot per answer (per hunt attempt).
-    private let firstSlot: [Int]
-    let answerCount: [Int]
-    /// Per hunting rule, its destinations' numbers, to find where a re-fetch is from
-    /// `DialWhomNumber` without touching the rule set.
-    private let huntStart: [Int]
+    private let ranges: [(start: Int32, count: Int32)]
+    private let rules: [RuleAnswers]
     private let huntNumbers: [UInt64]
     private static let versions = ConnectVersion.allCases
 
     init(rules: [Rule]) throws(AnswerError) {
         var bytes: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        var firstSlot: [Int] = []
-        var answerCount: [Int] = []
-        var huntStart: [Int] = []
+        var ranges: [(start: Int32, count: Int32)] = []
+        var records: [RuleAnswers] = []
         var huntNumbers: [UInt64] = []
         for rule in rules {
-            huntStart.append(huntNumbers.count)
-            if case .hunt = rule.dial.strategy { huntNumbers += rule.dial.destinations.map(\.number.value) }
-            firstSlot.append(ranges.count / Self.versions.count)
-            answerCount.append(rule.answerCount)
+            var record = RuleAnswers(firstRange: Int32(ranges.count), answers: Int32(rule.answerCount),
+                                     huntStart: Int32(huntNumbers.count), huntCount: 0)
+            if case .hunt = rule.dial.strategy {
+                huntNumbers += rule.dial.destinations.map(\.number.value)
+                record.huntCount = Int32(rule.dial.destinations.count)
+            }
+            records.append(record)
             for attempt in 0..<rule.answerCount {
                 let answer = try rule.answer(attempt: attempt)
                 for version in Self.versions {
                     let body = answer.encoded(for: version)
-                    ranges.append(bytes.count..<bytes.count + body.count)
+                    ranges.append((Int32(bytes.count), Int32(body.count)))
                     bytes += body
                 }
             }
         }
         self.bytes = bytes
         self.ranges = ranges
-        huntStart.append(huntNumbers.count)
-        self.firstSlot = firstSlot
-        self.answerCount = answerCount
-        self.huntStart = huntStart
+        self.rules = records
         self.huntNumbers = huntNumbers
     }
+
+    func answerCount(rule: Int) -> Int { Int(rules[rule].answers) }
 
     /// The attempt after the one that dialled `dialWhom` (see `Rule.attempt(after:)`).
     func attempt(rule: Int, after dialWhom: PhoneNumber?) -> Int {
         guard let dialWhom else { return 0 }
-        for index in huntStart[rule]..<huntStart[rule + 1] where huntNumbers[index] == dialWhom.value {
-            return index - huntStart[rule] + 1
+        let record = rules[rule]
+        for offset in 0..<Int(record.huntCount) where huntNumbers[Int(record.huntStart) + offset] == dialWhom.value {
+            return offset + 1
         }
         return 0
     }
 
-    func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8> {
-        let versionIndex = Self.versions.firstIndex(of: version)!
-        return bytes[ranges[(firstSlot[rule] + attempt) * Self.versions.count + versionIndex]]
+    /// The body of an attempt, or nil past the last one.
+    func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8>? {
+        let record = rules[rule]
+        guard attempt < record.answers else { return nil }
+        let range = ranges[Int(record.firstRange) + attempt * Self.versions.count + Self.versions.firstIndex(of: version)!]
+        return bytes[Int(range.start)..<Int(range.start + range.count)]
     }
 
-    var memoryBytes: Int {
-        bytes.capacity + ranges.capacity * 16 + firstSlot.capacity * 8 + answerCount.capacity * 8 + huntStart.capacity * 8 + huntNumbers.capacity * 8
-    }
+    var memoryBytes: Int { bytes.capacity + ranges.capacity * 8 + rules.capacity * 16 + huntNumbers.capacity * 8 }
 }

@@ -46,8 +46,8 @@ public final class DecisionTable: Sendable {
 
     /// The answer of a rule at an attempt (the server pins the rule and counts attempts).
     public func outcome(rule: Int, attempt: Int, version: ConnectVersion) -> Outcome {
-        guard attempt < answers.answerCount[rule] else { return .huntExhausted(rule: rule) }
-        return .answer(rule: rule, attempt: attempt, body: answers.body(rule: rule, attempt: attempt, version: version))
+        guard let body = answers.body(rule: rule, attempt: attempt, version: version) else { return .huntExhausted(rule: rule) }
+        return .answer(rule: rule, attempt: attempt, body: body)
     }
 
     /// Raw query and header to answer: the whole in-process path. `now` is the server
@@ -57,7 +57,7 @@ public final class DecisionTable: Sendable {
         return outcome(for: reader.facts(for: request, now: now), version: ConnectVersion.negotiate(header: versionHeader).version)
     }
 
-    public func answerCount(rule: Int) -> Int { answers.answerCount[rule] }
+    public func answerCount(rule: Int) -> Int { answers.answerCount(rule: rule) }
 
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {
