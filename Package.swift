@@ -9,6 +9,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev), read event by event by our own loader.
@@ -23,13 +29,28 @@ let package = Package(
         .target(name: "Routing", dependencies: ["ConnectProtocol"]),
         // Source files, YAML, the checker and diagnostics.
         .target(name: "RuleCompiler", dependencies: ["CYaml", "Routing", "ConnectProtocol"]),
+        // The HTTP adapter Exotel calls: rule store, reloads, hunt ledger, metrics, logs.
+        .target(
+            name: "RingplanServer",
+            dependencies: [
+                "RuleCompiler", "Routing", "ConnectProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // `ringplan bench`: synthetic rule sets, request mixes and timings.
         .target(name: "Benchmarks", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"]),
         .executableTarget(
             name: "ringplan",
             dependencies: [
-                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks",
+                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks", "RingplanServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "ConnectProtocolTests", dependencies: ["ConnectProtocol"]),
@@ -38,6 +59,14 @@ let package = Package(
             name: "RuleCompilerTests",
             dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"],
             exclude: ["Corpus", "Golden"]
+        ),
+        .testTarget(
+            name: "RingplanServerTests",
+            dependencies: [
+                "RingplanServer", "Routing", "RuleCompiler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Runs the built `ringplan` binary, as users do.
         .testTarget(name: "RingplanCLITests"),

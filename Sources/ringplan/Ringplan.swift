@@ -2,18 +2,22 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Ringplan: ParsableCommand {
+struct Ringplan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringplan",
         abstract: "Call-routing rules for Exotel's Connect applet.",
-        subcommands: [Check.self, Eval.self, Bench.self]
+        subcommands: [Serve.self, Check.self, Eval.self, Bench.self]
     )
 
     /// ArgumentParser exits 64 on a usage error; Ringplan's contract is 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

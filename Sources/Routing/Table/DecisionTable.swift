@@ -59,6 +59,10 @@ public final class DecisionTable: Sendable {
 
     public func answerCount(rule: Int) -> Int { answers.answerCount(rule: rule) }
 
+    /// The attempt after the one that dialled `dialWhom` (0 when none): how a re-fetch
+    /// moves down a hunt when no per-call state says where the call is.
+    public func attempt(rule: Int, after dialWhom: PhoneNumber?) -> Int { answers.attempt(rule: rule, after: dialWhom) }
+
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {
         caller.memoryBytes + exophone.memoryBytes + time.memoryBytes + skill.memoryBytes + answers.memoryBytes

@@ -39,6 +39,11 @@ public final class Workspace {
         return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, sources: workspace.sources)
     }
 
+    /// The rule files `check` reads for one path (a directory's `*.yaml`, or the file).
+    public static func ruleFilePaths(in path: String) throws(InputError) -> [String] {
+        try ruleFiles(in: [path])
+    }
+
     static func ruleFiles(in paths: [String]) throws(InputError) -> [String] {
         var files: [String] = []
         for path in paths {

@@ -46,4 +46,7 @@ public final class SourceManager: @unchecked Sendable {
     public func file(_ path: String) -> SourceFile? {
         lock.withLock { files[path] }
     }
+
+    /// Every file read, rule files, includes and list files.
+    public var paths: [String] { lock.withLock { Array(files.keys) } }
 }

@@ -1,0 +1,149 @@
+import ConnectProtocol
+import Foundation
+import Logging
+import Routing
+
+/// Answers `/connect/{name}`: the rule store's current tables, the hunt ledger, the decision
+/// log and the metrics. No HTTP here, so that it is tested and measured on its own.
+public final class ConnectService: Sendable {
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: ArraySlice<UInt8>
+        /// The rule-set version that answered, for the `Ringplan-Version` header.
+        public let version: String?
+        public let rule: String?
+    }
+
+    public let store: RuleStore
+    public let ledger: HuntLedger
+    public let metrics: ServerMetrics
+    let logger: Logger
+    let token: [UInt8]?
+    let logNumbers: Bool
+
+    public init(store: RuleStore, ledger: HuntLedger, metrics: ServerMetrics, logger: Logger, token: String?, logNumbers: Bool) {
+        self.store = store
+        self.ledger = ledger
+        self.metrics = metrics
+        self.logger = logger
+        self.token = token.map { Array($0.utf8) }
+        self.logNumbers = logNumbers
+    }
+
+    static func error(_ status: Int, _ message: String) -> (Int, ArraySlice<UInt8>) {
+        (status, Array("{\"error\":\"\(message)\"}".utf8)[...])
+    }
+
+    /// `now`: the server clock, seconds since 1970.
+    public func answer(name: Substring, query: String?, versionHeader: String?, now: Int64) -> Reply {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let query = query ?? ""
+        guard RequestLimits.isRuleSetName(name) else { return finish(404, "unknown rule set", name, started) }
+        guard query.utf8.count <= RequestLimits.maxURIBytes else { return finish(414, "query too long", name, started) }
+        let request = ConnectRequest(query: query)
+        guard request.parameterCount <= RequestLimits.maxQueryParameters else {
+            return finish(400, "too many query parameters", name, started)
+        }
+        if let token, !Self.constantTimeEquals(token, Array((request.key ?? "").utf8)) {
+            return finish(401, "missing or wrong key", name, started)
+        }
+        guard let rules = store.current else { return finish(503, "no rule set loaded", name, started) }
+        guard let table = rules.tables[String(name)] else { return finish(404, "unknown rule set", name, started) }
+
+        let (version, versionFallback) = ConnectVersion.negotiate(header: versionHeader)
+        let facts = table.reader.facts(for: request, now: now)
+        var pinned = false
+        let outcome: Outcome
+        if let callSid = request.callSid {
+            let ruleSetName = String(name)
+            let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
+                if let existing {
+                    // A re-fetch: the same rule, in the version now serving.
+                    if existing.version == rules.version { return (existing, true) }
+                    if let index = table.ruleSet.rules.firstIndex(where: { $0.name == existing.ruleName }) {
+                        var moved = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: index,
+                                                     ruleName: existing.ruleName, attempt: existing.nextAttempt)
+                        moved.nextAttempt = existing.nextAttempt
+                        return (moved, true)
+                    }
+                }
+                guard let rule = table.decide(facts) else { return nil }
+                let entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
+                                             ruleName: table.ruleSet.rules[rule].name,
+                                             attempt: table.attempt(rule: rule, after: facts.dialWhom))
+                // Only hunts are fetched again; other calls need no memory.
+                return (entry, table.answerCount(rule: rule) > 1)
+            }
+            if let (entry, wasPinned) = advanced {
+                pinned = wasPinned
+                outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, version: version)
+            } else {
+                outcome = .noMatch
+            }
+        } else {
+            outcome = table.outcome(for: facts, version: version)
+        }
+
+        let status: Int, body: ArraySlice<UInt8>
+        switch outcome {
+        case .answer(_, _, let answer): (status, body) = (200, answer)
+        case .noMatch: (status, body) = Self.error(422, "no rule matched")
+        case .huntExhausted: (status, body) = Self.error(422, "hunt exhausted: no destination left")
+        }
+        let ruleName = outcome.rule.map { table.ruleSet.rules[$0].name }
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        metrics.request(ruleSet: String(name), rule: ruleName ?? "-", status: status, nanoseconds: elapsed)
+        var attempt = 0
+        if case .answer(_, let used, _) = outcome { attempt = used }
+        logger.info("decision", metadata: [
+            "call_sid": .string(request.callSid ?? "-"),
+            "rule_set": .string(String(name)),
+            "rule": .string(ruleName ?? "-"),
+            "status": .stringConvertible(status),
+            "attempt": .stringConvertible(attempt),
+            "pinned": .stringConvertible(pinned),
+            "destinations": .array(destinations(table, outcome)),
+            "caller": .string(facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-"),
+            "connect_version": .string(version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : "")),
+            "rules_version": .string(rules.version),
+            "time_source": .string(facts.timeSource.rawValue),
+            "us": .stringConvertible(elapsed / 1000),
+        ])
+        return Reply(status: status, body: body, version: rules.version, rule: ruleName)
+    }
+
+    private func destinations(_ table: DecisionTable, _ outcome: Outcome) -> [Logger.Metadata.Value] {
+        guard case .answer(let rule, let attempt, _) = outcome else { return [] }
+        let dial = table.ruleSet.rules[rule].dial
+        let used: [Destination]
+        switch dial.strategy {
+        case .hunt: used = [dial.destinations[attempt]]
+        case .parallel: used = dial.destinations
+        }
+        return used.map { .string($0.agent ?? $0.number.description) }
+    }
+
+    private func finish(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        let known = RequestLimits.isRuleSetName(name) ? String(name) : "-"
+        metrics.request(ruleSet: known, rule: "-", status: status, nanoseconds: elapsed)
+        logger.info("refused", metadata: ["rule_set": .string(known), "status": .stringConvertible(status), "reason": .string(message)])
+        return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
+    }
+
+    /// `+91******2345`: the country code and the last four digits.
+    static func mask(_ number: PhoneNumber) -> String {
+        let text = number.description
+        guard text.count > 7 else { return String(repeating: "*", count: text.count) }
+        return String(text.prefix(3)) + String(repeating: "*", count: text.count - 7) + String(text.suffix(4))
+    }
+
+    /// Compares in time that depends only on the lengths, not on where they differ.
+    static func constantTimeEquals(_ expected: [UInt8], _ given: [UInt8]) -> Bool {
+        var difference = UInt8(expected.count == given.count ? 0 : 1)
+        for index in 0..<expected.count {
+            difference |= expected[index] ^ (index < given.count ? given[index] : 0)
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A swift-log handler that writes one JSON object per line to a file or stdout, through a
+/// buffer flushed when it fills and at least every 200 ms, so that logging every decision
+/// costs a memory copy on the request path, not a system call.
+public final class JSONLinesLogHandlerSink: Sendable {
+    private let handle: FileHandle
+    private let buffer = Mutex<[UInt8]>([])
+    private let flushLock = Mutex<Void>(())
+    static let flushBytes = 64 * 1024
+
+    public init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    /// Appends to `path`, creating it.
+    public convenience init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        handle.seekToEndOfFile()
+        self.init(handle: handle)
+    }
+
+    func write(_ line: [UInt8]) {
+        let full = buffer.withLock { buffer in
+            buffer += line
+            return buffer.count >= Self.flushBytes
+        }
+        if full { flush() }
+    }
+
+    public func flush() {
+        flushLock.withLock { _ in
+            let pending = buffer.withLock { buffer -> [UInt8] in
+                defer { buffer.removeAll(keepingCapacity: true) }
+                return buffer
+            }
+            if !pending.isEmpty { handle.write(Data(pending)) }
+        }
+    }
+
+    /// Flushes every 200 ms until cancelled.
+    public func runFlusher() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(200))
+            flush()
+        }
+        flush()
+    }
+}
+
+public struct JSONLinesLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    let label: String
+    let sink: JSONLinesLogHandlerSink
+
+    public init(label: String, sink: JSONLinesLogHandlerSink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = "{\"ts\":\(Self.timestamp()),\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote(event.message.description))"
+        var merged = metadata
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line += ",\(Self.quote(key)):\(Self.json(value))"
+        }
+        line += "}\n"
+        sink.write(Array(line.utf8))
+    }
+
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let millis = Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        return "\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"
+    }
+
+    static func json(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text): return quote(text)
+        case .stringConvertible(let value):
+            // Numbers and booleans stay JSON numbers and booleans.
+            if value is Int || value is UInt64 || value is Bool || value is Double { return value.description }
+            return quote(value.description)
+        case .array(let values): return "[" + values.map(json).joined(separator: ",") + "]"
+        case .dictionary(let values):
+            return "{" + values.sorted(by: { $0.key < $1.key }).map { "\(quote($0.key)):\(json($0.value))" }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

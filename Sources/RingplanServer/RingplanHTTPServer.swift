@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HTTPTypes
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `ringplan serve`: the public application (`/connect/{name}`, `/healthz`, `/readyz`), the
+/// admin application on its own port (`/metrics`, `/admin/reload`, `/admin/rules`), and
+/// the reload service, run together with graceful shutdown on SIGTERM and SIGINT.
+public struct RingplanHTTPServer: Sendable {
+    public let options: ServerOptions
+    public let store: RuleStore
+    public let ledger: HuntLedger
+    public let metrics: ServerMetrics
+    public let connect: ConnectService
+    public let reloader: ReloadService
+    let logger: Logger
+
+    public init(options: ServerOptions, logger: Logger, decisionLogger: Logger) {
+        self.options = options
+        self.logger = logger
+        store = RuleStore(directory: options.rulesDirectory)
+        ledger = HuntLedger(capacity: options.ledgerCapacity)
+        metrics = ServerMetrics()
+        connect = ConnectService(store: store, ledger: ledger, metrics: metrics, logger: decisionLogger,
+                                 token: options.token, logNumbers: options.logNumbers)
+        reloader = ReloadService(store: store, metrics: metrics, ledger: ledger, logger: logger, options: options)
+    }
+
+    static let versionHeader = HTTPField.Name("Ringplan-Version")!
+    static let ruleHeader = HTTPField.Name("Ringplan-Rule")!
+    static let exotelVersion = HTTPField.Name("exotel-version")!
+
+    static var httpConfiguration: HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(
+            idleTimeout: .seconds(60),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: RequestLimits.maxHeaderBytes, maxHeaderListSize: RequestLimits.maxHeaderBytes,
+                                            maxHeaderFieldCount: RequestLimits.maxHeaderFields))
+    }
+
+    /// The public router.
+    func publicRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let connect = self.connect
+        let store = self.store
+        @Sendable func handle(_ request: Request, _ context: BasicRequestContext, head: Bool) -> Response {
+            let name = context.parameters.get("name") ?? ""
+            if request.uri.description.utf8.count > RequestLimits.maxURIBytes {
+                return Self.json(414, ConnectService.error(414, "URI too long").1, head: head)
+            }
+            let reply = connect.answer(name: Substring(name), query: request.uri.query, versionHeader: request.headers[Self.exotelVersion],
+                                       now: Int64(Date().timeIntervalSince1970))
+            var response = Self.json(reply.status, reply.body, head: head)
+            if let version = reply.version { response.headers[Self.versionHeader] = version }
+            if let rule = reply.rule { response.headers[Self.ruleHeader] = rule }
+            return response
+        }
+        router.get("/connect/{name}") { request, context in handle(request, context, head: false) }
+        router.head("/connect/{name}") { request, context in handle(request, context, head: true) }
+        router.get("/healthz") { _, _ in Self.json(200, Array("{\"status\":\"alive\"}".utf8)[...], head: false) }
+        router.get("/readyz") { _, _ in
+            guard let rules = store.current, !rules.tables.isEmpty else {
+                return Self.json(503, Array("{\"status\":\"no rule set loaded\"}".utf8)[...], head: false)
+            }
+            return Self.json(200, Array("{\"status\":\"ready\",\"version\":\"\(rules.version)\"}".utf8)[...], head: false)
+        }
+        return router
+    }
+
+    /// The admin router: bound to loopback by default.
+    func adminRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let metrics = self.metrics, reloader = self.reloader, store = self.store, ledger = self.ledger
+        router.get("/metrics") { _, _ in
+            metrics.ledger(entries: ledger.count)
+            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+            response.headers[.contentType] = "text/plain; version=0.0.4"
+            return response
+        }
+        router.post("/admin/reload") { _, _ in
+            // Off the event loop: a large rule set takes a second to compile.
+            let report = await Task.detached { reloader.reloadNow(trigger: "admin") }.value
+            return Self.json(report.outcome == .failed ? 422 : 200, Array(Self.describe(report, store: store).utf8)[...], head: false)
+        }
+        router.get("/admin/rules") { _, _ in
+            Self.json(200, Array(Self.describe(store.lastReport, store: store).utf8)[...], head: false)
+        }
+        return router
+    }
+
+    static func json(_ status: Int, _ body: ArraySlice<UInt8>, head: Bool) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.contentLength] = String(body.count)
+        return Response(status: .init(code: status), headers: headers,
+                        body: head ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func describe(_ report: ReloadReport?, store: RuleStore) -> String {
+        var object: [String: Any] = [:]
+        if let current = store.current {
+            object["serving"] = [
+                "version": current.version,
+                "loadedAt": ISO8601DateFormatter().string(from: current.loadedAt),
+                "ruleSets": current.tables.keys.sorted(),
+            ] as [String: Any]
+        }
+        if let report {
+            object["lastReload"] = [
+                "outcome": report.outcome.rawValue, "trigger": report.trigger, "at": ISO8601DateFormatter().string(from: report.at),
+                "milliseconds": (report.milliseconds * 10).rounded() / 10, "errors": report.errorCount, "warnings": report.warningCount,
+                "diagnostics": report.diagnostics, "version": report.version ?? NSNull(),
+            ] as [String: Any]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Both applications and the reload service. `onReady` gets the bound ports (useful
+    /// with port 0 in tests).
+    public func services(onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void = { _, _ in }) -> [any Service] {
+        let ports = PortsReady(onReady: onReady)
+        let app = Application(
+            router: publicRouter(),
+            server: .http1(configuration: Self.httpConfiguration),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "ringplan"),
+            onServerRunning: { channel in await ports.set(public: channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let admin = Application(
+            router: adminRouter(),
+            server: .http1(configuration: Self.httpConfiguration),
+            configuration: .init(address: .hostname(options.adminHost, port: options.adminPort), serverName: "ringplan-admin"),
+            onServerRunning: { channel in await ports.set(admin: channel.localAddress?.port ?? 0) },
+            logger: logger)
+        return [reloader, app, admin]
+    }
+}
+
+/// Calls back once both applications are listening.
+actor PortsReady {
+    private var port: Int?
+    private var adminPort: Int?
+    private let onReady: @Sendable (Int, Int) async -> Void
+
+    init(onReady: @escaping @Sendable (Int, Int) async -> Void) { self.onReady = onReady }
+
+    func set(public value: Int) async {
+        port = value
+        await fire()
+    }
+
+    func set(admin value: Int) async {
+        adminPort = value
+        await fire()
+    }
+
+    private func fire() async {
+        if let port, let adminPort { await onReady(port, adminPort) }
+    }
+}

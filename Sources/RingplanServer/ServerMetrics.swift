@@ -1,0 +1,68 @@
+import CoreMetrics
+import Foundation
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The server's metrics, through swift-metrics into a Prometheus registry of its own (one
+/// per server, so that tests can run several).
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let requestCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let reloadCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let latency: Metrics.Timer
+    private let versionInfo = Mutex<CoreMetrics.Gauge?>(nil)
+    private let lastReload: CoreMetrics.Gauge
+    private let ledgerSize: CoreMetrics.Gauge
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+            .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
+        ]
+        self.factory = factory
+        latency = Metrics.Timer(label: "ringplan_request_duration_seconds", dimensions: [], factory: factory)
+        lastReload = CoreMetrics.Gauge(label: "ringplan_last_successful_reload_timestamp_seconds", dimensions: [], factory: factory)
+        ledgerSize = CoreMetrics.Gauge(label: "ringplan_hunt_ledger_entries", dimensions: [], factory: factory)
+    }
+
+    /// Counts one `/connect` answer.
+    public func request(ruleSet: String, rule: String, status: Int, nanoseconds: UInt64) {
+        let key = "\(ruleSet)\u{0}\(rule)\u{0}\(status)"
+        let counter = requestCounters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: "ringplan_requests_total",
+                                  dimensions: [("rule_set", ruleSet), ("rule", rule), ("status", String(status))], factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+        latency.recordNanoseconds(Int64(nanoseconds))
+    }
+
+    public func reload(_ report: ReloadReport) {
+        let outcome = report.outcome.rawValue
+        let counter = reloadCounters.withLock { counters in
+            if let counter = counters[outcome] { return counter }
+            let counter = CoreMetrics.Counter(label: "ringplan_reloads_total", dimensions: [("outcome", outcome)], factory: factory)
+            counters[outcome] = counter
+            return counter
+        }
+        counter.increment()
+        if report.outcome == .loaded, let version = report.version {
+            lastReload.record(report.at.timeIntervalSince1970)
+            versionInfo.withLock { gauge in
+                gauge?.destroy()
+                gauge = CoreMetrics.Gauge(label: "ringplan_rules_version_info", dimensions: [("version", version)], factory: factory)
+                gauge?.record(1)
+            }
+        }
+    }
+
+    public func ledger(entries: Int) { ledgerSize.record(entries) }
+
+    /// The Prometheus text format.
+    public func render() -> [UInt8] { registry.emitToBuffer() }
+}

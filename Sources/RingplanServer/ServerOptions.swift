@@ -1,0 +1,40 @@
+/// How `ringplan serve` runs.
+public struct ServerOptions: Sendable {
+    public var rulesDirectory: String
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var adminHost = "127.0.0.1"
+    public var adminPort = 8081
+    /// When set, `/connect/*` requires `key=` with this value.
+    public var token: String?
+    /// Log caller numbers in full (they are masked otherwise).
+    public var logNumbers = false
+    public var ledgerCapacity = 100_000
+    /// Seconds between the periodic checks for changed files (the backstop of inotify).
+    public var pollInterval: Double = 30
+    /// Seconds of quiet after a file event before reloading.
+    public var debounce: Double = 0.2
+    public var idleTimeout: Double = 60
+
+    public init(rulesDirectory: String) {
+        self.rulesDirectory = rulesDirectory
+    }
+}
+
+/// Request bounds: what real Exotel traffic needs, with room, and no more.
+public enum RequestLimits {
+    /// The realistic query is about 420 bytes.
+    public static let maxURIBytes = 4096
+    public static let maxQueryParameters = 64
+    public static let maxHeaderBytes = 16 * 1024
+    public static let maxHeaderFields = 64
+    /// Rule-set names in URLs: `[A-Za-z0-9_-]`, no dots or slashes.
+    public static let maxNameLength = 64
+
+    public static func isRuleSetName(_ name: Substring) -> Bool {
+        !name.isEmpty && name.utf8.count <= maxNameLength && name.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RingplanServer
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer Exotel's Connect requests from the rule sets in a directory, reloading them as they change.",
+        discussion: """
+            Serves each rule set at GET/HEAD /connect/NAME. Reloads on changes to the directory, on SIGHUP, on \
+            POST /admin/reload and every --poll seconds; a reload with errors keeps the previous rules serving. \
+            Decisions are logged as JSON lines to stdout or --log-file; operational messages go to stderr.
+            """
+    )
+
+    @Argument(help: "The rules directory.")
+    var rulesDirectory = "rules"
+
+    @Option(help: "Address to listen on for Exotel.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on for Exotel.")
+    var port = 8080
+
+    @Option(help: "Address of the admin endpoints (/metrics, /admin/*).")
+    var adminHost = "127.0.0.1"
+
+    @Option(help: "Port of the admin endpoints.")
+    var adminPort = 8081
+
+    @Option(help: "Require key=SECRET on /connect (default: the RINGPLAN_TOKEN environment variable, if set).")
+    var token: String?
+
+    @Flag(help: "Log caller numbers in full (masked by default).")
+    var logNumbers = false
+
+    @Option(help: "Append decision logs to this file instead of stdout.")
+    var logFile: String?
+
+    @Option(help: "Most calls remembered for hunting.")
+    var ledgerSize = 100_000
+
+    @Option(help: "Seconds between checks for changed files, besides inotify and SIGHUP.")
+    var poll: Double = 30
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: rulesDirectory) else {
+            FileHandle.standardError.write(Data("error: no such directory: \(rulesDirectory)\n".utf8))
+            throw Exit.usage
+        }
+        var options = ServerOptions(rulesDirectory: rulesDirectory)
+        options.host = host
+        options.port = port
+        options.adminHost = adminHost
+        options.adminPort = adminPort
+        options.token = token ?? ProcessInfo.processInfo.environment["RINGPLAN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        options.logNumbers = logNumbers
+        options.ledgerCapacity = ledgerSize
+        options.pollInterval = poll
+
+        let sink: JSONLinesLogHandlerSink
+        do {
+            sink = try logFile.map { try JSONLinesLogHandlerSink(path: $0) } ?? JSONLinesLogHandlerSink(handle: .standardOutput)
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot open log file: \(error)\n".utf8))
+            throw Exit.usage
+        }
+        var logger = Logger(label: "ringplan") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .info
+        let decisions = Logger(label: "ringplan.decisions") { JSONLinesLogHandler(label: $0, sink: sink) }
+
+        let server = RingplanHTTPServer(options: options, logger: logger, decisionLogger: decisions)
+        let first = server.reloader.reloadNow(trigger: "start")
+        if first.outcome == .failed {
+            FileHandle.standardError.write(Data(first.diagnostics.utf8))
+        }
+        logger.info("ringplan serving", metadata: [
+            "rules": .string(rulesDirectory), "address": .string("\(host):\(port)"), "admin": .string("\(adminHost):\(adminPort)"),
+            "rule_sets": .string(server.store.current?.tables.keys.sorted().joined(separator: ",") ?? "none"),
+            "token": .string(options.token == nil ? "off" : "on"),
+        ])
+        let group = ServiceGroup(configuration: .init(
+            services: server.services().map { .init(service: $0) } + [.init(service: FlushService(sink: sink))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// Flushes the decision log every 200 ms, and once more at shutdown.
+struct FlushService: Service {
+    let sink: JSONLinesLogHandlerSink
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { await sink.runFlusher() }
+        sink.flush()
+    }
+}
