@@ -95,24 +95,17 @@ public final class ConnectService: Sendable {
         metrics.request(ruleSet: String(name), rule: ruleName ?? "-", status: status, nanoseconds: elapsed)
         var attempt = 0
         if case .answer(_, let used, _) = outcome { attempt = used }
-        logger.info("decision", metadata: [
-            "call_sid": .string(request.callSid ?? "-"),
-            "rule_set": .string(String(name)),
-            "rule": .string(ruleName ?? "-"),
-            "status": .stringConvertible(status),
-            "attempt": .stringConvertible(attempt),
-            "pinned": .stringConvertible(pinned),
-            "destinations": .array(destinations(table, outcome)),
-            "caller": .string(facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-"),
-            "connect_version": .string(version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : "")),
-            "rules_version": .string(rules.version),
-            "time_source": .string(facts.timeSource.rawValue),
-            "us": .stringConvertible(elapsed / 1000),
-        ])
+        let record = DecisionRecord(
+            callSid: request.callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, attempt: attempt,
+            pinned: pinned, destinations: destinations(table, outcome),
+            caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
+            connectVersion: version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : ""),
+            rulesVersion: rules.version, timeSource: facts.timeSource.rawValue, microseconds: elapsed / 1000)
+        logger.info("decision", metadata: ["decision": .stringConvertible(record)])
         return Reply(status: status, body: body, version: rules.version, rule: ruleName)
     }
 
-    private func destinations(_ table: DecisionTable, _ outcome: Outcome) -> [Logger.Metadata.Value] {
+    private func destinations(_ table: DecisionTable, _ outcome: Outcome) -> [String] {
         guard case .answer(let rule, let attempt, _) = outcome else { return [] }
         let dial = table.ruleSet.rules[rule].dial
         let used: [Destination]
@@ -120,7 +113,7 @@ public final class ConnectService: Sendable {
         case .hunt: used = [dial.destinations[attempt]]
         case .parallel: used = dial.destinations
         }
-        return used.map { .string($0.agent ?? $0.number.description) }
+        return used.map { $0.agent ?? $0.number.description }
     }
 
     private func finish(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {

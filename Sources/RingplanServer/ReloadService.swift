@@ -13,7 +13,7 @@ public final class ReloadService: Service, Sendable {
     let ledger: HuntLedger
     let logger: Logger
     let options: ServerOptions
-    private let pending = Mutex<(count: Int, triggers: Set<String>)>((0, []))
+    private let pending = Mutex<Set<String>>([])
     private let events: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
 
@@ -28,10 +28,7 @@ public final class ReloadService: Service, Sendable {
 
     /// Asks for a reload (a file event, a signal, a periodic check).
     public func request(_ trigger: String) {
-        pending.withLock {
-            $0.count += 1
-            $0.triggers.insert(trigger)
-        }
+        _ = pending.withLock { $0.insert(trigger) }
         continuation.yield(trigger)
     }
 
@@ -87,21 +84,16 @@ public final class ReloadService: Service, Sendable {
         }
     }
 
-    /// Debounces: after an event, waits until `debounce` seconds pass with no new event,
-    /// then reloads once for all of them.
+    /// Debounces: the first event starts a short window (`debounce`) that gathers the events
+    /// of one save (editors write, rename and touch); then one reload for all of them. A
+    /// fixed window, not a sliding one, so that files changing all the time still reload.
     private func consume() async {
         for await _ in events {
-            var seen = pending.withLock { $0.count }
-            while true {
-                try? await Task.sleep(for: .seconds(options.debounce))
-                let now = pending.withLock { $0.count }
-                if now == seen || Task.isCancelled { break }
-                seen = now
-            }
+            try? await Task.sleep(for: .seconds(options.debounce))
             if Task.isCancelled { return }
-            let triggers = pending.withLock { state -> [String] in
-                defer { state.triggers.removeAll() }
-                return state.triggers.sorted()
+            let triggers = pending.withLock { triggers -> [String] in
+                defer { triggers.removeAll() }
+                return triggers.sorted()
             }
             if triggers.isEmpty { continue } // woken for events already handled
             reloadNow(trigger: triggers.joined(separator: "+"))

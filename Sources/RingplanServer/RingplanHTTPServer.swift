@@ -47,7 +47,7 @@ public struct RingplanHTTPServer: Sendable {
         let store = self.store
         @Sendable func handle(_ request: Request, _ context: BasicRequestContext, head: Bool) -> Response {
             let name = context.parameters.get("name") ?? ""
-            if request.uri.description.utf8.count > RequestLimits.maxURIBytes {
+            if request.uri.path.utf8.count + (request.uri.query?.utf8.count ?? 0) > RequestLimits.maxURIBytes {
                 return Self.json(414, ConnectService.error(414, "URI too long").1, head: head)
             }
             let reply = connect.answer(name: Substring(name), query: request.uri.query, versionHeader: request.headers[Self.exotelVersion],

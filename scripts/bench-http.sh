@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Measures `ringplan serve` over loopback with wrk, against nginx answering the same body
+# from a static `return 200` in the same run. Needs wrk and nginx (apt-get install wrk
+# nginx-light). Usage: scripts/bench-http.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+work="$(mktemp -d /tmp/ringplan-bench-http.XXXXXX)"
+port=18180; admin=18181; nginx_port=18190
+cleanup() {
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+swift build -c release --product ringplan >/dev/null
+cp -r rules "$work/rules"
+
+# The realistic request of connect-protocol.md (15 parameters and digits), with a fresh
+# CallSid per request so that every request is the first fetch of a new call.
+query='CallFrom=09901320691&CallTo=08069891522&Direction=incoming&Created=Wed%2C+31+Jul+2024+16%3A42%3A56&DialCallDuration=0&StartTime=2024-07-31+16%3A42%3A56&EndTime=1970-01-01+05%3A30%3A00&CallType=call-attempt&DialWhomNumber=&flow_id=11754&tenant_id=1409&From=09901320691&To=08069891522&CurrentTime=2024-07-31+16%3A43%3A02&digits=%222%22'
+cat > "$work/calls.lua" <<LUA
+local counter = 0
+local limit = tonumber(os.getenv("REQUESTS") or "0")
+request = function()
+  counter = counter + 1
+  if limit > 0 and counter > limit then wrk.thread:stop() end
+  return wrk.format("GET", "/connect/support?CallSid=" .. string.format("%032x", counter) .. "&$query", {["exotel-version"] = "1.0"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("p99 %.2f ms, non-2xx %d, socket errors %d\n", latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+./.build/release/ringplan serve "$work/rules" --port $port --admin-port $admin --log-file "$work/decisions.log" 2>"$work/server.err" &
+server_pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+body="$(curl -s "http://127.0.0.1:$port/connect/support?CallSid=probe&$query")"
+echo "answer: $body"
+
+# nginx answering the same body from a static return.
+escaped="$(printf '%s' "$body" | sed "s/'/\\\\'/g")"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '$escaped'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+sleep 0.3
+
+echo "--- nginx static return, wrk -t1 -c64 -d${duration}s"
+wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$nginx_port" | tee "$work/nginx.txt" | grep -E "Requests/sec|p99"
+echo "--- ringplan serve (decision log to a file), wrk -t1 -c64 -d${duration}s"
+wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | tee "$work/ringplan.txt" | grep -E "Requests/sec|p99"
+nginx_rps=$(awk '/Requests\/sec/ {print $2}' "$work/nginx.txt")
+ringplan_rps=$(awk '/Requests\/sec/ {print $2}' "$work/ringplan.txt")
+echo "ratio ringplan/nginx: $(awk -v a="$ringplan_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
+echo "decision log lines: $(wc -l < "$work/decisions.log")"
+
+echo "--- reload under load: support.yaml rewritten 10 times a second for 30 s"
+(
+  for i in $(seq 300); do
+    if [ $((i % 2)) = 0 ]; then ringing=25s; else ringing=30s; fi
+    sed "s/  ringing: 30s /  ringing: $ringing /" rules/support.yaml > "$work/rules/.support.yaml.tmp"
+    mv "$work/rules/.support.yaml.tmp" "$work/rules/support.yaml"
+    sleep 0.1
+  done
+) &
+writer=$!
+start_line=$(($(wc -l < "$work/decisions.log") + 1))
+wrk -t1 -c64 -d30s --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|p99"
+wait $writer
+sleep 0.5
+curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^ringplan_reloads_total'
+# Every answer during the run came from a complete version: status 200, and one of the
+# versions that were loaded.
+tail -n +"$start_line" "$work/decisions.log" | grep '"msg":"decision"' > "$work/during.log" || true
+echo "answers during the run: $(wc -l < "$work/during.log"), not 200: $(grep -vc '"status":200' "$work/during.log" || true), versions seen: $(grep -o '"rules_version":"[0-9a-f]*"' "$work/during.log" | sort -u | wc -l)"
+
+echo "--- memory: resident size after 10,000 and after 1,000,000 requests (every one a new hunting call)"
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+REQUESTS=10000 wrk -t1 -c64 -d60s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
+after10k=$(rss)
+REQUESTS=990000 wrk -t1 -c64 -d120s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
+after1m=$(rss)
+echo "RSS after 10k: ${after10k} kB, after 1M: ${after1m} kB, growth $(awk -v a="$after1m" -v b="$after10k" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }')"
