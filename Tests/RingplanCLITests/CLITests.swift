@@ -189,3 +189,68 @@ import Testing
         #expect(result.stderr.contains("release"))
     }
 }
+
+@Suite struct TestAndFormatCLITests {
+    let cli = CLITests()
+
+    @Test func exampleTestsPassWithFullCoverage() throws {
+        let result = try cli.run(["test", "rules/", "--coverage"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("coverage: every rule is reached by a test case"))
+        #expect(result.stdout.hasSuffix("9 passed, 0 failed\n"))
+    }
+
+    @Test func aFailingCaseShowsExpectedActualAndTrace() throws {
+        let directory = try cli.brokenCopy("support.test.yaml") { $0.replacingOccurrences(of: "expect: { rule: after-hours }", with: "expect: { rule: vip }") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["test", "rules", "--coverage"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error[RP0600]: test `Republic Day is closed` failed: expected rule vip, got after-hours"))
+        #expect(result.stdout.contains("rule `after-hours` matched: 11:00 Monday 2026-01-26 is in calendar `holidays`, excluded from `business_hours`"))
+        #expect(result.stdout.hasSuffix("passed, 2 failed\n"))
+        let github = try cli.run(["test", "rules", "--format", "github"], in: directory)
+        #expect(github.stdout.contains("::error file=rules/support.test.yaml,line="))
+    }
+
+    @Test func sarifHasTheStructureTheSchemaRequires() throws {
+        let directory = try cli.brokenCopy("support.yaml") { $0.replacingOccurrences(of: "to: [priya, rahul]", with: "to: [pirya, rahul]") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["check", "--format", "sarif", "rules"], in: directory)
+        #expect(result.status == 1)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        #expect((log["$schema"] as? String)?.contains("sarif-2.1.0") == true)
+        let runs = try #require(log["runs"] as? [[String: Any]])
+        #expect(runs.count == 1)
+        let driver = try #require((runs[0]["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "ringplan")
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        #expect(rules.contains { $0["id"] as? String == "RP0400" && ($0["help"] as? [String: Any])?["text"] != nil })
+        let results = try #require(runs[0]["results"] as? [[String: Any]])
+        let first = try #require(results.first)
+        #expect(first["ruleId"] as? String == "RP0400")
+        #expect(first["level"] as? String == "error")
+        #expect((first["message"] as? [String: Any])?["text"] as? String != nil)
+        let location = try #require((first["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "rules/support.yaml")
+        let region = try #require(location["region"] as? [String: Any])
+        #expect(region["startLine"] as? Int == 19)
+        #expect(region["startColumn"] as? Int == 12)
+        let ruleIndex = try #require(first["ruleIndex"] as? Int)
+        #expect(rules[ruleIndex]["id"] as? String == "RP0400")
+    }
+
+    @Test func githubAnnotationsAreCappedMostSevereFirst() throws {
+        let directory = try cli.brokenCopy("support.yaml") { text in
+            var text = text + "\n  - name: unreachable\n    dial: priya\n"
+            for index in 0..<12 { text += "  - name: bad\(index)\n    dial: nobody\(index)\n" }
+            return text
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["check", "--format", "github", "rules"], in: directory)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("::") }.count == 10)
+        #expect(lines.filter { $0.hasPrefix("::") }.allSatisfy { $0.hasPrefix("::error ") }, "errors before warnings")
+        #expect(lines.last?.contains("more not annotated") == true)
+    }
+}

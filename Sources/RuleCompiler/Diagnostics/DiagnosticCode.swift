@@ -62,6 +62,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     // Analyses
     case unreachableRule = "RP0500"
 
+    // Tests (`ringplan test`)
+    case testFailed = "RP0600"
+    case invalidTestFile = "RP0601"
+
     /// A short name, for people and for SARIF `rules[].name`.
     public var name: String {
         switch self {
@@ -115,6 +119,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .maxParallelWithoutParallel: return "max-parallel-without-parallel"
         case .ambiguousName: return "ambiguous-name"
         case .unreachableRule: return "unreachable-rule"
+        case .testFailed: return "test-failed"
+        case .invalidTestFile: return "invalid-test-file"
         }
     }
 
@@ -178,6 +184,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .maxParallelWithoutParallel: return "max_parallel without strategy: parallel"
         case .ambiguousName: return "an agent and a group with one name"
         case .unreachableRule: return "a rule after a rule that matches every call"
+        case .testFailed: return "a test case whose answer is not the expected one"
+        case .invalidTestFile: return "a test file that cannot be read as one"
         }
     }
 }

@@ -27,6 +27,9 @@ public final class Workspace {
 
     public init() {}
 
+    /// What the checks so far reported.
+    var diagnosticsSoFar: Diagnostics { diagnostics }
+
     /// Checks files and directories (a directory means its `*.yaml` files, without the
     /// `*.test.yaml` test files).
     public static func check(paths: [String]) throws(InputError) -> CheckResult {

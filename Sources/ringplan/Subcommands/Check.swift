@@ -9,13 +9,13 @@ struct Check: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case human, plain, json
+        case human, plain, json, sarif, github
     }
 
     @Argument(help: "Rule files or directories of them (default: rules/).")
     var paths: [String] = []
 
-    @Option(help: "Output format: human (source lines and carets), plain (one line each) or json.")
+    @Option(help: "Output format: human (source lines and carets), plain (one line each), json, sarif (SARIF 2.1.0) or github (workflow annotations).")
     var format: Format = .human
 
     @Flag(help: "Treat warnings as errors.")
@@ -35,6 +35,8 @@ struct Check: ParsableCommand {
         case .human: output = HumanRenderer(sources: result.sources).render(report)
         case .plain: output = PlainRenderer.render(report)
         case .json: output = JSONRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
+        case .sarif: output = SARIFRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
+        case .github: output = GitHubRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if report.failed { throw Exit.failure }
