@@ -1,0 +1,132 @@
+import Foundation
+
+/// The JSON Schema (draft 2020-12) of rule files and test files, for editors that check
+/// YAML as one types (the YAML language server reads YAML 1.2: `1` is a number, `off` and
+/// `2026-01-26` are strings, as Ringplan reads them). The checker remains the authority:
+/// the schema catches unknown keys and wrong shapes, not references or Exotel's limits
+/// beyond simple ranges.
+public enum RuleSchema {
+    public static func json() -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    nonisolated(unsafe) static let name: [String: Any] = ["type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"]
+    nonisolated(unsafe) static let e164: [String: Any] = ["type": "string", "pattern": "^\\+[1-9][0-9]{1,14}$", "description": "an E.164 number, such as \"+919876500001\""]
+    nonisolated(unsafe) static let numberPattern: [String: Any] = [
+        "type": "string", "pattern": "^(\\+[1-9][0-9]{0,14}\\*?|[A-Za-z][A-Za-z0-9_-]{0,63})$",
+        "description": "an E.164 number, a prefix ending in * or a list name",
+    ]
+    nonisolated(unsafe) static let duration: [String: Any] = [
+        "anyOf": [["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$"]],
+        "description": "seconds, or a duration such as 30s, 30m, 1h15m",
+    ]
+    nonisolated(unsafe) static let url: [String: Any] = ["type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$", "maxLength": 2048]
+    nonisolated(unsafe) static let date: [String: Any] = ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
+
+    static func oneOrMany(_ item: [String: Any]) -> [String: Any] {
+        ["anyOf": [item, ["type": "array", "items": item, "minItems": 1]]]
+    }
+
+    /// A condition: values, a list of them, or `{ not: ... }`.
+    static func condition(_ item: [String: Any]) -> [String: Any] {
+        ["anyOf": [item, ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/conditionItem"]],
+                   ["type": "object", "additionalProperties": false, "required": ["not"], "properties": ["not": ["$ref": "#/$defs/conditionItem"]]]]]
+    }
+
+    nonisolated(unsafe) static let options: [String: Any] = [
+        "ringing": duration.merging(["description": "max_ringing_duration, 1s..60s"]) { $1 },
+        "conversation": duration.merging(["description": "max_conversation_duration, 1s..75m"]) { $1 },
+        "record": ["enum": ["off", "single", "dual"]],
+        "hold_music": ["anyOf": [["enum": ["default_tone", "operator_tone"]], url]],
+        "caller_id": e164,
+        "playback": [
+            "type": "object", "additionalProperties": false,
+            "properties": ["text": ["type": "string", "minLength": 1, "maxLength": 1000], "audio": url, "to": ["enum": ["both", "callee"]]],
+            "oneOf": [["required": ["text"]], ["required": ["audio"]]],
+        ] as [String: Any],
+        "events": url,
+    ]
+
+    nonisolated(unsafe) static let schema: [String: Any] = [
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://ringplan.dev/schema/rules-v1.json",
+        "title": "Ringplan rule file or test file, language version 1",
+        "anyOf": [["$ref": "#/$defs/ruleFile"], ["$ref": "#/$defs/testFile"]],
+        "$defs": [
+            "conditionItem": ["anyOf": [["type": "string"], ["type": "array", "items": ["$ref": "#/$defs/conditionItem"]],
+                                        ["type": "object", "additionalProperties": false, "required": ["not"],
+                                         "properties": ["not": ["$ref": "#/$defs/conditionItem"]]]]],
+            "ruleFile": [
+                "type": "object", "additionalProperties": false, "required": ["ringplan"],
+                "properties": [
+                    "ringplan": ["const": 1],
+                    "include": oneOrMany(["type": "string"]),
+                    "timezone": ["type": "string", "description": "an IANA time zone such as Asia/Kolkata"],
+                    "clock_timezone": ["type": "string"],
+                    "country": ["type": "string", "pattern": "^[A-Za-z]{2}$"],
+                    "agents": ["type": "object", "propertyNames": name, "additionalProperties": e164],
+                    "groups": ["type": "object", "propertyNames": name, "additionalProperties": oneOrMany(name)],
+                    "lists": ["type": "object", "propertyNames": name, "additionalProperties": [
+                        "anyOf": [oneOrMany(numberPattern), ["type": "object", "additionalProperties": false, "required": ["file"],
+                                                              "properties": ["file": ["type": "string"]]]],
+                    ]],
+                    "calendars": ["type": "object", "propertyNames": name, "additionalProperties": [
+                        "type": "object", "additionalProperties": false,
+                        "anyOf": [["required": ["dates"]], ["required": ["weekly"]]],
+                        "properties": [
+                            "dates": oneOrMany(date),
+                            "weekly": ["type": "object", "additionalProperties": oneOrMany(["type": "string", "pattern": "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$"])],
+                            "except": oneOrMany(["type": "string"]),
+                        ],
+                    ] as [String: Any]],
+                    "skills": ["type": "object", "propertyNames": ["pattern": "^[0-9*#]{1,16}$"], "additionalProperties": name],
+                    "defaults": ["type": "object", "additionalProperties": false, "properties": options],
+                    "rules": ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/rule"]],
+                ] as [String: Any],
+            ] as [String: Any],
+            "rule": [
+                "type": "object", "additionalProperties": false, "required": ["name", "dial"],
+                "properties": options.merging([
+                    "name": name,
+                    "description": ["type": "string"],
+                    "when": ["type": "object", "additionalProperties": false, "properties": [
+                        "caller": condition(numberPattern), "exophone": condition(numberPattern),
+                        "time": condition(["type": "string"]), "skill": condition(name),
+                        "direction": condition(["enum": ["incoming", "outbound-dial"]]),
+                    ]],
+                    "dial": ["anyOf": [
+                        oneOrMany(["type": "string"]),
+                        ["type": "object", "additionalProperties": false, "required": ["to"], "properties": [
+                            "to": oneOrMany(["type": "string"]),
+                            "strategy": ["enum": ["hunt", "parallel"]],
+                            "max_parallel": ["type": "integer", "minimum": 1, "maximum": 5],
+                        ] as [String: Any]],
+                    ]],
+                ] as [String: Any]) { $1 },
+            ] as [String: Any],
+            "testFile": [
+                "type": "object", "additionalProperties": false, "required": ["ringplan", "rules", "cases"],
+                "properties": [
+                    "ringplan": ["const": 1],
+                    "rules": ["type": "string"],
+                    "now": ["type": ["string", "integer"]],
+                    "cases": ["type": "array", "items": [
+                        "type": "object", "additionalProperties": false, "required": ["name"],
+                        "properties": [
+                            "name": ["type": "string"], "request": ["$ref": "#/$defs/request"], "headers": ["type": "object"],
+                            "now": ["type": ["string", "integer"]], "expect": ["$ref": "#/$defs/expect"],
+                            "fetches": ["type": "array", "minItems": 1, "items": [
+                                "type": "object", "additionalProperties": false, "required": ["request", "expect"],
+                                "properties": ["request": ["$ref": "#/$defs/request"], "headers": ["type": "object"],
+                                               "now": ["type": ["string", "integer"]], "expect": ["$ref": "#/$defs/expect"]],
+                            ] as [String: Any]],
+                        ] as [String: Any],
+                    ] as [String: Any]],
+                ] as [String: Any],
+            ] as [String: Any],
+            "request": ["anyOf": [["type": "string"], ["type": "object", "additionalProperties": ["type": ["string", "integer"]]]]],
+            "expect": ["anyOf": [["const": "no rule"], ["type": "object"]]],
+        ] as [String: Any],
+    ]
+}
