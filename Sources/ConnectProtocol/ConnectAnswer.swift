@@ -143,7 +143,13 @@ struct JSONWriter {
     mutating func bool(_ value: Bool) { bytes += Array((value ? "true" : "false").utf8) }
     mutating func int(_ value: Int) { bytes += Array(String(value).utf8) }
 
-    mutating func string(_ value: String) {
+    mutating func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
+}
+
+/// JSON string literals, for every JSON Ringplan writes by hand (answers, decision logs).
+public enum JSONText {
+    /// Appends `value` as a JSON string, escaping what JSON requires and nothing else.
+    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -159,5 +165,12 @@ struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `value` as a JSON string literal.
+    public static func quoted(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        appendString(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 
 /// One decision, as the decision log line's fields. Logged through swift-log as metadata;
@@ -27,7 +28,7 @@ public struct DecisionRecord: CustomStringConvertible, Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        func string(_ value: String) { JSONBytes.appendString(value, to: &bytes) }
+        func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
         func number(_ value: some BinaryInteger) { bytes.append(contentsOf: String(value).utf8) }
         key("call_sid"); string(callSid)
         key("rule_set"); string(ruleSet)
@@ -55,23 +56,5 @@ public struct DecisionRecord: CustomStringConvertible, Sendable {
         bytes[1] = UInt8(ascii: " ") // the first member has no comma before it
         bytes.append(UInt8(ascii: "}"))
         return bytes
-    }
-}
-
-enum JSONBytes {
-    /// Appends a JSON string, escaping only what JSON requires.
-    static func appendString(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
