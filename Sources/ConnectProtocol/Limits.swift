@@ -10,6 +10,9 @@ public enum ConnectLimits {
     public static let maxParallelAttempts: ClosedRange<Int> = 1...5
     /// E.164: at most 15 digits after the `+`, country code included.
     public static let maxE164Digits = 15
+    /// The shortest numbers in service have 7 digits with their country code (St Helena,
+    /// Niue); anything shorter is a typo or a fragment, not a number to dial.
+    public static let minE164Digits = 7
     /// Longest URL we put in an answer (`music_on_hold`, playback audio, `dial_passthru_event_url`).
     public static let maxURLLength = 2048
     /// Longest text-to-speech playback we put in an answer.

@@ -25,6 +25,8 @@ public enum E164Problem: Error, Equatable, Sendable {
     case notE164
     /// More than 15 digits.
     case tooLong(digits: Int)
+    /// Fewer than 7 digits.
+    case tooShort(digits: Int)
     /// No ITU-assigned country calling code starts the digits.
     case unassignedCountryCode
     /// A number of a country whose numbering plan we know (the home country among them),
@@ -45,6 +47,7 @@ public enum E164 {
         let digits = text.dropFirst()
         let count = utf8.count - 1
         if count > ConnectLimits.maxE164Digits { return .failure(.tooLong(digits: count)) }
+        if count < ConnectLimits.minE164Digits { return .failure(.tooShort(digits: count)) }
         guard let code = CountryCallingCodes.code(startingWith: digits) else {
             return .failure(.unassignedCountryCode)
         }

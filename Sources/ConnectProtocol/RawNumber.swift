@@ -74,7 +74,7 @@ public struct RawNumber: Sendable, Hashable {
     /// when they start with an assigned country code and, for a country whose numbering
     /// plan we know, have its national length.
     static func international(_ value: UInt64, _ count: Int, _ a: Int, _ b: Int, _ c: Int, home: Country) -> PhoneNumber? {
-        guard a != 0, count <= ConnectLimits.maxE164Digits else { return nil }
+        guard a != 0, count <= ConnectLimits.maxE164Digits, count >= ConnectLimits.minE164Digits else { return nil }
         let code: Int, codeDigits: Int
         if CountryCallingCodes.assigned[a] {
             (code, codeDigits) = (a, 1)

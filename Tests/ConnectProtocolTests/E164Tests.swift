@@ -16,7 +16,8 @@ import Testing
         #expect(E164.parse("+", home: india) == .failure(.notE164))
         #expect(E164.parse("+9198450123451234", home: india) == .failure(.tooLong(digits: 16)))
         #expect(E164.parse("+2812345678", home: india) == .failure(.unassignedCountryCode))
-        #expect(E164.parse("+0123", home: india) == .failure(.unassignedCountryCode))
+        #expect(E164.parse("+0123456789", home: india) == .failure(.unassignedCountryCode))
+        #expect(E164.parse("+35012", home: india) == .failure(.tooShort(digits: 5)))
         #expect(E164.parse("+91984501234", home: india) == .failure(.wrongNationalLength(callingCode: 91, expected: 10...10, found: 9)))
     }
 

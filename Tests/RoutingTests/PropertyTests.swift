@@ -68,3 +68,38 @@ import Testing
         }
     }
 }
+
+/// The coverage analysis on random rule sets: every example behaves as claimed on the
+/// reference evaluator, and shadowed rules decide none of many random requests.
+@Suite struct CoveragePropertyTests {
+    @Test func findingsHoldOnTheReferenceEvaluator() throws {
+        for index in 0..<120 {
+            let seed = PropertyTests.baseSeed &+ 7_000 &+ UInt64(index)
+            var generator = RuleSetGenerator(random: SeededRandom(seed: seed))
+            let ruleSet = generator.ruleSet()
+            let table = try DecisionTable(ruleSet: ruleSet)
+            let reference = ReferenceEvaluator(ruleSet: ruleSet)
+            guard let findings = CoverageAnalysis(table: table).run() else { continue }
+            func decide(_ query: String) -> Int? {
+                reference.decide(reference.facts(for: ConnectRequest(query: query), now: Date(timeIntervalSince1970: 0)))
+            }
+            var shadowed = Set<Int>()
+            for finding in findings {
+                switch finding {
+                case .gap(let example):
+                    #expect(decide(example.query) == nil, "seed \(seed): gap example \(example.query) is decided")
+                case .partlyShadowed(let rule, let taker, let example):
+                    #expect(decide(example.query) == taker, "seed \(seed): rule \(rule)'s example \(example.query) not taken by \(taker)")
+                case .shadowed(let rule, _):
+                    shadowed.insert(rule)
+                }
+            }
+            for _ in 0..<200 {
+                let query = generator.query(for: ruleSet)
+                if let rule = decide(query) {
+                    #expect(!shadowed.contains(rule), "seed \(seed): shadowed rule \(rule) decided \(query)")
+                }
+            }
+        }
+    }
+}

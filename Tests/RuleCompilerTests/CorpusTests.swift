@@ -11,6 +11,8 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
     let expect: [String]
     /// Extra requirement for valid cases: how many rule sets must lower.
     let ruleSets: Int?
+    /// Whether remarks (severity note, such as partly shadowed rules) are expected too.
+    let remarks: Bool
 
     var testDescription: String { "\(corpusFile): \(note)" }
 
@@ -27,20 +29,21 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
             }
             for item in items {
                 guard case .mapping(let entries) = item.content else { throw CorpusError("\(name): a case is not a mapping") }
-                var note: String?, files: [(String, String)] = [], expect: [String]?, ruleSets: Int?
+                var note: String?, files: [(String, String)] = [], expect: [String]?, ruleSets: Int?, remarks = false
                 for entry in entries {
                     switch (entry.name, entry.value.content) {
                     case ("note", .scalar(let value, _)): note = value
                     case ("files", .mapping(let list)): files = list.map { ($0.name, $0.value.scalar ?? "") }
                     case ("expect", .sequence(let list)): expect = list.compactMap(\.scalar)
                     case ("rule_sets", .scalar(let value, _)): ruleSets = Int(value)
+                    case ("remarks", .scalar(let value, _)): remarks = value == "true"
                     default: throw CorpusError("\(name):\(entry.key.span.start.line): unknown or malformed key `\(entry.name)`")
                     }
                 }
                 guard let note, !files.isEmpty, let expect else {
                     throw CorpusError("\(name):\(item.span.start.line): a case needs `note`, `files` and `expect`")
                 }
-                cases.append(CorpusCase(corpusFile: name, note: note, files: files, expect: expect, ruleSets: ruleSets))
+                cases.append(CorpusCase(corpusFile: name, note: note, files: files, expect: expect, ruleSets: ruleSets, remarks: remarks))
             }
         }
         return cases
@@ -67,8 +70,9 @@ struct CorpusError: Error, CustomStringConvertible {
         let directory = try TemporaryDirectory(files: Dictionary(testCase.files, uniquingKeysWith: { $1 }))
         defer { directory.remove() }
         let result = try Workspace.check(paths: [directory.path])
-        let actual = result.diagnostics.sorted().map { summary($0, relativeTo: directory.path) }
-        let rendered = result.diagnostics.sorted().map(PlainRenderer.render).joined()
+        let shown = DiagnosticReport(result.diagnostics, limit: .max, remarks: testCase.remarks).shown
+        let actual = shown.map { summary($0, relativeTo: directory.path) }
+        let rendered = shown.map(PlainRenderer.render).joined()
         #expect(actual == testCase.expect.sorted(by: Self.sourceOrder), "\n\(rendered)")
         if testCase.expect.isEmpty {
             let expected = testCase.ruleSets ?? 1

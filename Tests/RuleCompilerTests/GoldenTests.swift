@@ -7,6 +7,8 @@ import Testing
 /// diff before committing.
 @Suite struct GoldenTests {
     static let record = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
+    static let repositoryRules = TestPaths.testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("rules").path
 
     static let directories: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: TestPaths.golden.path)) ?? []

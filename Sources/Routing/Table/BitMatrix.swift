@@ -57,6 +57,27 @@ final class BitMatrix: @unchecked Sendable {
 
     var memoryBytes: Int { words * 8 + templateNonZero.count * 4 + storageCount * 8 + rows * 12 }
 
+    /// Whether rule `bit` is set in every row (it has no condition in this dimension).
+    func inTemplate(_ bit: Int) -> Bool { template[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
+
+    /// Calls `body` with each rule row `row` sets beyond the template.
+    func forEachExtraRule(row: Int, _ body: (Int) -> Void) {
+        let (offset, pairs, _) = meta[row]
+        let base = storage + Int(offset)
+        func bits(_ word: UInt64, _ index: Int) {
+            var word = word
+            while word != 0 {
+                body(index << 6 | word.trailingZeroBitCount)
+                word &= word - 1
+            }
+        }
+        if pairs < 0 {
+            for index in 0..<words where base[index] != 0 { bits(base[index], index) }
+        } else {
+            for pair in 0..<Int(pairs) { bits(base[2 * pair + 1], Int(base[2 * pair])) }
+        }
+    }
+
     /// Whether rule `bit` is set in row `row`.
     func isSet(row: Int, bit: Int) -> Bool { word(bit >> 6, row: row) & (1 << UInt64(bit & 63)) != 0 }
 

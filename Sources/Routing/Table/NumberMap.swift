@@ -46,4 +46,8 @@ struct NumberMap: Sendable {
     }
 
     var memoryBytes: Int { keys.capacity * 8 + values.capacity * 4 }
+
+    func forEach(_ body: (UInt64, UInt32) -> Void) {
+        for index in keys.indices where keys[index] != 0 { body(keys[index], values[index]) }
+    }
 }

@@ -57,4 +57,13 @@ struct PackedNumberMap: Sendable {
     }
 
     var memoryBytes: Int { slots.capacity * 8 + overflow.count * 16 }
+
+    /// Every entry, in slot order.
+    func forEach(_ body: (UInt64, UInt32) -> Void) {
+        for entry in slots where entry != 0 {
+            let key = entry >> (64 - Self.keyBits)
+            let value = entry & Self.valueMask
+            body(key, value == Self.escape ? overflow[key]! : UInt32(value))
+        }
+    }
 }

@@ -8,6 +8,8 @@ final class SkillIndex: Sendable {
     let skillOfDigits: NumberMap
     let directions = 3
     let matrix: BitMatrix
+    /// Per skill index (0: no skill), digits that select it, for example calls.
+    let digitsOfSkill: [String?]
 
     func row(digits: String?, direction: CallDirection?) -> Int {
         let skill = digits.flatMap { Self.key($0) }.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
@@ -67,6 +69,7 @@ final class SkillIndex: Sendable {
             }
         }
         skillOfDigits = map
+        digitsOfSkill = [nil] + names.map { name in ruleSet.skills.filter { $0.value == name }.map(\.key).min() }
         matrix = BitMatrix(template: template.words, rows: rows)
     }
 }

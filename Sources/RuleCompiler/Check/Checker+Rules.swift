@@ -4,7 +4,6 @@ import Routing
 extension Checker {
     mutating func checkRules(_ syntaxes: [RuleSyntax], defaults: AnswerOptions) -> [Rule] {
         var names: [String: SourceSpan] = [:]
-        var catchAll: SourceSpan?
         var rules: [Rule] = []
         for syntax in syntaxes {
             guard let name = syntax.name else { continue }
@@ -18,14 +17,8 @@ extension Checker {
             } else {
                 names[name.value] = name.span
             }
-            if let catchAll {
-                diagnostics.add(Diagnostic(.unreachableRule, "rule `\(name.value)` can never match", at: name.span,
-                                           notes: [.init("this earlier rule has no `when`, so it matches every call", at: catchAll)],
-                                           help: "move the catch-all rule to the end, or give it a `when`"))
-            }
             // Nil when a condition is wrong (reported): such a rule is no catch-all.
             let conditions: Conditions? = if let when = syntax.when { self.conditions(when) } else if syntax.whenIsInvalid { nil } else { Conditions() }
-            if conditions?.isEmpty == true, catchAll == nil { catchAll = name.span }
             let options = self.options(syntax.options).overriding(defaults)
             guard let conditions, let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
             rules.append(Rule(name: name.value, conditions: conditions, dial: dial, options: options))

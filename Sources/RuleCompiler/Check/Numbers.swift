@@ -25,6 +25,8 @@ enum Numbers {
                 return Problem(code: .invalidNumber, message: "`\(text)` is not an E.164 number",
                                help: E164.normalize(text[...], home: home).map { "did you mean `\($0)`?" }
                                    ?? "write numbers in E.164: `+`, the country code, then the number, such as \"+919876500001\"")
+            case .tooShort(let digits):
+                return Problem(code: .invalidNumber, message: "`\(text)` has \(digits) digits; numbers in service have at least \(ConnectLimits.minE164Digits), country code included")
             case .tooLong(let digits):
                 return Problem(code: .invalidNumber, message: "`\(text)` has \(digits) digits; E.164 numbers have at most \(ConnectLimits.maxE164Digits)")
             case .unassignedCountryCode:

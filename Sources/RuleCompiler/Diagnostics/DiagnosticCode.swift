@@ -61,6 +61,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     // Analyses
     case unreachableRule = "RP0500"
+    case partlyShadowed = "RP0501"
+    case routingGap = "RP0502"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -119,6 +121,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .maxParallelWithoutParallel: return "max-parallel-without-parallel"
         case .ambiguousName: return "ambiguous-name"
         case .unreachableRule: return "unreachable-rule"
+        case .partlyShadowed: return "partly-shadowed"
+        case .routingGap: return "routing-gap"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -126,7 +130,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap: return .warning
+        case .partlyShadowed: return .note
         default: return .error
         }
     }
@@ -183,7 +188,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .duplicateDestination: return "a destination dialled twice by one rule"
         case .maxParallelWithoutParallel: return "max_parallel without strategy: parallel"
         case .ambiguousName: return "an agent and a group with one name"
-        case .unreachableRule: return "a rule after a rule that matches every call"
+        case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
+        case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
+        case .routingGap: return "calls that no rule matches"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }

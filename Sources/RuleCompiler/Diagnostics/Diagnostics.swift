@@ -32,8 +32,10 @@ public struct DiagnosticReport: Sendable {
 
     public static let defaultLimit = 100
 
-    public init(_ diagnostics: Diagnostics, limit: Int = DiagnosticReport.defaultLimit, strict: Bool = false) {
-        var all = diagnostics.sorted()
+    /// `remarks`: include the `note` diagnostics (such as partly shadowed rules), which are
+    /// information, not problems, and hidden by default.
+    public init(_ diagnostics: Diagnostics, limit: Int = DiagnosticReport.defaultLimit, strict: Bool = false, remarks: Bool = false) {
+        var all = diagnostics.sorted().filter { remarks || $0.severity != .note }
         if strict {
             all = all.map { diagnostic in
                 var promoted = diagnostic

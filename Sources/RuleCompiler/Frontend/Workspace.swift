@@ -23,12 +23,19 @@ public final class Workspace {
     public let sources = SourceManager()
     private var diagnostics = Diagnostics()
     private var syntaxCache: [String: RuleFileSyntax?] = [:]
+    /// Files whose reading or decoding reported errors: a scope with one of them lowers nothing.
+    private var filesWithErrors = Set<String>()
     private var listCache: [String: (list: NumberList?, diagnostics: Diagnostics)] = [:]
+
+    /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
+    var analyze = true
 
     public init() {}
 
     /// What the checks so far reported.
     var diagnosticsSoFar: Diagnostics { diagnostics }
+
+    func report(_ diagnostic: Diagnostic) { diagnostics.add(diagnostic) }
 
     /// Checks files and directories (a directory means its `*.yaml` files, without the
     /// `*.test.yaml` test files).
@@ -76,8 +83,10 @@ public final class Workspace {
             self.list(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let ruleSet = checker.check(name: name)
+        var ruleSet = checker.check(name: name)
         diagnostics.append(contentsOf: checker.diagnostics)
+        if scope.contains(where: { filesWithErrors.contains(Self.key($0.path)) }) { ruleSet = nil }
+        if let ruleSet, analyze { self.analyze(ruleSet, syntax: syntax) }
         return ruleSet
     }
 
@@ -114,9 +123,11 @@ public final class Workspace {
         if let bytes = Self.read(path, limit: YAMLLoader.maxFileBytes, reportAt: nil, into: &diagnostics) {
             let source = SourceFile(path: path, bytes: bytes)
             sources.add(source)
+            let before = diagnostics.all.count
             if let root = YAMLLoader.load(source, into: &diagnostics) {
                 result = RuleFileSyntax.decode(root, path: path, diagnostics: &diagnostics)
             }
+            if diagnostics.all[before...].contains(where: { $0.severity == .error }) { filesWithErrors.insert(key) }
         }
         syntaxCache[key] = result
         return result

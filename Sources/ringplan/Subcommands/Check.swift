@@ -21,6 +21,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(help: "Also show remarks: rules part of whose calls earlier rules take, with an example call.")
+    var remarks = false
+
     func run() throws {
         let result: CheckResult
         do {
@@ -29,14 +32,14 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.usage
         }
-        let report = DiagnosticReport(result.diagnostics, strict: strict)
+        let report = DiagnosticReport(result.diagnostics, strict: strict, remarks: remarks)
         let output: String
         switch format {
         case .human: output = HumanRenderer(sources: result.sources).render(report)
         case .plain: output = PlainRenderer.render(report)
-        case .json: output = JSONRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
-        case .sarif: output = SARIFRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
-        case .github: output = GitHubRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict).shown)
+        case .json: output = JSONRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
+        case .sarif: output = SARIFRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
+        case .github: output = GitHubRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if report.failed { throw Exit.failure }

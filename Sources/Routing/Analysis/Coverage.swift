@@ -1,0 +1,303 @@
+import ConnectProtocol
+
+/// Exact answers to "which calls does each rule decide?", from the decision table.
+///
+/// The table maps every call to one class per dimension, and a rule matches exactly the
+/// calls whose classes lie in its set for every dimension: a rule's calls form a box in
+/// class space. A rule is shadowed when earlier boxes cover its box, partly shadowed when
+/// they meet it, and the calls no box covers are the gap. Box differences split a box into
+/// at most four; the work is bounded, and a rule set too large for the bound is not judged
+/// (nothing is reported rather than something wrong).
+public struct CoverageAnalysis {
+    public struct Example: Sendable, Hashable {
+        /// A query string for `ringplan eval` that the claim holds for.
+        public let query: String
+        /// "calls from +919900000001 to +918047110000 at 10:00 Sunday 2027-01-10, no digits".
+        public let description: String
+    }
+
+    public enum Finding: Sendable, Hashable {
+        /// Earlier rules (`takenBy`) decide every call this rule's `when` describes.
+        case shadowed(rule: Int, takenBy: [Int])
+        /// An earlier rule takes some of this rule's calls, such as `example`.
+        case partlyShadowed(rule: Int, takenBy: Int, example: Example)
+        /// Calls no rule matches, such as `example`.
+        case gap(example: Example)
+    }
+
+    /// One dimension of a box: some classes, or every class but some (kept as the
+    /// exceptions, since universes run to thousands of classes).
+    enum Classes: Equatable {
+        case some([Int32])
+        case allBut([Int32])
+
+        static let all = Classes.allBut([])
+
+        func intersection(_ other: Classes) -> Classes {
+            switch (self, other) {
+            case (.some(let a), .some(let b)): return .some(Self.intersect(a, b))
+            case (.some(let a), .allBut(let b)), (.allBut(let b), .some(let a)): return .some(Self.subtract(a, b))
+            case (.allBut(let a), .allBut(let b)): return .allBut(Self.union(a, b))
+            }
+        }
+
+        func subtracting(_ other: Classes) -> Classes {
+            switch (self, other) {
+            case (.some(let a), .some(let b)): return .some(Self.subtract(a, b))
+            case (.some(let a), .allBut(let b)): return .some(Self.intersect(a, b))
+            case (.allBut(let a), .some(let b)): return .allBut(Self.union(a, b))
+            case (.allBut(let a), .allBut(let b)): return .some(Self.subtract(b, a))
+            }
+        }
+
+        func isEmpty(universe: Int) -> Bool {
+            switch self {
+            case .some(let list): return list.isEmpty
+            case .allBut(let list): return list.count >= universe
+            }
+        }
+
+        /// The first class in the set.
+        func first(universe: Int) -> Int? {
+            switch self {
+            case .some(let list): return list.first.map(Int.init)
+            case .allBut(let list):
+                var candidate: Int32 = 0
+                for excluded in list {
+                    if excluded != candidate { break }
+                    candidate += 1
+                }
+                return Int(candidate) < universe ? Int(candidate) : nil
+            }
+        }
+
+        static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+            var result: [Int32] = []
+            var i = 0, j = 0
+            while i < a.count && j < b.count {
+                if a[i] == b[j] { result.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+            }
+            return result
+        }
+
+        static func subtract(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+            var result: [Int32] = []
+            var j = 0
+            for value in a {
+                while j < b.count && b[j] < value { j += 1 }
+                if j >= b.count || b[j] != value { result.append(value) }
+            }
+            return result
+        }
+
+        static func union(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+            var result: [Int32] = []
+            result.reserveCapacity(a.count + b.count)
+            var i = 0, j = 0
+            while i < a.count || j < b.count {
+                if j >= b.count || (i < a.count && a[i] < b[j]) { result.append(a[i]); i += 1 }
+                else if i >= a.count || b[j] < a[i] { result.append(b[j]); j += 1 }
+                else { result.append(a[i]); i += 1; j += 1 }
+            }
+            return result
+        }
+    }
+
+    typealias Box = [Classes] // caller, exophone, time, skill and direction
+
+    let table: DecisionTable
+    let boxes: [Box]
+    let universe: [Int]
+    /// Box splits allowed per rule set before giving up.
+    let budget: Int
+    let representatives: Representatives
+    /// ExoPhone class -> rules whose ExoPhone condition holds for it; rules without one.
+    let exophoneIndex: [[Int]]
+    let unconstrainedExophone: [Int]
+
+    public init(table: DecisionTable, budget: Int = 2_000_000) {
+        self.table = table
+        self.budget = budget
+        representatives = Representatives(caller: table.caller.representatives(home: table.ruleSet.country),
+                                          exophone: table.exophone.representatives(home: table.ruleSet.country),
+                                          time: table.time.representatives())
+        let matrices = [table.caller.matrix, table.exophone.matrix, table.time.matrix, table.skill.matrix]
+        universe = matrices.map(\.rows)
+        let rules = table.ruleSet.rules.count
+        var lists = [[[Int32]]](repeating: [[Int32]](repeating: [], count: rules), count: matrices.count)
+        for (dimension, matrix) in matrices.enumerated() {
+            for row in 0..<matrix.rows {
+                matrix.forEachExtraRule(row: row) { rule in lists[dimension][rule].append(Int32(row)) }
+            }
+        }
+        boxes = (0..<rules).map { rule in
+            matrices.indices.map { dimension in
+                matrices[dimension].inTemplate(rule) ? .all : .some(lists[dimension][rule])
+            }
+        }
+        var exophoneIndex = [[Int]](repeating: [], count: universe[1])
+        var unconstrained: [Int] = []
+        for (rule, box) in boxes.enumerated() {
+            switch box[1] {
+            case .some(let classes): for classID in classes { exophoneIndex[Int(classID)].append(rule) }
+            case .allBut: unconstrained.append(rule)
+            }
+        }
+        self.exophoneIndex = exophoneIndex
+        unconstrainedExophone = unconstrained
+    }
+
+    /// Whether two boxes share a call; no allocation, most selective dimensions first.
+    func intersects(_ a: Box, _ b: Box) -> Bool {
+        for dimension in [1, 0, 3, 2] where !meet(a[dimension], b[dimension], universe: universe[dimension]) { return false }
+        return true
+    }
+
+    func meet(_ a: Classes, _ b: Classes, universe: Int) -> Bool {
+        switch (a, b) {
+        case (.some(let left), .some(let right)):
+            var i = 0, j = 0
+            while i < left.count && j < right.count {
+                if left[i] == right[j] { return true }
+                if left[i] < right[j] { i += 1 } else { j += 1 }
+            }
+            return false
+        case (.some(let list), .allBut(let excluded)), (.allBut(let excluded), .some(let list)):
+            return Classes.subtract(list, excluded).isEmpty == false
+        case (.allBut(let left), .allBut(let right)):
+            return !(left.count + right.count >= universe && Classes.union(left, right).count >= universe)
+        }
+    }
+
+    /// `box` minus `cut`, as disjoint boxes.
+    func subtract(_ box: Box, _ cut: Box) -> [Box] {
+        guard intersects(box, cut) else { return [box] }
+        var pieces: [Box] = []
+        var rest = box
+        for dimension in box.indices {
+            let outside = rest[dimension].subtracting(cut[dimension])
+            if !outside.isEmpty(universe: universe[dimension]) {
+                var piece = rest
+                piece[dimension] = outside
+                pieces.append(piece)
+            }
+            rest[dimension] = rest[dimension].intersection(cut[dimension])
+        }
+        return pieces
+    }
+
+    /// Earlier rules that can share a call with `rule`, in order: those that name one of its
+    /// ExoPhone classes, and those with no ExoPhone condition. Saves comparing every pair.
+    func candidates(before rule: Int) -> [Int] {
+        guard case .some(let classes) = boxes[rule][1] else { return Array(0..<rule) }
+        var found = Set<Int>()
+        for classID in classes { for other in exophoneIndex[Int(classID)] where other < rule { found.insert(other) } }
+        for other in unconstrainedExophone where other < rule { found.insert(other) }
+        return found.sorted()
+    }
+
+    /// The findings, rule by rule, then the gap; nil when the bound was reached.
+    public func run() -> [Finding]? {
+        var findings: [Finding] = []
+        var work = 0
+        for (rule, box) in boxes.enumerated() {
+            if box.indices.contains(where: { box[$0].isEmpty(universe: universe[$0]) }) { continue } // matches no call
+            var remaining = [box]
+            var takers: [Int] = []
+            for earlier in candidates(before: rule) where intersects(boxes[earlier], box) {
+                takers.append(earlier)
+                remaining = remaining.flatMap { subtract($0, boxes[earlier]) }
+                work += remaining.count
+                if work > budget { return nil }
+                if remaining.isEmpty { break }
+            }
+            if remaining.isEmpty {
+                findings.append(.shadowed(rule: rule, takenBy: takers))
+            } else if let first = takers.first, let example = example(in: zip(box, boxes[first]).map { $0.intersection($1) }) {
+                findings.append(.partlyShadowed(rule: rule, takenBy: first, example: example))
+            }
+        }
+        var gap: [Box] = [universe.map { _ in Classes.all }]
+        for box in boxes {
+            gap = gap.flatMap { subtract($0, box) }
+            work += gap.count
+            if work > budget { return nil }
+            if gap.isEmpty { break }
+        }
+        for piece in gap {
+            if let example = example(in: piece) {
+                findings.append(.gap(example: example))
+                break
+            }
+        }
+        return findings
+    }
+
+    // MARK: Examples
+
+    struct Representatives {
+        let caller: [Int: PhoneNumber]
+        let exophone: [Int: PhoneNumber]
+        let time: [Int: LocalMoment]
+    }
+
+    /// A request whose classes are the first of each dimension of `box`, checked against the
+    /// table; nil when no class of the box can be shown as a request.
+    func example(in box: Box) -> Example? {
+        let values = representatives
+        guard let callerClass = box[0].first(universe: universe[0]), let exophoneClass = box[1].first(universe: universe[1]),
+              let timeClass = box[2].first(universe: universe[2]), let skillClass = box[3].first(universe: universe[3]) else { return nil }
+        guard let moment = values.time[timeClass] else { return nil }
+        var parameters: [String] = []
+        var words: [String] = []
+        func national(_ number: PhoneNumber) -> String { "%2B" + number.digits }
+        if callerClass != 0 {
+            guard let caller = values.caller[callerClass] else { return nil }
+            parameters.append("CallFrom=\(national(caller))")
+            words.append("from \(caller)")
+        } else if let caller = values.caller[0] {
+            parameters.append("CallFrom=\(national(caller))")
+            words.append("from \(caller)")
+        } else {
+            words.append("from no readable number")
+        }
+        if exophoneClass != 0 {
+            guard let exophone = values.exophone[exophoneClass] else { return nil }
+            parameters.append("CallTo=\(national(exophone))")
+            words.append("to \(exophone)")
+        } else if let exophone = values.exophone[0] {
+            parameters.append("CallTo=\(national(exophone))")
+            words.append("to \(exophone)")
+        }
+        // The moment is local to the rule set's zone; Exotel's CurrentTime is in its clock's.
+        let reader = table.reader
+        let local = Int64(moment.day) * 86_400 + Int64(moment.minute) * 60
+        let utc = reader.zone.utc(fromLocal: local)
+        let clock = utc + reader.clockZone.offset(atUTC: utc)
+        let wall = LocalMoment(localSeconds: clock)
+        let date = wall.date
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        parameters.append("CurrentTime=\(date)+\(two(wall.minute / 60))%3A\(two(wall.minute % 60))%3A00")
+        words.append("at \(moment)")
+        let skill = skillClass / table.skill.directions, direction = skillClass % table.skill.directions
+        if skill > 0 {
+            guard let digits = table.skill.digitsOfSkill[skill] else { return nil }
+            parameters.append("digits=%22\(digits)%22")
+            words.append("pressing \(digits)")
+        } else {
+            words.append("with no skill")
+        }
+        if direction > 0 {
+            let value = direction == 1 ? CallDirection.incoming : .outboundDial
+            parameters.append("Direction=\(value.rawValue)")
+            words.append("direction \(value.rawValue)")
+        }
+        let query = parameters.joined(separator: "&")
+        // The example must land in the box: check it as the server would read it.
+        let facts = reader.facts(for: ConnectRequest(query: query), now: 0)
+        guard table.caller.row(facts.caller) == callerClass, table.exophone.row(facts.exophone) == exophoneClass,
+              table.time.row(facts.moment) == timeClass,
+              table.skill.row(digits: facts.digits, direction: facts.direction) == skillClass else { return nil }
+        return Example(query: query, description: "calls " + words.joined(separator: ", "))
+    }
+}

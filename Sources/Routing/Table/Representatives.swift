@@ -1,0 +1,68 @@
+import ConnectProtocol
+
+/// For each class of each dimension, a value that falls in it: how the analyses turn a
+/// class of calls into an example request one can paste into `ringplan eval`.
+extension NumberIndex {
+    /// Class -> a number in it (class 0, which no atom satisfies, is "no number").
+    func representatives(home: Country) -> [Int: PhoneNumber] {
+        var result: [Int: PhoneNumber] = [:]
+        // A plain home-country number for the class of numbers no condition names.
+        for filler in ["7000000000", "7777777777", "6000000001"] {
+            if let number = E164.normalize(("+" + String(home.callingCode) + filler)[...], home: home), row(number) == 0 {
+                result[0] = number
+                break
+            }
+        }
+        exact.forEach { number, classID in
+            if result[Int(classID)] == nil { result[Int(classID)] = PhoneNumber(value: number) }
+        }
+        // Trie nodes: their digits, padded out to a number of a valid length, checked.
+        var stack: [(node: Int, digits: String)] = [(0, "")]
+        while let (node, digits) = stack.popLast() {
+            let classID = Int(nodeClass[node])
+            if result[classID] == nil, !digits.isEmpty {
+                for filler in ["0", "5", "7", "9", "1"] {
+                    var candidate = digits
+                    while E164.normalize(("+" + candidate)[...], home: home) == nil && candidate.count < 15 { candidate += filler }
+                    if let number = E164.normalize(("+" + candidate)[...], home: home), row(number) == classID {
+                        result[classID] = number
+                        break
+                    }
+                }
+            }
+            for digit in 0..<10 where children[node * 10 + digit] >= 0 {
+                stack.append((Int(children[node * 10 + digit]), digits + String(digit)))
+            }
+        }
+        return result
+    }
+}
+
+extension TimeIndex {
+    /// Class -> a local moment in it.
+    func representatives() -> [Int: LocalMoment] {
+        var days: [Int: [Int]] = [:] // date class -> listed day numbers
+        dateClass.forEach { key, classID in days[Int(classID) + 0, default: []].append(Int(key) - Self.dayKeyBase) }
+        var result: [Int: LocalMoment] = [:]
+        let base = CivilCalendar.days(year: 2027, month: 1, day: 4) // a Monday
+        for slot in dayStart.indices where dayStart[slot] >= 0 {
+            let (classIndex, weekday) = (slot / 7, slot % 7)
+            var day: Int?
+            if classIndex == 0 {
+                var candidate = base + weekday
+                while dateClass.value(UInt64(candidate + Self.dayKeyBase)) != nil { candidate += 7 }
+                day = candidate
+            } else {
+                day = days[classIndex]?.sorted().first { CivilCalendar.weekday(days: $0) == weekday }
+            }
+            guard let day else { continue }
+            for minute in 0..<1440 {
+                let classID = Int(minuteClass[Int(dayStart[slot]) + minute])
+                if result[classID] == nil {
+                    result[classID] = LocalMoment(localSeconds: Int64(day) * 86_400 + Int64(minute) * 60)
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,29 @@
+import Routing
+
+extension Workspace {
+    /// Shadowed rules, partly shadowed rules and gaps, from the lowered table, with an
+    /// example call for each (a query `ringplan eval` behaves as claimed on).
+    func analyze(_ ruleSet: RuleSet, syntax: RuleFileSyntax) {
+        guard let table = try? DecisionTable(ruleSet: ruleSet), let findings = CoverageAnalysis(table: table).run() else { return }
+        let spans = syntax.rules?.map { $0.name?.span } ?? []
+        func span(_ rule: Int) -> SourceSpan? { rule < spans.count ? spans[rule] : nil }
+        func name(_ rule: Int) -> String { ruleSet.rules[rule].name }
+        let file = syntax.path
+        for finding in findings {
+            switch finding {
+            case .shadowed(let rule, let takers):
+                report(Diagnostic(.unreachableRule, "rule `\(name(rule))` never decides a call: earlier rules take all of its calls",
+                                  at: span(rule), notes: takers.map { .init("rule `\(name($0))` takes some of them", at: span($0)) },
+                                  help: "move it above the rules that take its calls, narrow them, or remove it"))
+            case .partlyShadowed(let rule, let taker, let example):
+                report(Diagnostic(.partlyShadowed, "rule `\(name(rule))` decides only part of what its `when` describes: rule `\(name(taker))` takes some of those calls, such as \(example.description)",
+                                  at: span(rule), notes: [.init("rule `\(name(taker))` is here", at: span(taker))],
+                                  help: "see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
+            case .gap(let example):
+                report(Diagnostic(.routingGap, "some calls match no rule, such as \(example.description); Exotel then goes to the Fallback URL",
+                                  at: syntax.rulesSpan,
+                                  help: "add a last rule without `when`, or see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
+            }
+        }
+    }
+}
