@@ -56,7 +56,10 @@ extension Checker {
 
     private mutating func numberCondition(_ text: Text) -> NumberAtom? {
         if Numbers.looksLikeNumber(text.value) { return numberOrPrefix(text) }
-        if let index = listIndex[text.value] { return .list(index) }
+        if let index = listIndex[text.value] {
+            used.insert("list \(text.value)")
+            return .list(index)
+        }
         if listSpans[text.value] == nil { unknown(text, kind: "list", known: listSpans.keys) }
         return nil
     }
@@ -65,9 +68,18 @@ extension Checker {
         if text.value.contains(":") || text.value.contains(" ") {
             return value(Values.inlineWindows(text.value), at: text.span).map(TimeAtom.windows)
         }
-        if let index = calendarIndex[text.value] { return .calendar(index) }
+        if let index = calendarIndex[text.value] {
+            markCalendarUsed(index)
+            return .calendar(index)
+        }
         unknown(text, kind: "calendar", known: calendarSpans.keys)
         return nil
+    }
+
+    /// A calendar is used with every calendar its `except` names.
+    private mutating func markCalendarUsed(_ index: Int) {
+        guard used.insert("calendar \(calendars[index].name)").inserted else { return }
+        for excepted in calendars[index].exceptCalendars { markCalendarUsed(excepted) }
     }
 
     private mutating func skillAtom(_ text: Text) -> String? {
@@ -101,9 +113,12 @@ extension Checker {
                 guard let number = number(target) else { failed = true; continue }
                 expanded = [Destination(type: .externalNumber, number: number, agent: nil)]
             } else if let agent = agents[target.value] {
+                used.insert("agent \(target.value)")
                 guard let number = agent.number else { failed = true; continue }
                 expanded = [Destination(type: .user, number: number, agent: target.value)]
             } else if let group = groups[target.value] {
+                used.insert("group \(target.value)")
+                for member in group.members { used.insert("agent \(member)") }
                 expanded = group.members.compactMap { member in
                     agents[member]?.number.map { Destination(type: .user, number: $0, agent: member) }
                 }

@@ -30,6 +30,9 @@ struct Checker {
     /// Skill name -> where it is first named.
     var skillNames: [String: SourceSpan] = [:]
     var skillDigits: [String: String] = [:]
+    /// Definitions referenced from the main file's rules, directly or through groups and
+    /// `except`, as "kind name", for the unused-definition analysis.
+    var used = Set<String>()
 
     static let defaultTimeZone = "Asia/Kolkata"
 

@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case unreachableRule = "RP0500"
     case partlyShadowed = "RP0501"
     case routingGap = "RP0502"
+    case unusedDefinition = "RP0503"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -123,6 +124,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .unreachableRule: return "unreachable-rule"
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
+        case .unusedDefinition: return "unused-definition"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -130,7 +132,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition: return .warning
         case .partlyShadowed: return .note
         default: return .error
         }
@@ -191,6 +193,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"
+        case .unusedDefinition: return "an agent, group, list or calendar no rule uses"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }

@@ -27,3 +27,23 @@ extension Workspace {
         }
     }
 }
+
+extension Workspace {
+    /// Agents, groups, lists and calendars that no rule set using their file refers to.
+    /// Files no rule set includes are not judged (they may serve rule sets elsewhere), and
+    /// neither are skills: they describe the IVR menu, which may offer more than routing uses.
+    func reportUnusedDefinitions() {
+        for (key, used) in usedIn where !unjudged.contains(key) {
+            guard let syntax = syntaxCache[key] ?? nil else { continue }
+            var definitions: [(kind: String, name: Text)] = []
+            definitions += syntax.agents.map { ("agent", $0.name) }
+            definitions += syntax.groups.map { ("group", $0.name) }
+            definitions += syntax.lists.map { ("list", $0.name) }
+            definitions += syntax.calendars.map { ("calendar", $0.name) }
+            for (kind, name) in definitions where !used.contains("\(kind) \(name.value)") {
+                report(Diagnostic(.unusedDefinition, "\(kind) `\(name.value)` is not used by any rule", at: name.span,
+                                  help: "remove it, or use it in a rule"))
+            }
+        }
+    }
+}

@@ -22,13 +22,16 @@ public struct CheckResult: Sendable {
 public final class Workspace {
     public let sources = SourceManager()
     private var diagnostics = Diagnostics()
-    private var syntaxCache: [String: RuleFileSyntax?] = [:]
+    var syntaxCache: [String: RuleFileSyntax?] = [:]
     /// Files whose reading or decoding reported errors: a scope with one of them lowers nothing.
     private var filesWithErrors = Set<String>()
     private var listCache: [String: (list: NumberList?, diagnostics: Diagnostics)] = [:]
 
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
     var analyze = true
+    /// Per file included by (or being) a rule set: the definitions its rule sets use.
+    var usedIn: [String: Set<String>] = [:]
+    var unjudged = Set<String>()
 
     public init() {}
 
@@ -46,6 +49,7 @@ public final class Workspace {
         for path in files {
             if let ruleSet = workspace.check(file: path) { ruleSets.append(ruleSet) }
         }
+        workspace.reportUnusedDefinitions()
         return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, sources: workspace.sources)
     }
 
@@ -86,6 +90,13 @@ public final class Workspace {
         var ruleSet = checker.check(name: name)
         diagnostics.append(contentsOf: checker.diagnostics)
         if scope.contains(where: { filesWithErrors.contains(Self.key($0.path)) }) { ruleSet = nil }
+        if syntax.isRuleSet {
+            // What a rule set with errors uses is not known: judge none of its files.
+            for file in scope {
+                if ruleSet == nil { unjudged.insert(Self.key(file.path)) }
+                usedIn[Self.key(file.path), default: []].formUnion(checker.used)
+            }
+        }
         if let ruleSet, analyze { self.analyze(ruleSet, syntax: syntax) }
         return ruleSet
     }
