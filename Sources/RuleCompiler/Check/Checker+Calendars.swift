@@ -22,13 +22,17 @@ extension Checker {
             if let date = date(text) { dates.insert(date) }
         }
         var weekly: [WeeklyWindow] = []
+        var windowSpans: [SourceSpan] = []
         for entry in syntax.weekly {
             // Windows are checked even when the days are wrong, so both mistakes show at once.
             let days = value(Values.days(entry.days.value[...]), at: entry.days.span)
             for window in entry.windows {
-                weekly += value(Values.weeklyWindows(days: days ?? [], [window.value[...]]), at: window.span) ?? []
+                let expanded = value(Values.weeklyWindows(days: days ?? [], [window.value[...]]), at: window.span) ?? []
+                weekly += expanded
+                windowSpans += expanded.map { _ in window.span }
             }
         }
+        checkOverlaps(weekly, spans: windowSpans, calendar: syntax.name.value)
         var exceptCalendars: [Int] = []
         var exceptDates = Set<LocalDate>()
         var exceptSpans: [SourceSpan] = []
@@ -45,6 +49,27 @@ extension Checker {
         let calendar = RuleCalendar(name: syntax.name.value, dates: dates, weekly: weekly,
                                     exceptCalendars: exceptCalendars, exceptDates: exceptDates)
         return (calendar, exceptSpans)
+    }
+
+    /// Two windows of one calendar that cover the same minutes: almost always a typo (a
+    /// day range or an hour), and harmless otherwise, so a warning at the later window.
+    private mutating func checkOverlaps(_ windows: [WeeklyWindow], spans: [SourceSpan], calendar: String) {
+        func minutes(_ window: WeeklyWindow) -> [Range<Int>] {
+            let start = window.day.rawValue * 1440 + window.start
+            let end = window.day.rawValue * 1440 + (window.crossesMidnight ? 1440 + window.end : window.end)
+            return end <= 7 * 1440 ? [start..<end] : [start..<7 * 1440, 0..<(end - 7 * 1440)]
+        }
+        var reported = Set<SourceSpan>()
+        for later in windows.indices {
+            for earlier in 0..<later where !reported.contains(spans[later]) {
+                let overlap = minutes(windows[later]).contains { a in minutes(windows[earlier]).contains { $0.overlaps(a) } }
+                guard overlap else { continue }
+                reported.insert(spans[later])
+                diagnostics.add(Diagnostic(.overlappingWindows, "windows of calendar `\(calendar)` overlap on \(windows[later].day.shortName)",
+                                           at: spans[later], notes: spans[earlier] == spans[later] ? [] : [.init("the other window", at: spans[earlier])],
+                                           help: "check the days and hours; an overlap adds nothing to a calendar"))
+            }
+        }
     }
 
     private mutating func date(_ text: Text) -> LocalDate? {

@@ -64,6 +64,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case partlyShadowed = "RP0501"
     case routingGap = "RP0502"
     case unusedDefinition = "RP0503"
+    case overlappingWindows = "RP0504"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -125,6 +126,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
         case .unusedDefinition: return "unused-definition"
+        case .overlappingWindows: return "overlapping-windows"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -132,7 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows: return .warning
         case .partlyShadowed: return .note
         default: return .error
         }
@@ -194,6 +196,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"
         case .unusedDefinition: return "an agent, group, list or calendar no rule uses"
+        case .overlappingWindows: return "windows of one calendar that cover the same minutes"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }
