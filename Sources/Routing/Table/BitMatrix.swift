@@ -78,9 +78,6 @@ final class BitMatrix: @unchecked Sendable {
         }
     }
 
-    /// Whether rule `bit` is set in row `row`.
-    func isSet(row: Int, bit: Int) -> Bool { word(bit >> 6, row: row) & (1 << UInt64(bit & 63)) != 0 }
-
     /// Word `index` of row `row`.
     @inline(__always)
     func word(_ index: Int, row: Int) -> UInt64 {
