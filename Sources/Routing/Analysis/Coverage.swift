@@ -149,8 +149,8 @@ public struct CoverageAnalysis {
 
     /// Whether two boxes share a call; no allocation, most selective dimensions first.
     func intersects(_ a: Box, _ b: Box) -> Bool {
-        for dimension in [1, 0, 3, 2] where !meet(a[dimension], b[dimension], universe: universe[dimension]) { return false }
-        return true
+        meet(a[1], b[1], universe: universe[1]) && meet(a[0], b[0], universe: universe[0])
+            && meet(a[3], b[3], universe: universe[3]) && meet(a[2], b[2], universe: universe[2])
     }
 
     func meet(_ a: Classes, _ b: Classes, universe: Int) -> Bool {
