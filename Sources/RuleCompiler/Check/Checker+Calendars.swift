@@ -1,3 +1,4 @@
+import Foundation
 import Routing
 
 extension Checker {
@@ -10,9 +11,59 @@ extension Checker {
                 syntaxes.append((calendar, file.path))
             }
         }
-        let resolved = syntaxes.map { resolveCalendar($0.0) }
+        var broken = Set<Int>()
+        let resolved = syntaxes.enumerated().map { index, entry in
+            let before = diagnostics.all.count
+            let calendar = resolveCalendar(entry.0)
+            if diagnostics.all[before...].contains(where: { $0.severity == .error }) { broken.insert(index) }
+            return calendar
+        }
         calendars = resolved.map(\.calendar)
         checkExceptCycles(exceptSpans: resolved.map(\.exceptSpans))
+        // A calendar with a wrong window or day would be judged on what is left of it.
+        for (index, (syntax, _)) in syntaxes.enumerated() where !broken.contains(index) {
+            checkCalendarDays(index, syntax: syntax, exceptSpans: resolved[index].exceptSpans)
+        }
+    }
+
+    /// Whether calendar `index`, its `except` ignored, is open at some minute of `date`
+    /// (a window that starts the evening before counts).
+    private func opensOn(_ index: Int, _ date: LocalDate) -> Bool {
+        let calendar = calendars[index]
+        if calendar.dates.contains(date) { return true }
+        let weekday = LocalMoment(date: date, minute: 0).weekday
+        return calendar.weekly.contains { $0.day == weekday || ($0.crossesMidnight && $0.day.next == weekday && $0.end > 0) }
+    }
+
+    /// `except` days on which the calendar is closed anyway (a holiday on a Sunday), and
+    /// calendars that are never open. Listed dates in the past are remarks.
+    private mutating func checkCalendarDays(_ index: Int, syntax: CalendarSyntax, exceptSpans: [SourceSpan]) {
+        let calendar = calendars[index]
+        if calendar.dates.isEmpty && calendar.weekly.isEmpty { return } // reported as empty
+        for text in syntax.except where text.value.first?.isASCIIDigit == true {
+            if let date = try? Values.date(text.value).get(), !opensOn(index, date) {
+                diagnostics.add(Diagnostic(.exceptOnClosedDay, "`except` date \(date) is a day calendar `\(calendar.name)` is closed anyway",
+                                           at: text.span, help: "check the date; it changes nothing"))
+            }
+        }
+        for (position, excepted) in calendar.exceptCalendars.enumerated() where calendars[excepted].weekly.isEmpty {
+            let closed = calendars[excepted].dates.sorted().filter { !opensOn(index, $0) }
+            guard !closed.isEmpty, position < exceptSpans.count else { continue }
+            let weekdays = closed.map { "\($0) (\(LocalMoment(date: $0, minute: 0).weekday.shortName))" }
+            diagnostics.add(Diagnostic(.exceptOnClosedDay,
+                                       "calendar `\(calendars[excepted].name)` removes \(weekdays.joined(separator: ", ")) from `\(calendar.name)`, which is closed then anyway",
+                                       at: exceptSpans[position], help: "check the dates; these change nothing"))
+        }
+        let today = Self.today()
+        for text in syntax.dates {
+            if let date = try? Values.date(text.value).get(), date < today {
+                diagnostics.add(Diagnostic(.pastDate, "\(date) is in the past", at: text.span, help: "remove dates that have passed"))
+            }
+        }
+    }
+
+    static func today() -> LocalDate {
+        LocalMoment(localSeconds: Int64(Date().timeIntervalSince1970)).date
     }
 
     /// The calendar, and the span of each entry of its `exceptCalendars`.

@@ -65,6 +65,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case routingGap = "RP0502"
     case unusedDefinition = "RP0503"
     case overlappingWindows = "RP0504"
+    case exceptOnClosedDay = "RP0505"
+    case pastDate = "RP0506"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -127,6 +129,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .routingGap: return "routing-gap"
         case .unusedDefinition: return "unused-definition"
         case .overlappingWindows: return "overlapping-windows"
+        case .exceptOnClosedDay: return "except-on-closed-day"
+        case .pastDate: return "past-date"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -134,8 +138,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows: return .warning
-        case .partlyShadowed: return .note
+        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay: return .warning
+        case .partlyShadowed, .pastDate: return .note
         default: return .error
         }
     }
@@ -197,6 +201,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .routingGap: return "calls that no rule matches"
         case .unusedDefinition: return "an agent, group, list or calendar no rule uses"
         case .overlappingWindows: return "windows of one calendar that cover the same minutes"
+        case .exceptOnClosedDay: return "an except date on a day the calendar is closed anyway"
+        case .pastDate: return "a calendar date in the past"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }
