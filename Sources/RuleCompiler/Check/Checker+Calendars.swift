@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 import Routing
 
@@ -54,12 +55,46 @@ extension Checker {
                                        "calendar `\(calendars[excepted].name)` removes \(weekdays.joined(separator: ", ")) from `\(calendar.name)`, which is closed then anyway",
                                        at: exceptSpans[position], help: "check the dates; these change nothing"))
         }
+        if !isEverOpen(index) {
+            diagnostics.add(Diagnostic(.neverOpen, "calendar `\(calendar.name)` is never open: its `except` closes it whenever it would be",
+                                       at: syntax.name.span, help: "check its `except`; a `time` condition on it never holds"))
+        }
         let today = Self.today()
         for text in syntax.dates {
             if let date = try? Values.date(text.value).get(), date < today {
                 diagnostics.add(Diagnostic(.pastDate, "\(date) is in the past", at: text.span, help: "remove dates that have passed"))
             }
         }
+    }
+
+    /// Whether the calendar is open at some moment: tried at every window start, on an
+    /// ordinary day of each weekday and on every date any calendar lists (openness only
+    /// changes at window starts and from one kind of day to another).
+    private func isEverOpen(_ index: Int) -> Bool {
+        func open(_ index: Int, _ date: LocalDate, _ weekday: Weekday, _ minute: Int) -> Bool {
+            let calendar = calendars[index]
+            guard calendar.dates.contains(date) || calendar.weekly.contains(where: { $0.covers(weekday: weekday, minute: minute) }) else {
+                return false
+            }
+            if calendar.exceptDates.contains(date) { return false }
+            return !calendar.exceptCalendars.contains { open($0, date, weekday, minute) }
+        }
+        let listed = Set(calendars.flatMap { $0.dates.union($0.exceptDates) })
+        var starts = Set([0])
+        for calendar in calendars { for window in calendar.weekly { starts.insert(window.start) } }
+        var days = Array(listed)
+        var day = CivilCalendar.days(year: 2027, month: 1, day: 4) // a Monday
+        while days.count < listed.count + 7 {
+            let (year, month, dayOfMonth) = CivilCalendar.date(days: day)
+            let date = LocalDate(year: year, month: month, day: dayOfMonth)
+            if !listed.contains(date) { days.append(date) }
+            day += 1
+        }
+        for date in days {
+            let weekday = LocalMoment(date: date, minute: 0).weekday
+            for minute in starts where open(index, date, weekday, minute) { return true }
+        }
+        return false
     }
 
     static func today() -> LocalDate {

@@ -67,6 +67,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case overlappingWindows = "RP0504"
     case exceptOnClosedDay = "RP0505"
     case pastDate = "RP0506"
+    case neverOpen = "RP0507"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -131,6 +132,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .overlappingWindows: return "overlapping-windows"
         case .exceptOnClosedDay: return "except-on-closed-day"
         case .pastDate: return "past-date"
+        case .neverOpen: return "never-open"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -138,7 +140,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen: return .warning
         case .partlyShadowed, .pastDate: return .note
         default: return .error
         }
@@ -203,6 +205,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .overlappingWindows: return "windows of one calendar that cover the same minutes"
         case .exceptOnClosedDay: return "an except date on a day the calendar is closed anyway"
         case .pastDate: return "a calendar date in the past"
+        case .neverOpen: return "a calendar that its except closes at every moment"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }
