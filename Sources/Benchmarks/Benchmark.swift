@@ -65,7 +65,7 @@ public struct Benchmark {
     /// slow (default: as many as take about ten seconds).
     public static func run(path: String, requests: Int, referenceRequests: Int? = nil) throws -> Report {
         let start = monotonicNanoseconds()
-        let result = try Workspace.check(paths: [path])
+        let result = try Workspace.check(paths: [path], analyze: false)
         let checked = monotonicNanoseconds()
         guard !result.diagnostics.hasErrors else { throw Failure.diagnostics(result) }
         guard let ruleSet = result.ruleSets.first else { throw Failure.notARuleSet(path) }

@@ -93,6 +93,10 @@ public final class RuleStore: Sendable {
                 var tables: [String: DecisionTable] = [:]
                 var failure: String?
                 for ruleSet in result.ruleSets {
+                    if let built = result.tables[ruleSet.name] {
+                        tables[ruleSet.name] = built
+                        continue
+                    }
                     do { tables[ruleSet.name] = try DecisionTable(ruleSet: ruleSet) } catch {
                         failure = "rule set `\(ruleSet.name)`: cannot build an answer: \(error)"
                     }

@@ -4,7 +4,9 @@ extension Workspace {
     /// Shadowed rules, partly shadowed rules and gaps, from the lowered table, with an
     /// example call for each (a query `ringplan eval` behaves as claimed on).
     func analyze(_ ruleSet: RuleSet, syntax: RuleFileSyntax) {
-        guard let table = try? DecisionTable(ruleSet: ruleSet), let findings = CoverageAnalysis(table: table).run() else { return }
+        guard let table = try? DecisionTable(ruleSet: ruleSet) else { return }
+        tables[ruleSet.name] = table
+        guard let findings = CoverageAnalysis(table: table).run() else { return }
         let spans = syntax.rules?.map { $0.name?.span } ?? []
         func span(_ rule: Int) -> SourceSpan? { rule < spans.count ? spans[rule] : nil }
         func name(_ rule: Int) -> String { ruleSet.rules[rule].name }

@@ -14,6 +14,9 @@ public struct CheckResult: Sendable {
     public var ruleSets: [RuleSet]
     /// Every rule file found, rule sets and shared ones.
     public var files: [String]
+    /// The decision tables the analyses built, by rule-set name, so that callers (the
+    /// server's reloads) do not lower the same rules twice.
+    public var tables: [String: DecisionTable] = [:]
     public let sources: SourceManager
 }
 
@@ -31,6 +34,7 @@ public final class Workspace {
     var analyze = true
     /// Per file included by (or being) a rule set: the definitions its rule sets use.
     var usedIn: [String: Set<String>] = [:]
+    var tables: [String: DecisionTable] = [:]
     var unjudged = Set<String>()
 
     public init() {}
@@ -42,15 +46,18 @@ public final class Workspace {
 
     /// Checks files and directories (a directory means its `*.yaml` files, without the
     /// `*.test.yaml` test files).
-    public static func check(paths: [String]) throws(InputError) -> CheckResult {
+    /// `analyze`: also run the coverage analyses (and so lower each rule set).
+    public static func check(paths: [String], analyze: Bool = true) throws(InputError) -> CheckResult {
         let workspace = Workspace()
+        workspace.analyze = analyze
         let files = try ruleFiles(in: paths)
         var ruleSets: [RuleSet] = []
         for path in files {
             if let ruleSet = workspace.check(file: path) { ruleSets.append(ruleSet) }
         }
         workspace.reportUnusedDefinitions()
-        return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, sources: workspace.sources)
+        return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, tables: workspace.tables,
+                           sources: workspace.sources)
     }
 
     /// The rule files `check` reads for one path (a directory's `*.yaml`, or the file).

@@ -78,7 +78,7 @@ public struct TestRunner {
         }
         let ruleSet = workspace.check(file: rulesPath)
         for path in workspace.sources.paths { workspace.sources.file(path).map(report.sources.add) }
-        guard let ruleSet, let table = try? DecisionTable(ruleSet: ruleSet) else {
+        guard let ruleSet, let table = workspace.tables[ruleSet.name] ?? (try? DecisionTable(ruleSet: ruleSet)) else {
             report.diagnostics.append(contentsOf: workspace.diagnosticsSoFar)
             report.diagnostics.error(.invalidTestFile, "`\(rulesPath)` is not a rule set without errors; run `ringplan check` on it",
                                      at: rulesText.span)

@@ -54,7 +54,7 @@ struct Eval: ParsableCommand {
             throw Exit.usage
         }
         let table: DecisionTable
-        do { table = try DecisionTable(ruleSet: rules) } catch {
+        do { table = try result.tables[rules.name] ?? DecisionTable(ruleSet: rules) } catch {
             FileHandle.standardError.write(Data("error: cannot build an answer: \(error)\n".utf8))
             throw Exit.failure
         }
