@@ -250,25 +250,19 @@ public struct CoverageAnalysis {
         guard let moment = values.time[timeClass] else { return nil }
         var parameters: [String] = []
         var words: [String] = []
-        func national(_ number: PhoneNumber) -> String { "%2B" + number.digits }
-        if callerClass != 0 {
-            guard let caller = values.caller[callerClass] else { return nil }
-            parameters.append("CallFrom=\(national(caller))")
-            words.append("from \(caller)")
-        } else if let caller = values.caller[0] {
-            parameters.append("CallFrom=\(national(caller))")
-            words.append("from \(caller)")
-        } else {
-            words.append("from no readable number")
+        /// A number of the class, or no parameter for class 0 (no condition's number) when
+        /// no plain number falls in it; false when the class cannot be shown.
+        func number(_ classID: Int, _ values: [Int: PhoneNumber], parameter: String, word: String) -> Bool {
+            guard let number = values[classID] else {
+                if classID == 0 { words.append("\(word) no readable number") }
+                return classID == 0
+            }
+            parameters.append("\(parameter)=%2B\(number.digits)")
+            words.append("\(word) \(number)")
+            return true
         }
-        if exophoneClass != 0 {
-            guard let exophone = values.exophone[exophoneClass] else { return nil }
-            parameters.append("CallTo=\(national(exophone))")
-            words.append("to \(exophone)")
-        } else if let exophone = values.exophone[0] {
-            parameters.append("CallTo=\(national(exophone))")
-            words.append("to \(exophone)")
-        }
+        guard number(callerClass, values.caller, parameter: "CallFrom", word: "from"),
+              number(exophoneClass, values.exophone, parameter: "CallTo", word: "to") else { return nil }
         // The moment is local to the rule set's zone; Exotel's CurrentTime is in its clock's.
         let reader = table.reader
         let local = Int64(moment.day) * 86_400 + Int64(moment.minute) * 60
