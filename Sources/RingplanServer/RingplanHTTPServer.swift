@@ -33,9 +33,10 @@ public struct RingplanHTTPServer: Sendable {
     static let ruleHeader = HTTPField.Name("Ringplan-Rule")!
     static let exotelVersion = HTTPField.Name("exotel-version")!
 
-    static var httpConfiguration: HTTP1Channel.Configuration {
+    /// Idle connections are closed after `options.idleTimeout`; headers are bounded.
+    static func httpConfiguration(_ options: ServerOptions) -> HTTP1Channel.Configuration {
         HTTP1Channel.Configuration(
-            idleTimeout: .seconds(60),
+            idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: RequestLimits.maxHeaderBytes, maxHeaderListSize: RequestLimits.maxHeaderBytes,
                                             maxHeaderFieldCount: RequestLimits.maxHeaderFields))
     }
@@ -124,13 +125,13 @@ public struct RingplanHTTPServer: Sendable {
         let ports = PortsReady(onReady: onReady)
         let app = Application(
             router: publicRouter(),
-            server: .http1(configuration: Self.httpConfiguration),
+            server: .http1(configuration: Self.httpConfiguration(options)),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "ringplan"),
             onServerRunning: { channel in await ports.set(public: channel.localAddress?.port ?? 0) },
             logger: logger)
         let admin = Application(
             router: adminRouter(),
-            server: .http1(configuration: Self.httpConfiguration),
+            server: .http1(configuration: Self.httpConfiguration(options)),
             configuration: .init(address: .hostname(options.adminHost, port: options.adminPort), serverName: "ringplan-admin"),
             onServerRunning: { channel in await ports.set(admin: channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,33 +1,23 @@
-/// An open-addressing hash map from non-zero UInt64 keys to UInt32 values: a million
-/// listed numbers in 24 MB, found with one multiply and a probe or two. Swift's
-/// Dictionary would take twice the memory and hash with SipHash on every call.
+/// An open-addressing hash map from non-zero UInt64 keys to UInt32 values, for the small
+/// maps of the request path (listed dates, IVR digits): one multiply and a probe or two,
+/// where Swift's Dictionary hashes with SipHash on every call. Numbers, which can run to
+/// millions, use `PackedNumberMap`.
 struct NumberMap: Sendable {
     private var keys: [UInt64]
     private var values: [UInt32]
-    private let mask: Int
-    private let shift: UInt64
-    private(set) var count = 0
+    private let hash: HashSlots
 
     init(capacity: Int) {
-        var size = 8
-        while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [UInt32](repeating: 0, count: size)
-        mask = size - 1
-        shift = UInt64(64 - size.trailingZeroBitCount)
-    }
-
-    @inline(__always)
-    private func slot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        hash = HashSlots(capacity: capacity)
+        keys = [UInt64](repeating: 0, count: hash.count)
+        values = [UInt32](repeating: 0, count: hash.count)
     }
 
     /// `key` must not be 0 (the empty mark); E.164 numbers never are.
     mutating func insert(_ key: UInt64, _ value: UInt32) {
         precondition(key != 0)
-        var index = slot(key)
-        while keys[index] != 0 && keys[index] != key { index = (index + 1) & mask }
-        if keys[index] == 0 { count += 1 }
+        var index = hash.first(key)
+        while keys[index] != 0 && keys[index] != key { index = hash.next(index) }
         keys[index] = key
         values[index] = value
     }
@@ -35,12 +25,12 @@ struct NumberMap: Sendable {
     @inline(__always)
     func value(_ key: UInt64) -> UInt32? {
         keys.withUnsafeBufferPointer { keys in
-            var index = slot(key)
+            var index = hash.first(key)
             while true {
                 let found = keys[index]
                 if found == key { return values[index] }
                 if found == 0 { return nil }
-                index = (index + 1) & mask
+                index = hash.next(index)
             }
         }
     }

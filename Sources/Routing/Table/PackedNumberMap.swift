@@ -3,8 +3,7 @@
 /// numbers take 16 MB. Class ids that do not fit the 14 spare bits live in an overflow map.
 struct PackedNumberMap: Sendable {
     private var slots: [UInt64]
-    private let mask: Int
-    private let shift: UInt64
+    private let hash: HashSlots
     private var overflow: [UInt64: UInt32] = [:]
 
     private static let keyBits: UInt64 = 50
@@ -12,16 +11,8 @@ struct PackedNumberMap: Sendable {
     private static let escape = valueMask
 
     init(capacity: Int) {
-        var size = 8
-        while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
-        mask = size - 1
-        shift = UInt64(64 - size.trailingZeroBitCount)
-    }
-
-    @inline(__always)
-    private func slot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        hash = HashSlots(capacity: capacity)
+        slots = [UInt64](repeating: 0, count: hash.count)
     }
 
     /// `key`: an E.164 number's value (non-zero, below 10^15 < 2^50).
@@ -35,15 +26,15 @@ struct PackedNumberMap: Sendable {
             overflow[key] = value
         }
         let entry = key << (64 - Self.keyBits) | packedValue
-        var index = slot(key)
-        while slots[index] != 0 && slots[index] >> (64 - Self.keyBits) != key { index = (index + 1) & mask }
+        var index = hash.first(key)
+        while slots[index] != 0 && slots[index] >> (64 - Self.keyBits) != key { index = hash.next(index) }
         slots[index] = entry
     }
 
     @inline(__always)
     func value(_ key: UInt64) -> UInt32? {
         slots.withUnsafeBufferPointer { slots in
-            var index = slot(key)
+            var index = hash.first(key)
             while true {
                 let entry = slots[index]
                 if entry == 0 { return nil }
@@ -51,7 +42,7 @@ struct PackedNumberMap: Sendable {
                     let value = entry & Self.valueMask
                     return value == Self.escape ? overflow[key] : UInt32(value)
                 }
-                index = (index + 1) & mask
+                index = hash.next(index)
             }
         }
     }

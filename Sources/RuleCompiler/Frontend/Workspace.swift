@@ -66,6 +66,14 @@ public final class Workspace {
     }
 
     static func ruleFiles(in paths: [String]) throws(InputError) -> [String] {
+        try files(in: paths) { name in
+            (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasPrefix(".")
+        }
+    }
+
+    /// Each path that is a file, and the files of each directory whose names `select`
+    /// takes, sorted; a missing path is a usage error.
+    static func files(in paths: [String], select: (String) -> Bool) throws(InputError) -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -79,9 +87,7 @@ public final class Workspace {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
                 throw InputError(description: "cannot read directory: \(path)")
             }
-            files += names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".test.yaml") && !$0.hasPrefix(".") }
-                .sorted()
-                .map { (path as NSString).appendingPathComponent($0) }
+            files += names.filter(select).sorted().map { (path as NSString).appendingPathComponent($0) }
         }
         return files
     }

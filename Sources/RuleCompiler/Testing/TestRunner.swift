@@ -32,20 +32,7 @@ public struct TestRunner {
     }
 
     static func testFiles(in paths: [String]) throws(InputError) -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw InputError(description: "no such file or directory: \(path)")
-            }
-            if !isDirectory.boolValue {
-                files.append(path)
-                continue
-            }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files += names.filter { $0.hasSuffix(".test.yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-        }
-        return files
+        try Workspace.files(in: paths) { $0.hasSuffix(".test.yaml") }
     }
 
     private static func run(file path: String, into report: inout Report) {

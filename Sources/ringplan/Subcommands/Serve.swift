@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between checks for changed files, besides inotify and SIGHUP.")
     var poll: Double = 30
 
+    @Option(help: "Seconds after which an idle connection is closed.")
+    var idleTimeout: Double = 60
+
     func run() async throws {
         guard FileManager.default.fileExists(atPath: rulesDirectory) else {
             FileHandle.standardError.write(Data("error: no such directory: \(rulesDirectory)\n".utf8))
@@ -58,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         options.logNumbers = logNumbers
         options.ledgerCapacity = ledgerSize
         options.pollInterval = poll
+        options.idleTimeout = idleTimeout
 
         let sink: JSONLinesLogHandlerSink
         do {
