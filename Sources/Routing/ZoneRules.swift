@@ -66,6 +66,28 @@ public final class ZoneRules: Sendable {
     }
 }
 
+/// A change of a zone's clock: at `utc` the local time jumps from `localBefore` to
+/// `localAfter` (local seconds since the epoch, read as UTC). Forward, the local times in
+/// between are skipped; backward, they happen twice.
+public struct ClockChange: Sendable, Hashable {
+    public let utc: Int64
+    public let localBefore: Int64
+    public let localAfter: Int64
+
+    public var skipsTime: Bool { localAfter > localBefore }
+    /// The local times that are skipped or repeated, `[lower, upper)`.
+    public var affected: Range<Int64> { min(localBefore, localAfter)..<max(localBefore, localAfter) }
+}
+
+extension ZoneRules {
+    /// The clock changes with `range.lowerBound <= utc < range.upperBound`.
+    public func clockChanges(inUTC range: Range<Int64>) -> [ClockChange] {
+        starts.indices.dropFirst().filter { range.contains(starts[$0]) }.map {
+            ClockChange(utc: starts[$0], localBefore: starts[$0] + offsets[$0 - 1], localAfter: starts[$0] + offsets[$0])
+        }
+    }
+}
+
 /// A moment as the rules see it: a local date, weekday and minute in the rule set's zone.
 public struct LocalMoment: Sendable, Hashable, CustomStringConvertible {
     /// Days since 1970-01-01.
@@ -93,9 +115,15 @@ public struct LocalMoment: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// "11:00 Monday 2026-01-26", as explanations say it.
-    public var description: String {
-        let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    public var description: String { "\(clock) \(weekdayName) \(date)" }
+
+    /// "09:05".
+    public var clock: String {
         let hour = minute / 60, minutes = minute % 60
-        return "\(hour < 10 ? "0" : "")\(hour):\(minutes < 10 ? "0" : "")\(minutes) \(names[weekday.rawValue]) \(date)"
+        return "\(hour < 10 ? "0" : "")\(hour):\(minutes < 10 ? "0" : "")\(minutes)"
+    }
+
+    public var weekdayName: String {
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday.rawValue]
     }
 }

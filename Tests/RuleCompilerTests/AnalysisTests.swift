@@ -72,6 +72,50 @@ import Testing
         }
     }
 
+    /// RP0508 says what a window does on the day of a clock change; the table does that.
+    /// London skips 01:00-02:00 in March and repeats it in October; both changes happen
+    /// at 01:00 UTC.
+    @Test func clockChangeClaimsHold() throws {
+        func table(window: String) throws -> (DecisionTable, [String]) {
+            let (result, table, _) = try check("""
+                ringplan: 1
+                timezone: Europe/London
+                agents: { a: "+919876500001" }
+                calendars: { shift: { weekly: { sun: "\(window)" } } }
+                rules:
+                  - { name: open, when: { time: shift }, dial: a }
+                  - { name: closed, dial: a }
+                """)
+            let findings = result.diagnostics.all.filter { $0.code == .clockChangeEdge }
+            #expect(findings.count == 1, "one warning per window edge")
+            return (table, findings.flatMap { $0.notes.map(\.message) })
+        }
+        func rule(_ table: DecisionTable, atUTC seconds: Int64) -> String? {
+            table.outcome(query: "CallFrom=09900000001&CallTo=08047110000", versionHeader: nil, now: seconds).rule.map { table.ruleSet.rules[$0].name }
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        let changes = try #require(ZoneRules(identifier: "Europe/London")).clockChanges(inUTC: now..<now + 366 * 86_400)
+        let spring = try #require(changes.first { $0.skipsTime }).utc, autumn = try #require(changes.first { !$0.skipsTime }).utc
+
+        let (starts, startFindings) = try table(window: "01:30-06:00")
+        #expect(startFindings.count == 2, "a note per change")
+        #expect(startFindings.contains { $0.contains("the window opens at 02:00") })
+        #expect(rule(starts, atUTC: spring - 60) == "closed" && rule(starts, atUTC: spring) == "open", "opens at the jump")
+        #expect(startFindings.contains { $0.contains("opens at the first 01:30, closes when the clock goes back, and opens again at the second 01:30") })
+        #expect(rule(starts, atUTC: autumn - 30 * 60) == "open", "the first 01:30")
+        #expect(rule(starts, atUTC: autumn) == "closed" && rule(starts, atUTC: autumn + 29 * 60) == "closed", "the second 01:00-01:29")
+        #expect(rule(starts, atUTC: autumn + 30 * 60) == "open", "the second 01:30")
+
+        let (ends, endFindings) = try table(window: "00:00-01:30")
+        #expect(endFindings.count == 2, "a note per change")
+        #expect(endFindings.contains { $0.contains("the window closes at 01:00, when the clock jumps") })
+        #expect(rule(ends, atUTC: spring - 60) == "open" && rule(ends, atUTC: spring) == "closed", "closes at the jump")
+        #expect(endFindings.contains { $0.contains("closes at the first 01:30, opens again when the clock goes back to 01:00, and closes at the second 01:30") })
+        #expect(rule(ends, atUTC: autumn - 30 * 60) == "closed", "the first 01:30")
+        #expect(rule(ends, atUTC: autumn) == "open" && rule(ends, atUTC: autumn + 29 * 60) == "open", "the second 01:00-01:29")
+        #expect(rule(ends, atUTC: autumn + 30 * 60) == "closed", "the second 01:30")
+    }
+
     @Test func theExampleRulesHaveNoWarnings() throws {
         let result = try Workspace.check(paths: [GoldenTests.repositoryRules])
         #expect(DiagnosticReport(result.diagnostics).shown.isEmpty)

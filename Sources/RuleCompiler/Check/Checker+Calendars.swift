@@ -21,9 +21,66 @@ extension Checker {
         }
         calendars = resolved.map(\.calendar)
         checkExceptCycles(exceptSpans: resolved.map(\.exceptSpans))
+        let changes = upcomingClockChanges()
         // A calendar with a wrong window or day would be judged on what is left of it.
         for (index, (syntax, _)) in syntaxes.enumerated() where !broken.contains(index) {
             checkCalendarDays(index, syntax: syntax, exceptSpans: resolved[index].exceptSpans)
+            if !changes.isEmpty { checkClockChanges(index, windowSpans: resolved[index].windowSpans, changes: changes) }
+        }
+    }
+
+    /// The rule set's clock changes in the coming year (none in most zones, and none when
+    /// no calendar has windows).
+    private func upcomingClockChanges() -> [ClockChange] {
+        guard calendars.contains(where: { !$0.weekly.isEmpty }), let zone = ZoneRules(identifier: timeZone) else { return [] }
+        let now = Int64(Date().timeIntervalSince1970)
+        return zone.clockChanges(inUTC: now..<now + 366 * 86_400)
+    }
+
+    /// Window edges inside the local times a clock change skips or repeats: that day the
+    /// window opens or closes at a moment nobody wrote, so say when, one warning per edge
+    /// with a note per change. An edge at either end of the change (a window opening at
+    /// 02:00 when 02:00 becomes 03:00) behaves as written and is not reported.
+    private mutating func checkClockChanges(_ index: Int, windowSpans: [SourceSpan], changes: [ClockChange]) {
+        struct Edge: Hashable { let span: SourceSpan; let isStart: Bool; let minute: Int }
+        let calendar = calendars[index]
+        var edges: [Edge: [(ClockChange, LocalMoment)]] = [:], order: [Edge] = []
+        for change in changes {
+            let affected = change.affected
+            let firstDay = Int(affected.lowerBound / 86_400) - 1, lastDay = Int((affected.upperBound - 1) / 86_400)
+            for (position, window) in calendar.weekly.enumerated() where position < windowSpans.count {
+                for day in firstDay...lastDay where LocalMoment(localSeconds: Int64(day) * 86_400).weekday == window.day {
+                    let opens = Int64(day) * 86_400 + Int64(window.start) * 60
+                    let closes = Int64(day) * 86_400 + Int64(window.crossesMidnight ? 1440 + window.end : window.end) * 60
+                    for (second, isStart) in [(opens, true), (closes, false)] where affected.lowerBound < second && second < affected.upperBound {
+                        let moment = LocalMoment(localSeconds: second)
+                        let edge = Edge(span: windowSpans[position], isStart: isStart, minute: moment.minute)
+                        guard !calendar.exceptDates.contains(moment.date), edges[edge]?.contains(where: { $0.0 == change }) != true else { continue }
+                        if edges[edge] == nil { order.append(edge) }
+                        edges[edge, default: []].append((change, moment))
+                    }
+                }
+            }
+        }
+        for edge in order {
+            let found = edges[edge] ?? []
+            let time = found[0].1.clock, what = edge.isStart ? "start" : "end"
+            let notes = found.map { change, moment in
+                let before = LocalMoment(localSeconds: change.localBefore).clock, after = LocalMoment(localSeconds: change.localAfter).clock
+                let when = "on \(moment.weekdayName) \(moment.date) clocks go \(change.skipsTime ? "forward" : "back") from \(before) to \(after)"
+                let then = switch (change.skipsTime, edge.isStart) {
+                case (true, true): "the window opens at \(after)"
+                case (true, false): "the window closes at \(before), when the clock jumps"
+                case (false, true): "the window opens at the first \(time), closes when the clock goes back, and opens again at the second \(time)"
+                case (false, false): "the window closes at the first \(time), opens again when the clock goes back to \(after), and closes at the second \(time)"
+                }
+                return Diagnostic.Note("\(when): \(then)", at: nil)
+            }
+            let affected = found[0].0.affected
+            let range = "\(LocalMoment(localSeconds: affected.lowerBound).clock)-\(LocalMoment(localSeconds: affected.upperBound).clock)"
+            diagnostics.add(Diagnostic(.clockChangeEdge, "this window \(what)s at \(time), inside an hour \(timeZone) skips or repeats when its clocks change",
+                                       at: edge.span, notes: notes,
+                                       help: "move the \(what) outside \(range) to make those days' hours plain"))
         }
     }
 
@@ -101,8 +158,8 @@ extension Checker {
         LocalMoment(localSeconds: Int64(Date().timeIntervalSince1970)).date
     }
 
-    /// The calendar, and the span of each entry of its `exceptCalendars`.
-    private mutating func resolveCalendar(_ syntax: CalendarSyntax) -> (calendar: RuleCalendar, exceptSpans: [SourceSpan]) {
+    /// The calendar, the span of each entry of its `exceptCalendars` and of each window.
+    private mutating func resolveCalendar(_ syntax: CalendarSyntax) -> (calendar: RuleCalendar, exceptSpans: [SourceSpan], windowSpans: [SourceSpan]) {
         var dates = Set<LocalDate>()
         for text in syntax.dates {
             if let date = date(text) { dates.insert(date) }
@@ -134,7 +191,7 @@ extension Checker {
         }
         let calendar = RuleCalendar(name: syntax.name.value, dates: dates, weekly: weekly,
                                     exceptCalendars: exceptCalendars, exceptDates: exceptDates)
-        return (calendar, exceptSpans)
+        return (calendar, exceptSpans, windowSpans)
     }
 
     /// Two windows of one calendar that cover the same minutes: almost always a typo (a

@@ -68,6 +68,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case exceptOnClosedDay = "RP0505"
     case pastDate = "RP0506"
     case neverOpen = "RP0507"
+    case clockChangeEdge = "RP0508"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -133,6 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .exceptOnClosedDay: return "except-on-closed-day"
         case .pastDate: return "past-date"
         case .neverOpen: return "never-open"
+        case .clockChangeEdge: return "window-edge-in-clock-change"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         }
@@ -140,7 +142,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge: return .warning
         case .partlyShadowed, .pastDate: return .note
         default: return .error
         }
@@ -206,6 +208,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .exceptOnClosedDay: return "an except date on a day the calendar is closed anyway"
         case .pastDate: return "a calendar date in the past"
         case .neverOpen: return "a calendar that its except closes at every moment"
+        case .clockChangeEdge: return "a window that starts or ends in a time a daylight-saving change skips or repeats"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         }
