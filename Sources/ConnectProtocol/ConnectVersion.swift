@@ -6,9 +6,18 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
 
     public static let newest = ConnectVersion.v1_1
 
-    public static func < (lhs: ConnectVersion, rhs: ConnectVersion) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public static func < (lhs: ConnectVersion, rhs: ConnectVersion) -> Bool { lhs.index < rhs.index }
+
+    /// The position in `allCases`, for tables with an entry per version (the answer store
+    /// reads it on every request, where `allCases.firstIndex` would build an array).
+    @inlinable public var index: Int {
+        switch self {
+        case .v1_0: return 0
+        case .v1_1: return 1
+        }
     }
+
+    public static let count = allCases.count
 
     /// The key of a destination object: `{"device_contact_uri": ...}` in 1.0 (the seed),
     /// `{"contact_uri": ...}` in 1.1 (integrators' reports; `device_contact_uri` is dropped).

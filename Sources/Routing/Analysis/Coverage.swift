@@ -120,7 +120,7 @@ public struct CoverageAnalysis {
         self.budget = budget
         representatives = Representatives(caller: table.caller.representatives(home: table.ruleSet.country),
                                           exophone: table.exophone.representatives(home: table.ruleSet.country),
-                                          time: table.time.representatives())
+                                          time: table.time.representatives(), digits: SkillIndex.digitsOfSkill(table.ruleSet))
         let matrices = [table.caller.matrix, table.exophone.matrix, table.time.matrix, table.skill.matrix]
         universe = matrices.map(\.rows)
         let rules = table.ruleSet.rules.count
@@ -239,6 +239,8 @@ public struct CoverageAnalysis {
         let caller: [Int: PhoneNumber]
         let exophone: [Int: PhoneNumber]
         let time: [Int: LocalMoment]
+        /// Skill index -> digits that select it.
+        let digits: [String?]
     }
 
     /// A request whose classes are the first of each dimension of `box`, checked against the
@@ -275,7 +277,7 @@ public struct CoverageAnalysis {
         words.append("at \(moment)")
         let skill = skillClass / table.skill.directions, direction = skillClass % table.skill.directions
         if skill > 0 {
-            guard let digits = table.skill.digitsOfSkill[skill] else { return nil }
+            guard let digits = representatives.digits[skill] else { return nil }
             parameters.append("digits=%22\(digits)%22")
             words.append("pressing \(digits)")
         } else {

@@ -3,8 +3,8 @@ import ConnectProtocol
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
 /// answering a request copies bytes, it builds no JSON. What a lookup reads about a rule
 /// sits in one 16-byte record, so that finding the answer costs one cache line or two.
-final class AnswerStore: Sendable {
-    private struct RuleAnswers {
+struct AnswerStore: Sendable {
+    private struct RuleAnswers: BitwiseCopyable {
         /// Index of the rule's first range; a rule has one range per attempt and version.
         var firstRange: Int32
         /// Answers: one per hunt attempt, or one for parallel ringing.
@@ -14,15 +14,20 @@ final class AnswerStore: Sendable {
         var huntCount: Int32
     }
 
-    private let bytes: [UInt8]
-    private let ranges: [(start: Int32, count: Int32)]
-    private let rules: [RuleAnswers]
-    private let huntNumbers: [UInt64]
-    private static let versions = ConnectVersion.allCases
+    private struct Range: BitwiseCopyable {
+        var start: Int32
+        var count: Int32
+    }
 
-    init(rules: [Rule]) throws(AnswerError) {
+    /// Outcomes hand out slices of these bytes, so they stay a Swift array.
+    private let bytes: [UInt8]
+    private let ranges: Frozen<Range>
+    private let rules: Frozen<RuleAnswers>
+    private let huntNumbers: Frozen<UInt64>
+
+    init(rules: [Rule], memory: TableMemory) throws(AnswerError) {
         var bytes: [UInt8] = []
-        var ranges: [(start: Int32, count: Int32)] = []
+        var ranges: [Range] = []
         var records: [RuleAnswers] = []
         var huntNumbers: [UInt64] = []
         for rule in rules {
@@ -35,17 +40,17 @@ final class AnswerStore: Sendable {
             records.append(record)
             for attempt in 0..<rule.answerCount {
                 let answer = try rule.answer(attempt: attempt)
-                for version in Self.versions {
+                for version in ConnectVersion.allCases {
                     let body = answer.encoded(for: version)
-                    ranges.append((Int32(bytes.count), Int32(body.count)))
+                    ranges.append(Range(start: Int32(bytes.count), count: Int32(body.count)))
                     bytes += body
                 }
             }
         }
         self.bytes = bytes
-        self.ranges = ranges
-        self.rules = records
-        self.huntNumbers = huntNumbers
+        self.ranges = memory.freeze(ranges)
+        self.rules = memory.freeze(records)
+        self.huntNumbers = memory.freeze(huntNumbers)
     }
 
     func answerCount(rule: Int) -> Int { Int(rules[rule].answers) }
@@ -64,9 +69,10 @@ final class AnswerStore: Sendable {
     func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8>? {
         let record = rules[rule]
         guard attempt < record.answers else { return nil }
-        let range = ranges[Int(record.firstRange) + attempt * Self.versions.count + Self.versions.firstIndex(of: version)!]
+        let range = ranges[Int(record.firstRange) + attempt * ConnectVersion.count + version.index]
         return bytes[Int(range.start)..<Int(range.start + range.count)]
     }
 
-    var memoryBytes: Int { bytes.capacity + ranges.capacity * 8 + rules.capacity * 16 + huntNumbers.capacity * 8 }
+    /// The encoded bodies (the rest of the store is in the table's memory).
+    var bodyBytes: Int { bytes.capacity }
 }

@@ -8,62 +8,60 @@
 /// (word index, word) pairs in one cache line or two, and as a dense row only when they
 /// are many. A lookup then costs about one cache miss per dimension, whatever the number
 /// of rules.
-final class BitMatrix: @unchecked Sendable {
+struct BitMatrix: Sendable {
+    struct RowInfo: BitwiseCopyable {
+        /// Offset in `storage`.
+        var offset: Int32
+        /// Pairs, or -1 when the row is dense.
+        var pairs: Int32
+        /// Non-zero extra words.
+        var nonZero: Int32
+    }
+
     let words: Int
     let rows: Int
-    private let template: UnsafeMutablePointer<UInt64>
-    private let templateNonZero: [UInt32]
+    private let template: Frozen<UInt64>
+    private let templateNonZero: Frozen<UInt32>
     /// Sparse rows: index, word, index, word... Dense rows: `words` words.
-    private let storage: UnsafeMutablePointer<UInt64>
-    private let storageCount: Int
-    /// Per row: offset in `storage`, pairs (or -1 when dense), non-zero extra words.
-    private let meta: UnsafeMutablePointer<(offset: Int32, pairs: Int32, nonZero: Int32)>
+    private let storage: Frozen<UInt64>
+    private let meta: Frozen<RowInfo>
 
     /// Extra bits beyond this many words are stored densely.
     static let densePairs = 16
 
     /// `rows`: full dense rows; each must contain `template`.
-    init(template: [UInt64], rows: [[UInt64]]) {
+    init(template: [UInt64], rows: [[UInt64]], memory: TableMemory) {
         words = template.count
         self.rows = rows.count
-        self.template = .allocate(capacity: max(1, words))
-        self.template.initialize(from: template, count: words)
-        templateNonZero = template.indices.filter { template[$0] != 0 }.map(UInt32.init)
         var store: [UInt64] = []
-        meta = .allocate(capacity: max(1, rows.count))
-        for (index, row) in rows.enumerated() {
+        var meta: [RowInfo] = []
+        meta.reserveCapacity(rows.count)
+        for row in rows {
             precondition(row.count == words)
             let extra = zip(row, template).enumerated().compactMap { position, pair in
                 pair.0 & ~pair.1 == 0 ? nil : (index: position, word: pair.0 & ~pair.1)
             }
             if extra.count > Self.densePairs {
-                meta[index] = (Int32(store.count), -1, Int32(extra.count))
+                meta.append(RowInfo(offset: Int32(store.count), pairs: -1, nonZero: Int32(extra.count)))
                 store += zip(row, template).map { $0 & ~$1 }
             } else {
-                meta[index] = (Int32(store.count), Int32(extra.count), Int32(extra.count))
+                meta.append(RowInfo(offset: Int32(store.count), pairs: Int32(extra.count), nonZero: Int32(extra.count)))
                 for (position, word) in extra { store += [UInt64(position), word] }
             }
         }
-        storageCount = store.count
-        storage = .allocate(capacity: max(1, store.count))
-        storage.initialize(from: store, count: store.count)
+        self.template = memory.freeze(template)
+        templateNonZero = memory.freeze(template.indices.filter { template[$0] != 0 }.map(UInt32.init))
+        storage = memory.freeze(store)
+        self.meta = memory.freeze(meta)
     }
-
-    deinit {
-        template.deallocate()
-        storage.deallocate()
-        meta.deallocate()
-    }
-
-    var memoryBytes: Int { words * 8 + templateNonZero.count * 4 + storageCount * 8 + rows * 12 }
 
     /// Whether rule `bit` is set in every row (it has no condition in this dimension).
     func inTemplate(_ bit: Int) -> Bool { template[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
 
     /// Calls `body` with each rule row `row` sets beyond the template.
     func forEachExtraRule(row: Int, _ body: (Int) -> Void) {
-        let (offset, pairs, _) = meta[row]
-        let base = storage + Int(offset)
+        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
+        let base = storage.base + Int(offset)
         func bits(_ word: UInt64, _ index: Int) {
             var word = word
             while word != 0 {
@@ -81,8 +79,8 @@ final class BitMatrix: @unchecked Sendable {
     /// Word `index` of row `row`.
     @inline(__always)
     func word(_ index: Int, row: Int) -> UInt64 {
-        let (offset, pairs, _) = meta[row]
-        let base = storage + Int(offset)
+        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
+        let base = storage.base + Int(offset)
         if pairs < 0 { return template[index] | base[index] }
         var extra: UInt64 = 0
         if pairs <= 8 {
@@ -109,8 +107,8 @@ final class BitMatrix: @unchecked Sendable {
     /// returns a result.
     @inline(__always)
     func firstResult(row: Int, _ visit: (Int, UInt64) -> Int?) -> Int? {
-        let (offset, pairs, _) = meta[row]
-        let base = storage + Int(offset)
+        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
+        let base = storage.base + Int(offset)
         if pairs < 0 {
             for index in 0..<words {
                 let value = template[index] | base[index]
@@ -119,23 +117,22 @@ final class BitMatrix: @unchecked Sendable {
             return nil
         }
         // Merge the template's non-zero words with the row's pairs.
-        return templateNonZero.withUnsafeBufferPointer { templateIndexes in
-            var nextTemplate = 0, nextPair = 0
-            let pairCount = Int(pairs)
-            while nextTemplate < templateIndexes.count || nextPair < pairCount {
-                let fromTemplate = nextTemplate < templateIndexes.count ? Int(templateIndexes[nextTemplate]) : Int.max
-                let fromPair = nextPair < pairCount ? Int(base[2 * nextPair]) : Int.max
-                let index = min(fromTemplate, fromPair)
-                var value = template[index]
-                if fromTemplate == index { nextTemplate += 1 }
-                if fromPair == index {
-                    value |= base[2 * nextPair + 1]
-                    nextPair += 1
-                }
-                if value != 0, let result = visit(index, value) { return result }
+        let templateIndexes = templateNonZero
+        var nextTemplate = 0, nextPair = 0
+        let pairCount = Int(pairs)
+        while nextTemplate < templateIndexes.count || nextPair < pairCount {
+            let fromTemplate = nextTemplate < templateIndexes.count ? Int(templateIndexes[nextTemplate]) : Int.max
+            let fromPair = nextPair < pairCount ? Int(base[2 * nextPair]) : Int.max
+            let index = min(fromTemplate, fromPair)
+            var value = template[index]
+            if fromTemplate == index { nextTemplate += 1 }
+            if fromPair == index {
+                value |= base[2 * nextPair + 1]
+                nextPair += 1
             }
-            return nil
+            if value != 0, let result = visit(index, value) { return result }
         }
+        return nil
     }
 
     /// The first rule set in all four rows (a row of each dimension), or -1: walk the

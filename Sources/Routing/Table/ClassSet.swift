@@ -26,13 +26,13 @@ enum ClassSet {
 
     /// Rows for `classCount` classes: every rule without a condition in the dimension is set
     /// in every row; a rule with one is set in the rows of the classes where it holds.
-    static func matrix<Atom>(classCount: Int, matches: [Match<Atom>?], atomClasses: (Atom) -> [Int]) -> BitMatrix {
+    static func matrix<Atom>(classCount: Int, matches: [Match<Atom>?], memory: TableMemory, atomClasses: (Atom) -> [Int]) -> BitMatrix {
         let template = RuleBits.unconstrained(matches)
         var rows = [RuleBits](repeating: template, count: classCount)
         for (rule, match) in matches.enumerated() {
             guard let match else { continue }
             for row in classes(where: match, atomClasses: atomClasses, classCount: classCount) { rows[row].set(rule) }
         }
-        return BitMatrix(template: template.words, rows: rows.map(\.words))
+        return BitMatrix(template: template.words, rows: rows.map(\.words), memory: memory)
     }
 }

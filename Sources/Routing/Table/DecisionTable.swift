@@ -10,9 +10,12 @@ import ConnectProtocol
 /// the lowest bit set in all four rows. Rows list their non-zero words, and the AND visits
 /// only the words of the sparsest row, so a rule set of 10,000 rules where most rules name
 /// an ExoPhone or a caller costs little more than one of 100.
+///
+/// The indexes are views into `memory`, which the table owns (see `TableMemory`).
 public final class DecisionTable: Sendable {
     public let ruleSet: RuleSet
     public let reader: FactReader
+    private let memory: TableMemory
     let caller: NumberIndex
     let exophone: NumberIndex
     let time: TimeIndex
@@ -22,11 +25,13 @@ public final class DecisionTable: Sendable {
     public init(ruleSet: RuleSet) throws(AnswerError) {
         self.ruleSet = ruleSet
         reader = FactReader(ruleSet: ruleSet)
-        caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists)
-        exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists)
-        time = TimeIndex(ruleSet: ruleSet)
-        skill = SkillIndex(ruleSet: ruleSet)
-        answers = try AnswerStore(rules: ruleSet.rules)
+        let memory = TableMemory()
+        caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists, memory: memory)
+        exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, memory: memory)
+        time = TimeIndex(ruleSet: ruleSet, memory: memory)
+        skill = SkillIndex(ruleSet: ruleSet, memory: memory)
+        answers = try AnswerStore(rules: ruleSet.rules, memory: memory)
+        self.memory = memory
     }
 
     /// The first rule whose conditions hold, or nil.
@@ -65,6 +70,6 @@ public final class DecisionTable: Sendable {
 
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {
-        caller.memoryBytes + exophone.memoryBytes + time.memoryBytes + skill.memoryBytes + answers.memoryBytes
+        memory.bytes + answers.bodyBytes
     }
 }

@@ -8,22 +8,23 @@ import ConnectProtocol
 /// prefix it starts with, from a digit trie whose nodes carry the classes of all the
 /// prefixes on their path. So a lookup is one hash probe, and on a miss a walk of at most
 /// 15 digits; no prefix is compared at run time.
-final class NumberIndex: Sendable {
+struct NumberIndex: Sendable {
     let exact: PackedNumberMap
     /// 10 children per node, -1 for none; node 0 is the root.
-    let children: [Int32]
-    let nodeClass: [UInt32]
+    let children: Frozen<Int32>
+    let nodeClass: Frozen<UInt32>
     let hasPrefixes: Bool
     let matrix: BitMatrix
 
     func row(_ number: PhoneNumber?) -> Int {
         guard let number else { return 0 }
         if let found = exact.value(number.value) { return Int(found) }
-        return hasPrefixes ? Int(nodeClass[Self.deepestNode(number.value, children)]) : Int(nodeClass[0])
+        return hasPrefixes ? Int(nodeClass[Self.deepestNode(number.value) { children[$0] }]) : Int(nodeClass[0])
     }
 
     /// The deepest trie node on the path of a number's digits: its longest prefix.
-    static func deepestNode(_ value: UInt64, _ children: [Int32]) -> Int {
+    @inline(__always)
+    static func deepestNode(_ value: UInt64, child: (Int) -> Int32) -> Int {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
@@ -36,22 +37,18 @@ final class NumberIndex: Sendable {
             }
         }
         return withUnsafeBytes(of: &digits) { buffer in
-            children.withUnsafeBufferPointer { children in
-                var node = 0
-                for position in (16 - count)..<16 {
-                    let child = children[node * 10 + Int(buffer[position])]
-                    if child < 0 { break }
-                    node = Int(child)
-                }
-                return node
+            var node = 0
+            for position in (16 - count)..<16 {
+                let next = child(node * 10 + Int(buffer[position]))
+                if next < 0 { break }
+                node = Int(next)
             }
+            return node
         }
     }
 
-    var memoryBytes: Int { exact.memoryBytes + children.capacity * 4 + nodeClass.capacity * 4 + matrix.memoryBytes }
-
     /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
-    init(matches: [Match<NumberAtom>?], lists: [NumberList]) {
+    init(matches: [Match<NumberAtom>?], lists: [NumberList], memory: TableMemory) {
         // Atoms, and the exact numbers and prefixes each one names.
         var atomIDs: [NumberAtom: Int] = [:]
         var exactEntries: [(number: UInt64, atom: Int32)] = []
@@ -116,14 +113,15 @@ final class NumberIndex: Sendable {
         // Grouped by sorting, since a million listed numbers mostly carry one atom each;
         // (trie node, atom) pairs are interned without building an array per number.
         exactEntries.sort { $0.number < $1.number || ($0.number == $1.number && $0.atom < $1.atom) }
-        var exact = PackedNumberMap(capacity: exactEntries.count)
+        var exact: [(key: UInt64, value: UInt32)] = []
+        exact.reserveCapacity(exactEntries.count)
         var single: [UInt64: Int] = [:]
         var start = 0
         while start < exactEntries.count {
             let number = exactEntries[start].number
             var end = start + 1
             while end < exactEntries.count && exactEntries[end].number == number { end += 1 }
-            let node = Self.deepestNode(number, children)
+            let node = Self.deepestNode(number) { children[$0] }
             let classID: Int
             if end - start == 1 {
                 let key = UInt64(node) << 32 | UInt64(UInt32(exactEntries[start].atom))
@@ -136,7 +134,7 @@ final class NumberIndex: Sendable {
             } else {
                 classID = intern(Array(Set(accumulated[node] + exactEntries[start..<end].map(\.atom))).sorted())
             }
-            exact.insert(number, UInt32(classID))
+            exact.append((number, UInt32(classID)))
             start = end
         }
 
@@ -144,10 +142,10 @@ final class NumberIndex: Sendable {
         for (index, atoms) in classAtoms.enumerated() {
             for atom in atoms { atomClasses[Int(atom)].append(index) }
         }
-        self.exact = exact
-        self.children = children
-        self.nodeClass = nodeClass
+        self.exact = PackedNumberMap(entries: exact, memory: memory)
+        self.children = memory.freeze(children)
+        self.nodeClass = memory.freeze(nodeClass)
         hasPrefixes = direct.count > 1
-        matrix = ClassSet.matrix(classCount: classAtoms.count, matches: matches) { atomClasses[atomIDs[$0]!] }
+        matrix = ClassSet.matrix(classCount: classAtoms.count, matches: matches, memory: memory) { atomClasses[atomIDs[$0]!] }
     }
 }

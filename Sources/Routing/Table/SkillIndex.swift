@@ -3,13 +3,11 @@ import ConnectProtocol
 /// The skill and direction dimensions together: both are small, so one row per
 /// (skill, direction) pair. Digits are packed into an integer key (4 bits a key press) so
 /// that finding the skill is a hash probe, not a string hash.
-final class SkillIndex: Sendable {
+struct SkillIndex: Sendable {
     /// Packed digits -> skill index + 1.
     let skillOfDigits: NumberMap
     let directions = 3
     let matrix: BitMatrix
-    /// Per skill index (0: no skill), digits that select it, for example calls.
-    let digitsOfSkill: [String?]
 
     func row(digits: String?, direction: CallDirection?) -> Int {
         let skill = digits.flatMap { Self.key($0) }.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
@@ -43,15 +41,17 @@ final class SkillIndex: Sendable {
         return count == 0 ? nil : key
     }
 
-    var memoryBytes: Int { skillOfDigits.memoryBytes + matrix.memoryBytes }
+    /// Per skill index (0: no skill), digits that select it, for example calls.
+    static func digitsOfSkill(_ ruleSet: RuleSet) -> [String?] {
+        [nil] + skillNames(ruleSet).map { name in ruleSet.skills.filter { $0.value == name }.map(\.key).min() }
+    }
 
-    init(ruleSet: RuleSet) {
-        let names = Array(Set(ruleSet.skills.values)).sorted()
+    private static func skillNames(_ ruleSet: RuleSet) -> [String] { Array(Set(ruleSet.skills.values)).sorted() }
+
+    init(ruleSet: RuleSet, memory: TableMemory) {
+        let names = Self.skillNames(ruleSet)
         let skillIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 + 1) })
-        var map = NumberMap(capacity: ruleSet.skills.count)
-        for (digits, name) in ruleSet.skills {
-            if let key = Self.key(digits) { map.insert(key, UInt32(skillIndex[name]!)) }
-        }
+        let entries = ruleSet.skills.compactMap { digits, name in Self.key(digits).map { (key: $0, value: UInt32(skillIndex[name]!)) } }
         var template = RuleBits(rules: ruleSet.rules.count)
         for (index, rule) in ruleSet.rules.enumerated() where rule.conditions.skill == nil && rule.conditions.direction == nil {
             template.set(index)
@@ -68,8 +68,7 @@ final class SkillIndex: Sendable {
                 rows.append(row.words)
             }
         }
-        skillOfDigits = map
-        digitsOfSkill = [nil] + names.map { name in ruleSet.skills.filter { $0.value == name }.map(\.key).min() }
-        matrix = BitMatrix(template: template.words, rows: rows)
+        skillOfDigits = NumberMap(entries: entries, memory: memory)
+        matrix = BitMatrix(template: template.words, rows: rows, memory: memory)
     }
 }

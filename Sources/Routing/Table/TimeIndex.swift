@@ -9,12 +9,12 @@ import ConnectProtocol
 /// window boundaries, so the rules are evaluated once per segment between boundaries, for
 /// each weekday of each date class, and each minute of that day points at the segment's
 /// class: a lookup is a date probe and an array index.
-final class TimeIndex: Sendable {
-    /// Day number (offset by `dayKeyBase`) -> date class + 1.
+struct TimeIndex: Sendable {
+    /// Day number (offset by `dayKeyBase`) -> date class.
     let dateClass: NumberMap
     /// `dateClass * 7 + weekday` -> index of the first of that day's 1440 minutes, or -1.
-    let dayStart: [Int32]
-    let minuteClass: [UInt32]
+    let dayStart: Frozen<Int32>
+    let minuteClass: Frozen<UInt32>
     let matrix: BitMatrix
 
     static let dayKeyBase = 10_000_000
@@ -25,9 +25,7 @@ final class TimeIndex: Sendable {
         return Int(minuteClass[Int(start) + moment.minute])
     }
 
-    var memoryBytes: Int { dateClass.memoryBytes + dayStart.capacity * 4 + minuteClass.capacity * 4 + matrix.memoryBytes }
-
-    init(ruleSet: RuleSet) {
+    init(ruleSet: RuleSet, memory: TableMemory) {
         let matches = ruleSet.rules.map(\.conditions.time)
 
         // Date classes: one per distinct pattern of membership in the listed date sets.
@@ -39,7 +37,7 @@ final class TimeIndex: Sendable {
         var patternClass: [[Int32]: Int] = [[]: 0]
         var representatives: [LocalDate?] = [nil]
         var weekdays: [Set<Weekday>] = [Set(Weekday.allCases)]
-        var dateClass = NumberMap(capacity: memberships.count)
+        var dateClass: [(key: UInt64, value: UInt32)] = []
         for (date, pattern) in memberships.sorted(by: { $0.key < $1.key }) {
             let key = pattern.sorted()
             let id: Int
@@ -53,7 +51,7 @@ final class TimeIndex: Sendable {
             }
             let day = CivilCalendar.days(year: date.year, month: date.month, day: date.day)
             weekdays[id].insert(Weekday(rawValue: CivilCalendar.weekday(days: day))!)
-            dateClass.insert(UInt64(day + Self.dayKeyBase), UInt32(id))
+            dateClass.append((UInt64(day + Self.dayKeyBase), UInt32(id)))
         }
         // Class 0 stands for every unlisted day: evaluate it at a day no set lists.
         var unlisted = LocalDate(year: 1970, month: 1, day: 1)
@@ -119,9 +117,9 @@ final class TimeIndex: Sendable {
                 }
             }
         }
-        self.dateClass = dateClass
-        self.dayStart = dayStart
-        self.minuteClass = minuteClass
-        matrix = BitMatrix(template: template.words, rows: rows)
+        self.dateClass = NumberMap(entries: dateClass, memory: memory)
+        self.dayStart = memory.freeze(dayStart)
+        self.minuteClass = memory.freeze(minuteClass)
+        matrix = BitMatrix(template: template.words, rows: rows, memory: memory)
     }
 }
