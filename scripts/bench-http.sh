@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures `ringplan serve` over loopback with wrk, against nginx answering the same body
 # from a static `return 200` in the same run. Needs wrk and nginx (apt-get install wrk
-# nginx-light). Usage: scripts/bench-http.sh [seconds]
+# nginx-light). Usage: scripts/bench-http.sh [seconds]; THROUGHPUT_ONLY=1 stops after the
+# throughput comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -66,6 +67,7 @@ nginx_rps=$(awk '/Requests\/sec/ {print $2}' "$work/nginx.txt")
 ringplan_rps=$(awk '/Requests\/sec/ {print $2}' "$work/ringplan.txt")
 echo "ratio ringplan/nginx: $(awk -v a="$ringplan_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
 echo "decision log lines: $(wc -l < "$work/decisions.log")"
+[ "${THROUGHPUT_ONLY:-0}" = 1 ] && exit 0
 
 echo "--- reload under load: support.yaml rewritten 10 times a second for 30 s"
 (

@@ -35,7 +35,7 @@ public final class ConnectService: Sendable {
     }
 
     /// `now`: the server clock, seconds since 1970.
-    public func answer(name: Substring, query: String?, versionHeader: String?, now: Int64) -> Reply {
+    public func answer(name: Substring, query: Substring?, versionHeader: String?, now: Int64) -> Reply {
         let started = DispatchTime.now().uptimeNanoseconds
         let query = query ?? ""
         guard RequestLimits.isRuleSetName(name) else { return finish(404, "unknown rule set", name, started) }

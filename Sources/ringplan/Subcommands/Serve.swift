@@ -47,6 +47,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds after which an idle connection is closed.")
     var idleTimeout: Double = 60
 
+    @Option(help: "Event loop threads, which also run every request (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
     func run() async throws {
         guard FileManager.default.fileExists(atPath: rulesDirectory) else {
             FileHandle.standardError.write(Data("error: no such directory: \(rulesDirectory)\n".utf8))
@@ -70,7 +77,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: cannot open log file: \(error)\n".utf8))
             throw Exit.usage
         }
-        var logger = Logger(label: "ringplan") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "ringplan") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .info
         let decisions = Logger(label: "ringplan.decisions") { JSONLinesLogHandler(label: $0, sink: sink) }
 
