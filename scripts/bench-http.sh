@@ -2,7 +2,7 @@
 # Measures `ringplan serve` over loopback with wrk, against nginx answering the same body
 # from a static `return 200` in the same run. Needs wrk and nginx (apt-get install wrk
 # nginx-light). Usage: scripts/bench-http.sh [seconds]; THROUGHPUT_ONLY=1 stops after the
-# throughput comparison.
+# throughput comparison; SERVE_ARGS adds options to `ringplan serve` (e.g. "--threads 1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -35,7 +35,7 @@ done = function(summary, latency, requests)
 end
 LUA
 
-./.build/release/ringplan serve "$work/rules" --port $port --admin-port $admin --log-file "$work/decisions.log" 2>"$work/server.err" &
+./.build/release/ringplan serve "$work/rules" --port $port --admin-port $admin --log-file "$work/decisions.log" ${SERVE_ARGS:-} 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 body="$(curl -s "http://127.0.0.1:$port/connect/support?CallSid=probe&$query")"
@@ -61,11 +61,19 @@ sleep 0.3
 
 echo "--- nginx static return, wrk -t1 -c64 -d${duration}s"
 wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$nginx_port" | tee "$work/nginx.txt" | grep -E "Requests/sec|p99"
+# The framework's floor: a route of the same server that does no work.
+cat > "$work/healthz.lua" <<LUA
+request = function() return wrk.format("GET", "/healthz") end
+LUA
+echo "--- the same server's /healthz (a bare Hummingbird route), wrk -t1 -c64 -d${duration}s"
+wrk -t1 -c64 -d"${duration}s" --latency -s "$work/healthz.lua" "http://127.0.0.1:$port" | tee "$work/bare.txt" | grep -E "Requests/sec"
 echo "--- ringplan serve (decision log to a file), wrk -t1 -c64 -d${duration}s"
 wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | tee "$work/ringplan.txt" | grep -E "Requests/sec|p99"
 nginx_rps=$(awk '/Requests\/sec/ {print $2}' "$work/nginx.txt")
 ringplan_rps=$(awk '/Requests\/sec/ {print $2}' "$work/ringplan.txt")
-echo "ratio ringplan/nginx: $(awk -v a="$ringplan_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')"
+bare_rps=$(awk '/Requests\/sec/ {print $2}' "$work/bare.txt")
+echo "ratio ringplan/nginx: $(awk -v a="$ringplan_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')" \
+  "(bare route/nginx: $(awk -v a="$bare_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }'))"
 echo "decision log lines: $(wc -l < "$work/decisions.log")"
 [ "${THROUGHPUT_ONLY:-0}" = 1 ] && exit 0
 

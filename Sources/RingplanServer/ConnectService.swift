@@ -124,11 +124,30 @@ public final class ConnectService: Sendable {
         return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
     }
 
-    /// `+91******2345`: the country code and the last four digits.
+    /// `+91******2345`: the country code and the last four digits. Built in place (a
+    /// masked number fits Swift's small-string storage): it runs on every request.
     static func mask(_ number: PhoneNumber) -> String {
-        let text = number.description
-        guard text.count > 7 else { return String(repeating: "*", count: text.count) }
-        return String(text.prefix(3)) + String(repeating: "*", count: text.count - 7) + String(text.suffix(4))
+        var digits: (UInt64, UInt64) = (0, 0) // 16 bytes, enough for 15 digits
+        var count = 0
+        var rest = number.value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 && count < 16 {
+                buffer[15 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+        }
+        let length = count + 1 // with the `+`
+        return withUnsafeBytes(of: &digits) { buffer in
+            String(unsafeUninitializedCapacity: length) { output in
+                output[0] = UInt8(ascii: "+")
+                for index in 0..<count {
+                    let shown = length <= 7 ? false : index < 2 || index >= count - 4
+                    output[index + 1] = shown ? buffer[16 - count + index] : UInt8(ascii: "*")
+                }
+                return length
+            }
+        }
     }
 
     /// Compares in time that depends only on the lengths, not on where they differ.

@@ -29,8 +29,14 @@ public final class JSONLinesLogHandlerSink: Sendable {
     }
 
     func write(_ line: [UInt8]) {
+        write { $0 += line }
+    }
+
+    /// Lets `append` write a line straight into the buffer: the decision line is built
+    /// there, with no array of its own.
+    func write(_ append: (inout [UInt8]) -> Void) {
         let full = buffer.withLock { buffer in
-            buffer += line
+            append(&buffer)
             return buffer.count >= Self.flushBytes
         }
         if full { flush() }
@@ -38,11 +44,10 @@ public final class JSONLinesLogHandlerSink: Sendable {
 
     public func flush() {
         flushLock.withLock { _ in
-            let pending = buffer.withLock { buffer -> [UInt8] in
-                defer { buffer.removeAll(keepingCapacity: true) }
-                return buffer
-            }
-            if !pending.isEmpty { handle.write(Data(pending)) }
+            var pending: [UInt8] = []
+            pending.reserveCapacity(Self.flushBytes + 4096)
+            buffer.withLock { swap(&$0, &pending) }
+            if !pending.isEmpty { pending.withUnsafeBytes { handle.write(Data($0)) } }
         }
     }
 
@@ -76,12 +81,18 @@ public struct JSONLinesLogHandler: LogHandler {
         // The decision line, on every request: written field by field.
         if let explicit = event.metadata, explicit.count == 1, case .stringConvertible(let value)? = explicit["decision"],
            let record = value as? DecisionRecord {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(400)
-            bytes += Array("{\"ts\":\(Self.timestamp()),\"level\":\"\(event.level.rawValue)\",\"msg\":\"decision\"".utf8)
-            record.appendMembers(to: &bytes)
-            bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
-            sink.write(bytes)
+            var spec = timespec()
+            clock_gettime(CLOCK_REALTIME, &spec)
+            let level = event.level
+            sink.write { bytes in
+                bytes += #"{"ts":"#.utf8
+                Self.appendTimestamp(spec, to: &bytes)
+                bytes += #","level":""#.utf8
+                bytes += level.rawValue.utf8
+                bytes += #"","msg":"decision""#.utf8
+                record.appendMembers(to: &bytes)
+                bytes += "}\n".utf8
+            }
             return
         }
         var line = "{\"ts\":\(Self.timestamp()),\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote(event.message.description))"
@@ -99,8 +110,15 @@ public struct JSONLinesLogHandler: LogHandler {
     static func timestamp() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
+        var bytes: [UInt8] = []
+        appendTimestamp(spec, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendTimestamp(_ spec: timespec, to bytes: inout [UInt8]) {
+        JSONText.appendInteger(Int(spec.tv_sec), to: &bytes)
         let millis = Int(spec.tv_nsec) / 1_000_000
-        return "\(spec.tv_sec).\(millis < 100 ? (millis < 10 ? "00" : "0") : "")\(millis)"
+        bytes += [UInt8(ascii: "."), UInt8(ascii: "0") + UInt8(millis / 100), UInt8(ascii: "0") + UInt8(millis / 10 % 10), UInt8(ascii: "0") + UInt8(millis % 10)]
     }
 
     static func json(_ value: Logger.Metadata.Value) -> String {

@@ -3,20 +3,38 @@ import Foundation
 
 /// One decision, as the decision log line's fields. Logged through swift-log as metadata;
 /// the JSON-lines handler writes it field by field into its buffer (no dictionary, no
-/// sorting), and any other handler prints its description.
-public struct DecisionRecord: CustomStringConvertible, Sendable {
-    public var callSid: String
-    public var ruleSet: String
-    public var rule: String
-    public var status: Int
-    public var attempt: Int
-    public var pinned: Bool
-    public var destinations: [String]
-    public var caller: String
-    public var connectVersion: String
-    public var rulesVersion: String
-    public var timeSource: String
-    public var microseconds: UInt64
+/// sorting), and any other handler prints its description. A class, so that the metadata
+/// value holds a reference instead of boxing a large struct, and the handler's cast is a
+/// class check.
+public final class DecisionRecord: CustomStringConvertible, Sendable {
+    public let callSid: String
+    public let ruleSet: String
+    public let rule: String
+    public let status: Int
+    public let attempt: Int
+    public let pinned: Bool
+    public let destinations: [String]
+    public let caller: String
+    public let connectVersion: String
+    public let rulesVersion: String
+    public let timeSource: String
+    public let microseconds: UInt64
+
+    public init(callSid: String, ruleSet: String, rule: String, status: Int, attempt: Int, pinned: Bool, destinations: [String],
+                caller: String, connectVersion: String, rulesVersion: String, timeSource: String, microseconds: UInt64) {
+        self.callSid = callSid
+        self.ruleSet = ruleSet
+        self.rule = rule
+        self.status = status
+        self.attempt = attempt
+        self.pinned = pinned
+        self.destinations = destinations
+        self.caller = caller
+        self.connectVersion = connectVersion
+        self.rulesVersion = rulesVersion
+        self.timeSource = timeSource
+        self.microseconds = microseconds
+    }
 
     public var description: String { String(decoding: json(), as: UTF8.self) }
 
@@ -29,7 +47,7 @@ public struct DecisionRecord: CustomStringConvertible, Sendable {
             bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
         func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
-        func number(_ value: some BinaryInteger) { bytes.append(contentsOf: String(value).utf8) }
+        func number(_ value: some BinaryInteger) { JSONText.appendInteger(Int(value), to: &bytes) }
         key("call_sid"); string(callSid)
         key("rule_set"); string(ruleSet)
         key("rule"); string(rule)

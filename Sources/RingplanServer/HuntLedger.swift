@@ -19,10 +19,19 @@ public final class HuntLedger: Sendable {
         var expires: UInt64
     }
 
+    /// Keyed by a 64-bit hash of the CallSid, which also picks the shard: integer keys
+    /// hash and compare cheaply and the eviction queue holds no strings. The CallSid is
+    /// kept to tell the (astronomically rare) colliding call apart: it replaces the entry,
+    /// and the call it displaced falls back to `DialWhomNumber`.
+    private struct Slot {
+        var callSid: String
+        var entry: Entry
+    }
+
     private struct Shard {
-        var entries: [String: Entry] = [:]
+        var entries: [UInt64: Slot] = [:]
         /// Insertion order, for evicting the oldest; may hold keys already removed.
-        var order: [String] = []
+        var order: [UInt64] = []
         var orderStart = 0
     }
 
@@ -44,10 +53,11 @@ public final class HuntLedger: Sendable {
         self.lifetime = lifetime
     }
 
-    private func shard(_ callSid: String) -> ShardBox {
-        var hash: UInt32 = 2_166_136_261
-        for byte in callSid.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return shards[Int(hash % UInt32(Self.shardCount))]
+    /// FNV-1a, 64 bits.
+    static func key(_ callSid: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in callSid.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0100_0000_01b3 }
+        return hash
     }
 
     static func now() -> UInt64 {
@@ -65,29 +75,30 @@ public final class HuntLedger: Sendable {
             return decide(nil).map { ($0.entry, false) }
         }
         let now = Self.now()
-        return shard(callSid).mutex.withLock { shard in
-            if var entry = shard.entries[callSid], entry.expires > now, entry.ruleSet == ruleSet {
+        let key = Self.key(callSid)
+        return shards[Int(key >> 32) % Self.shardCount].mutex.withLock { shard in
+            if let slot = shard.entries[key], slot.callSid == callSid, slot.entry.expires > now, slot.entry.ruleSet == ruleSet {
+                var entry = slot.entry
                 // `decide` may move the entry to the current version of its rule.
                 guard var moved = decide(entry)?.entry else { return nil }
                 moved.expires = entry.expires
                 entry = moved
                 let current = entry
                 entry.nextAttempt += 1
-                shard.entries[callSid] = entry
+                shard.entries[key] = Slot(callSid: callSid, entry: entry)
                 return (current, true)
             }
             guard let (decided, keep) = decide(nil) else { return nil }
             var entry = decided
             entry.nextAttempt += 1
             entry.expires = now + lifetime
-            if keep { insert(callSid, entry, into: &shard, now: now) }
+            if keep { insert(key, Slot(callSid: callSid, entry: entry), into: &shard, now: now) }
             return (decided, false)
         }
     }
 
-    private func insert(_ callSid: String, _ entry: Entry, into shard: inout Shard, now: UInt64) {
-        if shard.entries[callSid] == nil { shard.order.append(callSid) }
-        shard.entries[callSid] = entry
+    private func insert(_ key: UInt64, _ slot: Slot, into shard: inout Shard, now: UInt64) {
+        if shard.entries.updateValue(slot, forKey: key) == nil { shard.order.append(key) }
         // Evict from the oldest: expired entries, and any while over capacity.
         while shard.orderStart < shard.order.count {
             let oldest = shard.order[shard.orderStart]
@@ -95,7 +106,7 @@ public final class HuntLedger: Sendable {
                 shard.orderStart += 1
                 continue
             }
-            if existing.expires <= now || shard.entries.count > capacityPerShard {
+            if existing.entry.expires <= now || shard.entries.count > capacityPerShard {
                 shard.entries[oldest] = nil
                 shard.orderStart += 1
             } else {
