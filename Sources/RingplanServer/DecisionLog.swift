@@ -118,7 +118,10 @@ public struct JSONLinesLogHandler: LogHandler {
     static func appendTimestamp(_ spec: timespec, to bytes: inout [UInt8]) {
         JSONText.appendInteger(Int(spec.tv_sec), to: &bytes)
         let millis = Int(spec.tv_nsec) / 1_000_000
-        bytes += [UInt8(ascii: "."), UInt8(ascii: "0") + UInt8(millis / 100), UInt8(ascii: "0") + UInt8(millis / 10 % 10), UInt8(ascii: "0") + UInt8(millis % 10)]
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(millis % 10))
     }
 
     static func json(_ value: Logger.Metadata.Value) -> String {

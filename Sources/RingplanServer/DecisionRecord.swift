@@ -44,7 +44,8 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
             bytes.append(UInt8(ascii: ","))
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
         }
         func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
         func number(_ value: some BinaryInteger) { JSONText.appendInteger(Int(value), to: &bytes) }

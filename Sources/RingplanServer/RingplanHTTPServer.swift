@@ -77,11 +77,12 @@ public struct RingplanHTTPServer: Sendable {
         return router
     }
 
-    static func json(_ status: Int, _ body: ArraySlice<UInt8>, head: Bool) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[.contentLength] = String(body.count)
-        return Response(status: .init(code: status), headers: headers,
+    static func json(_ status: Int, _ body: ArraySlice<UInt8>, head: Bool, version: String? = nil, rule: String? = nil) -> Response {
+        // Built in one go: setting fields one by one searches the list each time.
+        var fields = [HTTPField(name: .contentType, value: "application/json"), HTTPField(name: .contentLength, value: String(body.count))]
+        if let version { fields.append(HTTPField(name: versionHeader, value: version)) }
+        if let rule { fields.append(HTTPField(name: ruleHeader, value: rule)) }
+        return Response(status: .init(code: status), headers: HTTPFields(fields),
                         body: head ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
@@ -172,9 +173,6 @@ struct PublicResponder: HTTPResponder {
         let reply = connect.answer(name: rest[..<(mark ?? rest.endIndex)], query: mark.map { rest[rest.index(after: $0)...] },
                                    versionHeader: request.headers[RingplanHTTPServer.exotelVersion],
                                    now: Int64(Date().timeIntervalSince1970))
-        var response = RingplanHTTPServer.json(reply.status, reply.body, head: head)
-        if let version = reply.version { response.headers[RingplanHTTPServer.versionHeader] = version }
-        if let rule = reply.rule { response.headers[RingplanHTTPServer.ruleHeader] = rule }
-        return response
+        return RingplanHTTPServer.json(reply.status, reply.body, head: head, version: reply.version, rule: reply.rule)
     }
 }

@@ -9,7 +9,14 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let requestCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// A request counter's dimensions, as a key that needs no string built per request.
+    private struct RequestKey: Hashable {
+        let ruleSet: String
+        let rule: String
+        let status: Int
+    }
+
+    private let requestCounters = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
     private let reloadCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let latency: Metrics.Timer
     private let versionInfo = Mutex<CoreMetrics.Gauge?>(nil)
@@ -30,7 +37,7 @@ public final class ServerMetrics: Sendable {
 
     /// Counts one `/connect` answer.
     public func request(ruleSet: String, rule: String, status: Int, nanoseconds: UInt64) {
-        let key = "\(ruleSet)\u{0}\(rule)\u{0}\(status)"
+        let key = RequestKey(ruleSet: ruleSet, rule: rule, status: status)
         let counter = requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = CoreMetrics.Counter(label: "ringplan_requests_total",
