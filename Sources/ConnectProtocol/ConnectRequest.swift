@@ -26,12 +26,29 @@ public struct ConnectRequest: Sendable, Hashable {
     /// How many parameters the query held, for the server's bound.
     public var parameterCount = 0
 
-    // The same values lexed once, before any rule set's home country or zone applies.
-    public private(set) var callerNumber: RawNumber?
-    public private(set) var exophoneNumber: RawNumber?
-    public private(set) var dialWhomRaw: RawNumber?
+    /// What routing reads, lexed once, before any rule set's home country or zone applies.
+    public private(set) var lexed = Lexed()
+
+    /// The values routing reads, as plain values: each rule set's reader copies this, not
+    /// the request's strings (copying the request retained and released all nine of them,
+    /// most of what reading a request cost).
+    public struct Lexed: Sendable, Hashable {
+        public var caller: RawNumber?
+        public var exophone: RawNumber?
+        public var dialWhom: RawNumber?
+        /// `CurrentTime` as seconds since 1970 read as UTC, when it is a readable time.
+        public var wallSeconds: Int64?
+        public var direction: CallDirection?
+        /// `digits` packed for the skill lookup (`SkillDigits.key`).
+        public var digitsKey: UInt64?
+        public init() {}
+    }
+
+    public var callerNumber: RawNumber? { lexed.caller }
+    public var exophoneNumber: RawNumber? { lexed.exophone }
+    public var dialWhomRaw: RawNumber? { lexed.dialWhom }
     /// `CurrentTime`, when it is a readable date and time.
-    public private(set) var wallTime: WallClockTime?
+    public var wallTime: WallClockTime? { currentTime.flatMap { WallClockTime(parsing: $0) } }
 
     public init(callSid: String? = nil, callFrom: String? = nil, callTo: String? = nil, direction: String? = nil,
                 currentTime: String? = nil, digits: String? = nil, dialWhomNumber: String? = nil,
@@ -49,10 +66,12 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     private mutating func lex() {
-        callerNumber = callFrom.flatMap { RawNumber($0) }
-        exophoneNumber = callTo.flatMap { RawNumber($0) }
-        dialWhomRaw = dialWhomNumber.flatMap { RawNumber($0) }
-        wallTime = currentTime.flatMap { WallClockTime(parsing: $0) }
+        lexed.caller = callFrom.flatMap { RawNumber($0) }
+        lexed.exophone = callTo.flatMap { RawNumber($0) }
+        lexed.dialWhom = dialWhomNumber.flatMap { RawNumber($0) }
+        lexed.wallSeconds = currentTime.flatMap { WallClockTime(parsing: $0) }?.secondsSinceEpochAsUTC
+        lexed.direction = CallDirection.parse(direction)
+        lexed.digitsKey = digits.flatMap { SkillDigits.key($0) }
     }
 
     private enum Field {
@@ -169,5 +188,28 @@ public struct ConnectRequest: Sendable, Hashable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+/// IVR key presses as an integer, so that finding a skill is a hash probe, not a string
+/// hash: `0`-`9`, `*`, `#` packed 4 bits each (never 0), at most 16 presses.
+public enum SkillDigits {
+    /// nil for no presses, more than 16, or a character no keypad has.
+    public static func key(_ digits: String) -> UInt64? {
+        var key: UInt64 = 0
+        var count = 0
+        for byte in digits.utf8 {
+            let code: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(byte - UInt8(ascii: "0")) + 1
+            case UInt8(ascii: "*"): code = 11
+            case UInt8(ascii: "#"): code = 12
+            default: return nil
+            }
+            count += 1
+            if count > 16 { return nil }
+            key = key << 4 | code
+        }
+        return count == 0 ? nil : key
     }
 }

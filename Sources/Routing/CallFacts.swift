@@ -16,16 +16,25 @@ public struct CallFacts: Sendable, Hashable {
     public var moment: LocalMoment
     public var timeSource: TimeSource
     public var digits: String?
+    /// `digits` packed for the skill lookup (`SkillDigits.key`).
+    public var digitsKey: UInt64?
     public var direction: CallDirection?
     public var dialWhom: PhoneNumber?
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
                 digits: String?, direction: CallDirection?, dialWhom: PhoneNumber?) {
+        self.init(caller: caller, exophone: exophone, moment: moment, timeSource: timeSource,
+                  digits: digits, digitsKey: digits.flatMap { SkillDigits.key($0) }, direction: direction, dialWhom: dialWhom)
+    }
+
+    init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
+         digits: String?, digitsKey: UInt64?, direction: CallDirection?, dialWhom: PhoneNumber?) {
         self.caller = caller
         self.exophone = exophone
         self.moment = moment
         self.timeSource = timeSource
         self.digits = digits
+        self.digitsKey = digitsKey
         self.direction = direction
         self.dialWhom = dialWhom
     }
@@ -47,20 +56,27 @@ public final class FactReader: Sendable {
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
     /// or unreadable.
     public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
+        facts(for: request.lexed, digits: request.digits, now: now)
+    }
+
+    /// From the lexed values only: plain values, no strings but `digits` (kept for
+    /// explanations and the reference evaluator).
+    public func facts(for lexed: ConnectRequest.Lexed, digits: String?, now: Int64) -> CallFacts {
         var utc = now
         var source = TimeSource.serverClock
-        if let wall = request.wallTime {
-            utc = clockZone.utc(fromLocal: wall.secondsSinceEpochAsUTC)
+        if let wall = lexed.wallSeconds {
+            utc = clockZone.utc(fromLocal: wall)
             source = .currentTime
         }
         return CallFacts(
-            caller: request.callerNumber?.e164(home: country),
-            exophone: request.exophoneNumber?.e164(home: country),
+            caller: lexed.caller?.e164(home: country),
+            exophone: lexed.exophone?.e164(home: country),
             moment: LocalMoment(localSeconds: utc + zone.offset(atUTC: utc)),
             timeSource: source,
-            digits: request.digits,
-            direction: CallDirection.parse(request.direction),
-            dialWhom: request.dialWhomRaw?.e164(home: country)
+            digits: digits,
+            digitsKey: lexed.digitsKey,
+            direction: lexed.direction,
+            dialWhom: lexed.dialWhom?.e164(home: country)
         )
     }
 }

@@ -137,20 +137,28 @@ struct BitMatrix: Sendable {
 
     /// The first rule set in all four rows (a row of each dimension), or -1: walk the
     /// lightest row, and AND each of its words with the same word of the other three.
+    /// (Four branches rather than a tuple of matrices: copying the views into tuples cost
+    /// more than the walk.)
     @inline(__always)
     static func firstCommon(_ a: BitMatrix, _ rowA: Int, _ b: BitMatrix, _ rowB: Int,
                             _ c: BitMatrix, _ rowC: Int, _ d: BitMatrix, _ rowD: Int) -> Int {
-        var walk = (a, rowA), others = ((b, rowB), (c, rowC), (d, rowD))
-        var lightest = a.weight(row: rowA)
-        if b.weight(row: rowB) < lightest { lightest = b.weight(row: rowB); walk = (b, rowB); others = ((a, rowA), (c, rowC), (d, rowD)) }
-        if c.weight(row: rowC) < lightest { lightest = c.weight(row: rowC); walk = (c, rowC); others = ((a, rowA), (b, rowB), (d, rowD)) }
-        if d.weight(row: rowD) < lightest { walk = (d, rowD); others = ((a, rowA), (b, rowB), (c, rowC)) }
-        let result = walk.0.firstResult(row: walk.1) { index, word in
-            var common = word & others.0.0.word(index, row: others.0.1)
+        let weightA = a.weight(row: rowA), weightB = b.weight(row: rowB)
+        let weightC = c.weight(row: rowC), weightD = d.weight(row: rowD)
+        if weightA <= weightB && weightA <= weightC && weightA <= weightD { return walk(a, rowA, b, rowB, c, rowC, d, rowD) }
+        if weightB <= weightC && weightB <= weightD { return walk(b, rowB, a, rowA, c, rowC, d, rowD) }
+        if weightC <= weightD { return walk(c, rowC, a, rowA, b, rowB, d, rowD) }
+        return walk(d, rowD, a, rowA, b, rowB, c, rowC)
+    }
+
+    @inline(__always)
+    private static func walk(_ walked: BitMatrix, _ walkedRow: Int, _ x: BitMatrix, _ rowX: Int,
+                             _ y: BitMatrix, _ rowY: Int, _ z: BitMatrix, _ rowZ: Int) -> Int {
+        let result = walked.firstResult(row: walkedRow) { index, word in
+            var common = word & x.word(index, row: rowX)
             if common == 0 { return nil }
-            common &= others.1.0.word(index, row: others.1.1)
+            common &= y.word(index, row: rowY)
             if common == 0 { return nil }
-            common &= others.2.0.word(index, row: others.2.1)
+            common &= z.word(index, row: rowZ)
             return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
         }
         return result ?? -1

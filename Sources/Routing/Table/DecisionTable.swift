@@ -40,7 +40,7 @@ public final class DecisionTable: Sendable {
             caller.matrix, caller.row(facts.caller),
             exophone.matrix, exophone.row(facts.exophone),
             time.matrix, time.row(facts.moment),
-            skill.matrix, skill.row(digits: facts.digits, direction: facts.direction))
+            skill.matrix, skill.row(digitsKey: facts.digitsKey, direction: facts.direction))
         return rule < 0 ? nil : rule
     }
 

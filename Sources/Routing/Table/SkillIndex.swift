@@ -1,7 +1,7 @@
 import ConnectProtocol
 
 /// The skill and direction dimensions together: both are small, so one row per
-/// (skill, direction) pair. Digits are packed into an integer key (4 bits a key press) so
+/// (skill, direction) pair. Digits arrive packed into an integer key (`SkillDigits`), so
 /// that finding the skill is a hash probe, not a string hash.
 struct SkillIndex: Sendable {
     /// Packed digits -> skill index + 1.
@@ -9,8 +9,8 @@ struct SkillIndex: Sendable {
     let directions = 3
     let matrix: BitMatrix
 
-    func row(digits: String?, direction: CallDirection?) -> Int {
-        let skill = digits.flatMap { Self.key($0) }.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
+    func row(digitsKey: UInt64?, direction: CallDirection?) -> Int {
+        let skill = digitsKey.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
         return skill * directions + Self.directionIndex(direction)
     }
 
@@ -20,25 +20,6 @@ struct SkillIndex: Sendable {
         case .incoming: return 1
         case .outboundDial: return 2
         }
-    }
-
-    /// `0`-`9`, `*`, `#` packed 4 bits each (never 0), at most 16 presses; nil otherwise.
-    static func key(_ digits: String) -> UInt64? {
-        var key: UInt64 = 0
-        var count = 0
-        for byte in digits.utf8 {
-            let code: UInt64
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(byte - UInt8(ascii: "0")) + 1
-            case UInt8(ascii: "*"): code = 11
-            case UInt8(ascii: "#"): code = 12
-            default: return nil
-            }
-            count += 1
-            if count > 16 { return nil }
-            key = key << 4 | code
-        }
-        return count == 0 ? nil : key
     }
 
     /// Per skill index (0: no skill), digits that select it, for example calls.
@@ -51,7 +32,7 @@ struct SkillIndex: Sendable {
     init(ruleSet: RuleSet, memory: TableMemory) {
         let names = Self.skillNames(ruleSet)
         let skillIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 + 1) })
-        let entries = ruleSet.skills.compactMap { digits, name in Self.key(digits).map { (key: $0, value: UInt32(skillIndex[name]!)) } }
+        let entries = ruleSet.skills.compactMap { digits, name in SkillDigits.key(digits).map { (key: $0, value: UInt32(skillIndex[name]!)) } }
         var template = RuleBits(rules: ruleSet.rules.count)
         for (index, rule) in ruleSet.rules.enumerated() where rule.conditions.skill == nil && rule.conditions.direction == nil {
             template.set(index)
