@@ -19,15 +19,17 @@ swift build -c release --product ringplan >/dev/null
 cp -r rules "$work/rules"
 
 # The realistic request of connect-protocol.md (15 parameters and digits), with a fresh
-# CallSid per request so that every request is the first fetch of a new call.
+# CallSid per request so that every request is the first fetch of a new call (RUN keeps the
+# CallSids of separate wrk runs apart).
 query='CallFrom=09901320691&CallTo=08069891522&Direction=incoming&Created=Wed%2C+31+Jul+2024+16%3A42%3A56&DialCallDuration=0&StartTime=2024-07-31+16%3A42%3A56&EndTime=1970-01-01+05%3A30%3A00&CallType=call-attempt&DialWhomNumber=&flow_id=11754&tenant_id=1409&From=09901320691&To=08069891522&CurrentTime=2024-07-31+16%3A43%3A02&digits=%222%22'
 cat > "$work/calls.lua" <<LUA
 local counter = 0
+local run = os.getenv("RUN") or "run"
 local limit = tonumber(os.getenv("REQUESTS") or "0")
 request = function()
   counter = counter + 1
   if limit > 0 and counter > limit then wrk.thread:stop() end
-  return wrk.format("GET", "/connect/support?CallSid=" .. string.format("%032x", counter) .. "&$query", {["exotel-version"] = "1.0"})
+  return wrk.format("GET", "/connect/support?CallSid=" .. run .. string.format("-%024x", counter) .. "&$query", {["exotel-version"] = "1.0"})
 end
 done = function(summary, latency, requests)
   io.write(string.format("p99 %.2f ms, non-2xx %d, socket errors %d\n", latency:percentile(99) / 1000,
@@ -59,21 +61,28 @@ NGINX
 nginx -c "$work/nginx.conf"
 sleep 0.3
 
-echo "--- nginx static return, wrk -t1 -c64 -d${duration}s"
-wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$nginx_port" | tee "$work/nginx.txt" | grep -E "Requests/sec|p99"
 # The framework's floor: a route of the same server that does no work.
 cat > "$work/healthz.lua" <<LUA
 request = function() return wrk.format("GET", "/healthz") end
 LUA
-echo "--- the same server's /healthz (a bare Hummingbird route), wrk -t1 -c64 -d${duration}s"
-wrk -t1 -c64 -d"${duration}s" --latency -s "$work/healthz.lua" "http://127.0.0.1:$port" | tee "$work/bare.txt" | grep -E "Requests/sec"
-echo "--- ringplan serve (decision log to a file), wrk -t1 -c64 -d${duration}s"
-wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | tee "$work/ringplan.txt" | grep -E "Requests/sec|p99"
-nginx_rps=$(awk '/Requests\/sec/ {print $2}' "$work/nginx.txt")
-ringplan_rps=$(awk '/Requests\/sec/ {print $2}' "$work/ringplan.txt")
-bare_rps=$(awk '/Requests\/sec/ {print $2}' "$work/bare.txt")
-echo "ratio ringplan/nginx: $(awk -v a="$ringplan_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')" \
-  "(bare route/nginx: $(awk -v a="$bare_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }'))"
+# The host's speed drifts from minute to minute, so the three are measured in turns,
+# ROUNDS times (default 3), and the ratio is the median of the rounds' ratios.
+rounds="${ROUNDS:-3}"
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+for round in $(seq "$rounds"); do
+  echo "--- round $round: nginx static return, wrk -t1 -c64 -d${duration}s"
+  wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$nginx_port" | tee "$work/nginx.$round.txt" | grep -E "Requests/sec|p99"
+  echo "--- round $round: the same server's /healthz (a bare Hummingbird route)"
+  wrk -t1 -c64 -d"${duration}s" -s "$work/healthz.lua" "http://127.0.0.1:$port" | tee "$work/bare.$round.txt" | grep -E "Requests/sec"
+  echo "--- round $round: ringplan serve /connect/support (decision log to a file)"
+  RUN="round$round" wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | tee "$work/ringplan.$round.txt" | grep -E "Requests/sec|p99"
+  awk -v a="$(rps "$work/ringplan.$round.txt")" -v b="$(rps "$work/nginx.$round.txt")" -v c="$(rps "$work/bare.$round.txt")" \
+    'BEGIN { printf "%.3f %.3f\n", a / b, c / b }' >> "$work/ratios.txt"
+done
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "ratio ringplan/nginx per round: $(cut -d' ' -f1 "$work/ratios.txt" | tr '\n' ' ')"
+echo "median ratio ringplan/nginx: $(cut -d' ' -f1 "$work/ratios.txt" | median)" \
+  "(bare route/nginx: $(cut -d' ' -f2 "$work/ratios.txt" | median))"
 echo "decision log lines: $(wc -l < "$work/decisions.log")"
 [ "${THROUGHPUT_ONLY:-0}" = 1 ] && exit 0
 
@@ -88,7 +97,7 @@ echo "--- reload under load: support.yaml rewritten 10 times a second for 30 s"
 ) &
 writer=$!
 start_line=$(($(wc -l < "$work/decisions.log") + 1))
-wrk -t1 -c64 -d30s --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|p99"
+RUN=reload wrk -t1 -c64 -d30s --latency -s "$work/calls.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|p99"
 wait $writer
 sleep 0.5
 curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^ringplan_reloads_total'
@@ -99,8 +108,8 @@ echo "answers during the run: $(wc -l < "$work/during.log"), not 200: $(grep -vc
 
 echo "--- memory: resident size after 10,000 and after 1,000,000 requests (every one a new hunting call)"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
-REQUESTS=10000 wrk -t1 -c64 -d60s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
+RUN=memory1 REQUESTS=10000 wrk -t1 -c64 -d60s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
 after10k=$(rss)
-REQUESTS=990000 wrk -t1 -c64 -d120s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
+RUN=memory2 REQUESTS=990000 wrk -t1 -c64 -d120s -s "$work/calls.lua" "http://127.0.0.1:$port" >/dev/null
 after1m=$(rss)
 echo "RSS after 10k: ${after10k} kB, after 1M: ${after1m} kB, growth $(awk -v a="$after1m" -v b="$after10k" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }')"
