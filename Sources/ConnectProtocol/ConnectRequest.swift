@@ -80,8 +80,12 @@ public struct ConnectRequest: Sendable, Hashable {
 
     /// Parses a raw query string (without the `?`).
     public init(query: some StringProtocol) {
-        var copy = String(query)
-        self = copy.withUTF8 { ConnectRequest(queryBytes: $0) }
+        if let parsed = query.utf8.withContiguousStorageIfAvailable({ ConnectRequest(queryBytes: $0) }) {
+            self = parsed // a native string or substring: no copy
+        } else {
+            var copy = String(query)
+            self = copy.withUTF8 { ConnectRequest(queryBytes: $0) }
+        }
     }
 
     public init(queryBytes query: UnsafeBufferPointer<UInt8>) {

@@ -161,16 +161,21 @@ struct PublicResponder: HTTPResponder {
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let method = request.method
-        guard method == .get || method == .head, let target = request.head.path, target.hasPrefix(Self.prefix) else {
+        guard method == .get || method == .head, let target = request.head.path, target.utf8.starts(with: Self.prefix.utf8) else {
             return try await router.respond(to: request, context: context)
         }
         let head = method == .head
         guard target.utf8.count <= RequestLimits.maxURIBytes else {
             return RingplanHTTPServer.json(414, ConnectService.error(414, "URI too long").1, head: head)
         }
-        let rest = target.dropFirst(Self.prefix.count)
-        let mark = rest.firstIndex(of: "?")
-        let reply = connect.answer(name: rest[..<(mark ?? rest.endIndex)], query: mark.map { rest[rest.index(after: $0)...] },
+        // On UTF-8 code units: Character-wise searching of a 400-byte query costs
+        // microseconds (grapheme breaking).
+        let utf8 = target.utf8
+        let nameStart = utf8.index(utf8.startIndex, offsetBy: Self.prefix.utf8.count)
+        let mark = utf8[nameStart...].firstIndex(of: UInt8(ascii: "?"))
+        let name = Substring(utf8[nameStart..<(mark ?? utf8.endIndex)])
+        let query = mark.map { Substring(utf8[utf8.index(after: $0)...]) }
+        let reply = connect.answer(name: name, query: query,
                                    versionHeader: request.headers[RingplanHTTPServer.exotelVersion],
                                    now: Int64(Date().timeIntervalSince1970))
         return RingplanHTTPServer.json(reply.status, reply.body, head: head, version: reply.version, rule: reply.rule)
