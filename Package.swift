@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "RingplanServerTests",
             dependencies: [
-                "RingplanServer", "Routing", "RuleCompiler",
+                "RingplanServer", "Routing", "RuleCompiler", "ConnectProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

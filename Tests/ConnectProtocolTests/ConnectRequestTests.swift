@@ -65,7 +65,32 @@ import Testing
         #expect(CivilCalendar.weekday(days: CivilCalendar.days(year: 2026, month: 1, day: 26)) == 0, "Republic Day 2026 is a Monday")
     }
 
+    @Test func lexesWhatRoutingReads() {
+        let request = ConnectRequest(query: "CallFrom=09845012345&CallTo=%2B918047112345&Direction=incoming&CurrentTime=2026-01-26+11%3A00%3A05&digits=%22*12%23%22")
+        #expect(request.lexed.caller?.e164(home: .india) == PhoneNumber(uncheckedDigits: "919845012345"))
+        #expect(request.lexed.exophone?.e164(home: .india) == PhoneNumber(uncheckedDigits: "918047112345"))
+        #expect(request.lexed.wallSeconds == Int64(CivilCalendar.days(year: 2026, month: 1, day: 26)) * 86_400 + 11 * 3600 + 5)
+        #expect(request.lexed.direction == .incoming)
+        #expect(request.lexed.digitsKey == 0xB23C, "* 1 2 # packed four bits each")
+        let bare = ConnectRequest(query: "Direction=outbound-api&digits=%22%22&CurrentTime=yesterday")
+        #expect(bare.lexed.direction == nil && bare.lexed.digitsKey == nil && bare.lexed.wallSeconds == nil)
+        // A substring parses in place, the same as its copy.
+        let url = "/connect/support?CallFrom=09845012345&digits=%222%22"
+        let query = url[url.index(after: url.firstIndex(of: "?")!)...]
+        #expect(ConnectRequest(query: query) == ConnectRequest(query: String(query)))
+    }
+
+    @Test func skillDigits() {
+        #expect(SkillDigits.key("1") == 2)
+        #expect(SkillDigits.key("0") == 1, "0 is not the empty key")
+        #expect(SkillDigits.key("") == nil)
+        #expect(SkillDigits.key("1a") == nil)
+        #expect(SkillDigits.key(String(repeating: "9", count: 16)) != nil)
+        #expect(SkillDigits.key(String(repeating: "9", count: 17)) == nil)
+    }
+
     @Test func versions() {
+        #expect(ConnectVersion.allCases.enumerated().allSatisfy { $0.offset == $0.element.index }, "index is the position in allCases")
         #expect(ConnectVersion.negotiate(header: nil) == (.v1_0, false))
         #expect(ConnectVersion.negotiate(header: "1.1") == (.v1_1, false))
         #expect(ConnectVersion.negotiate(header: " 1.0 ") == (.v1_0, false))
@@ -92,6 +117,17 @@ import Testing
         #expect(text.contains(#""record":false"#))
         #expect(!text.contains("recording_channels"))
         #expect(text.contains(#""start_call_playback":{"type":"text","value":"say \"hi\"\\\n\u0001","playback_to":"callee"}"#))
+    }
+
+    @Test func integersAndPlainStrings() {
+        var bytes: [UInt8] = []
+        for value in [0, 7, 42, -15, 1_795_000_000, Int.max, Int.min] {
+            bytes.removeAll()
+            JSONText.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        #expect(JSONText.quoted("plain-CA1234") == #""plain-CA1234""#)
+        #expect(JSONText.quoted("a\"b") == #""a\"b""#)
     }
 
     @Test func refusesWhatWouldDropTheCall() {

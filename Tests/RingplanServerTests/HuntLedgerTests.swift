@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Testing
 @testable import RingplanServer
 
@@ -53,6 +54,8 @@ import Testing
         #expect(!ConnectService.constantTimeEquals(Array("abc".utf8), Array("abd".utf8)))
         #expect(!ConnectService.constantTimeEquals(Array("abc".utf8), Array("ab".utf8)))
         #expect(!ConnectService.constantTimeEquals(Array("abc".utf8), Array("abcd".utf8)))
+        #expect(ConnectService.mask(PhoneNumber(uncheckedDigits: "919876500001")) == "+91******0001")
+        #expect(ConnectService.mask(PhoneNumber(uncheckedDigits: "2901234")) == "+29*1234", "the shortest E.164 number")
         #expect(RequestLimits.isRuleSetName("support-2_b"))
         #expect(!RequestLimits.isRuleSetName("../etc"))
         #expect(!RequestLimits.isRuleSetName(""))
