@@ -78,11 +78,15 @@ public struct RingplanHTTPServer: Sendable {
     }
 
     static func json(_ status: Int, _ body: ArraySlice<UInt8>, head: Bool, version: String? = nil, rule: String? = nil) -> Response {
-        // Built in one go: setting fields one by one searches the list each time.
-        var fields = [HTTPField(name: .contentType, value: "application/json"), HTTPField(name: .contentLength, value: String(body.count))]
-        if let version { fields.append(HTTPField(name: versionHeader, value: version)) }
-        if let rule { fields.append(HTTPField(name: ruleHeader, value: rule)) }
-        return Response(status: .init(code: status), headers: HTTPFields(fields),
+        // Appended in one go (setting fields searches the list each time), with room for
+        // the two Hummingbird adds (Date, Server) so that the list never grows.
+        var headers = HTTPFields()
+        headers.reserveCapacity(6)
+        headers.append(HTTPField(name: .contentType, value: "application/json"))
+        headers.append(HTTPField(name: .contentLength, value: String(body.count)))
+        if let version { headers.append(HTTPField(name: versionHeader, value: version)) }
+        if let rule { headers.append(HTTPField(name: ruleHeader, value: rule)) }
+        return Response(status: .init(code: status), headers: headers,
                         body: head ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
