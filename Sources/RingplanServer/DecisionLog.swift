@@ -19,7 +19,7 @@ public final class JSONLinesLogHandlerSink: Sendable {
     /// Appends to `path`, creating it.
     public convenience init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil) // a failure shows just below
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])

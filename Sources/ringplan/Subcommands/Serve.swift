@@ -104,7 +104,7 @@ struct FlushService: Service {
     let sink: JSONLinesLogHandlerSink
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await sink.runFlusher() }
+        await cancelWhenGracefulShutdown { await sink.runFlusher() }
         sink.flush()
     }
 }
