@@ -128,6 +128,20 @@ import Testing
     @Test func unknownOptionIsAUsageError() throws {
         #expect(try run(["check", "--fromat", "json"]).status == 2)
     }
+
+    /// Server options out of range are refused before anything listens.
+    @Test(arguments: [
+        (["--idle-timeout", "0"], "--idle-timeout must be more than 0"),
+        (["--threads", "0"], "--threads must be between 1 and 256"),
+        (["--poll=-1"], "--poll must be more than 0"),
+        (["--ledger-size", "0"], "--ledger-size must be between 1"),
+        (["--port", "70000"], "ports are 0 to 65535"),
+    ])
+    func serveOptionsAreBounded(_ arguments: [String], _ message: String) throws {
+        let result = try run(["serve", "rules"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }
 
 @Suite struct EvalCLITests {

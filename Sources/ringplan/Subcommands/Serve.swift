@@ -52,6 +52,12 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        guard idleTimeout > 0 && idleTimeout <= 86_400 else {
+            throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds")
+        }
+        guard poll > 0 && poll <= 86_400 else { throw ValidationError("--poll must be more than 0 and at most 86400 seconds") }
+        guard ledgerSize >= 1 && ledgerSize <= 10_000_000 else { throw ValidationError("--ledger-size must be between 1 and 10000000") }
+        guard (0...65_535).contains(port) && (0...65_535).contains(adminPort) else { throw ValidationError("ports are 0 to 65535") }
     }
 
     func run() async throws {
