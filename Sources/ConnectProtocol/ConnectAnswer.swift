@@ -141,7 +141,7 @@ struct JSONWriter {
     }
 
     mutating func bool(_ value: Bool) { bytes += Array((value ? "true" : "false").utf8) }
-    mutating func int(_ value: Int) { bytes += Array(String(value).utf8) }
+    mutating func int(_ value: Int) { JSONText.appendInteger(value, to: &bytes) }
 
     mutating func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
 }

@@ -44,12 +44,6 @@ public struct ConnectRequest: Sendable, Hashable {
         public init() {}
     }
 
-    public var callerNumber: RawNumber? { lexed.caller }
-    public var exophoneNumber: RawNumber? { lexed.exophone }
-    public var dialWhomRaw: RawNumber? { lexed.dialWhom }
-    /// `CurrentTime`, when it is a readable date and time.
-    public var wallTime: WallClockTime? { currentTime.flatMap { WallClockTime(parsing: $0) } }
-
     public init(callSid: String? = nil, callFrom: String? = nil, callTo: String? = nil, direction: String? = nil,
                 currentTime: String? = nil, digits: String? = nil, dialWhomNumber: String? = nil,
                 dialCallStatus: String? = nil, key: String? = nil) {

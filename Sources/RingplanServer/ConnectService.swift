@@ -124,29 +124,17 @@ public final class ConnectService: Sendable {
         return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
     }
 
-    /// `+91******2345`: the country code and the last four digits. Built in place (a
-    /// masked number fits Swift's small-string storage): it runs on every request.
+    /// `+91******2345`: the country code and the last four digits. Written over the
+    /// number's text in one buffer (a masked number fits Swift's small-string storage): it
+    /// runs on every request, where joining prefix, stars and suffix allocated each piece.
     static func mask(_ number: PhoneNumber) -> String {
-        var digits: (UInt64, UInt64) = (0, 0) // 16 bytes, enough for 15 digits
-        var count = 0
-        var rest = number.value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 && count < 16 {
-                buffer[15 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
+        let text = number.description
+        let count = text.utf8.count
+        return String(unsafeUninitializedCapacity: count) { output in
+            for (index, byte) in text.utf8.enumerated() {
+                output[index] = index < 3 || index >= count - 4 ? byte : UInt8(ascii: "*")
             }
-        }
-        let length = count + 1 // with the `+`
-        return withUnsafeBytes(of: &digits) { buffer in
-            String(unsafeUninitializedCapacity: length) { output in
-                output[0] = UInt8(ascii: "+")
-                for index in 0..<count {
-                    let shown = length <= 7 ? false : index < 2 || index >= count - 4
-                    output[index + 1] = shown ? buffer[16 - count + index] : UInt8(ascii: "*")
-                }
-                return length
-            }
+            return count
         }
     }
 

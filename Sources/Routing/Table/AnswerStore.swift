@@ -12,10 +12,6 @@ struct AnswerStore: Sendable {
         /// The rule's hunt destinations in `huntNumbers`.
         var huntStart: Int32
         var huntCount: Int32
-        /// The first attempt's bodies, one version after another from `firstStart`.
-        var firstStart: Int32
-        var firstCounts: (Int32, Int32)
-        var padding: Int32 = 0
     }
 
     private struct Range: BitwiseCopyable {
@@ -34,11 +30,9 @@ struct AnswerStore: Sendable {
         var ranges: [Range] = []
         var records: [RuleAnswers] = []
         var huntNumbers: [UInt64] = []
-        precondition(ConnectVersion.count == 2, "records hold the first attempt's body lengths for two versions")
         for rule in rules {
             var record = RuleAnswers(firstRange: Int32(ranges.count), answers: Int32(rule.answerCount),
-                                     huntStart: Int32(huntNumbers.count), huntCount: 0,
-                                     firstStart: Int32(bytes.count), firstCounts: (0, 0))
+                                     huntStart: Int32(huntNumbers.count), huntCount: 0)
             if case .hunt = rule.dial.strategy {
                 huntNumbers += rule.dial.destinations.map(\.number.value)
                 record.huntCount = Int32(rule.dial.destinations.count)
@@ -49,12 +43,6 @@ struct AnswerStore: Sendable {
                     let body = answer.encoded(for: version)
                     ranges.append(Range(start: Int32(bytes.count), count: Int32(body.count)))
                     bytes += body
-                    if attempt == 0 {
-                        switch version.index {
-                        case 0: record.firstCounts.0 = Int32(body.count)
-                        default: record.firstCounts.1 = Int32(body.count)
-                        }
-                    }
                 }
             }
             records.append(record)
@@ -81,10 +69,6 @@ struct AnswerStore: Sendable {
     func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8>? {
         let record = rules[rule]
         guard attempt < record.answers else { return nil }
-        if attempt == 0 {
-            let start = Int(record.firstStart) + (version.index == 0 ? 0 : Int(record.firstCounts.0))
-            return bytes[start..<start + Int(version.index == 0 ? record.firstCounts.0 : record.firstCounts.1)]
-        }
         let range = ranges[Int(record.firstRange) + attempt * ConnectVersion.count + version.index]
         return bytes[Int(range.start)..<Int(range.start + range.count)]
     }

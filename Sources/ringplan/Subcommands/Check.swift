@@ -33,13 +33,15 @@ struct Check: ParsableCommand {
             throw Exit.usage
         }
         let report = DiagnosticReport(result.diagnostics, strict: strict, remarks: remarks)
+        // Machine formats list every diagnostic, not the first 100.
+        func everything() -> [Diagnostic] { DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown }
         let output: String
         switch format {
         case .human: output = HumanRenderer(sources: result.sources).render(report)
         case .plain: output = PlainRenderer.render(report)
-        case .json: output = JSONRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
-        case .sarif: output = SARIFRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
-        case .github: output = GitHubRenderer.render(DiagnosticReport(result.diagnostics, limit: .max, strict: strict, remarks: remarks).shown)
+        case .json: output = JSONRenderer.render(everything())
+        case .sarif: output = SARIFRenderer.render(everything())
+        case .github: output = GitHubRenderer.render(everything())
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if report.failed { throw Exit.failure }
