@@ -29,6 +29,7 @@ public struct RingplanHTTPServer: Sendable {
         reloader = ReloadService(store: store, metrics: metrics, ledger: ledger, logger: logger, options: options)
     }
 
+    static let serverName = "ringplan"
     static let versionHeader = HTTPField.Name("Ringplan-Version")!
     static let ruleHeader = HTTPField.Name("Ringplan-Rule")!
     static let exotelVersion = HTTPField.Name("exotel-version")!
@@ -78,16 +79,20 @@ public struct RingplanHTTPServer: Sendable {
     }
 
     static func json(_ status: Int, _ body: ArraySlice<UInt8>, head: Bool, version: String? = nil, rule: String? = nil) -> Response {
-        // Appended in one go (setting fields searches the list each time), with room for
-        // the two Hummingbird adds (Date, Server) so that the list never grows.
+        Response(status: .init(code: status), headers: headerFields(bodyCount: body.count, version: version, rule: rule),
+                 body: head ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A JSON answer's fields, appended in one go (setting fields searches the list each
+    /// time), with room for Date and Server so that the list never grows.
+    static func headerFields(bodyCount: Int, version: String?, rule: String?) -> HTTPFields {
         var headers = HTTPFields()
         headers.reserveCapacity(6)
         headers.append(HTTPField(name: .contentType, value: "application/json"))
-        headers.append(HTTPField(name: .contentLength, value: String(body.count)))
+        headers.append(HTTPField(name: .contentLength, value: String(bodyCount)))
         if let version { headers.append(HTTPField(name: versionHeader, value: version)) }
         if let rule { headers.append(HTTPField(name: ruleHeader, value: rule)) }
-        return Response(status: .init(code: status), headers: headers,
-                        body: head ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
     }
 
     static func describe(_ report: ReloadReport?, store: RuleStore) -> String {
@@ -114,10 +119,13 @@ public struct RingplanHTTPServer: Sendable {
     /// with port 0 in tests).
     public func services(onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void = { _, _ in }) -> [any Service] {
         let ports = PortsReady(onReady: onReady)
+        let connect = self.connect, configuration = Self.httpConfiguration(options)
         let app = Application(
             responder: publicResponder(),
-            server: .http1(configuration: Self.httpConfiguration(options)),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "ringplan"),
+            server: HTTPServerBuilder { responder in
+                ConnectHTTP1Channel(responder: responder, configuration: configuration, connect: connect, serverName: Self.serverName)
+            },
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: Self.serverName),
             onServerRunning: { channel in await ports.set(public: channel.localAddress?.port ?? 0) },
             logger: logger)
         let admin = Application(
@@ -156,32 +164,49 @@ actor PortsReady {
 /// Answers `/connect/{name}` without the router: it is every request Exotel makes, and the
 /// router's trie walk, parameter map and URI split showed as 5% of the server's CPU. A
 /// name that is not one (`/connect/a/b`) gets the JSON 404 of an unknown rule set; other
-/// paths go to the router.
+/// paths go to the router. Most `/connect/` requests never get here: `ConnectFastPath`
+/// answers them in the channel pipeline, and passes on only those pipelined behind a
+/// request the application is still answering.
 struct PublicResponder: HTTPResponder {
     let connect: ConnectService
     let router: RouterResponder<BasicRequestContext>
 
     static let prefix = "/connect/"
 
+    struct Answer {
+        let status: Int
+        let body: ArraySlice<UInt8>
+        var version: String? = nil
+        var rule: String? = nil
+        /// A HEAD request: headers only.
+        let head: Bool
+    }
+
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let method = request.method
-        guard method == .get || method == .head, let target = request.head.path, target.utf8.starts(with: Self.prefix.utf8) else {
+        guard method == .get || method == .head,
+              let answer = Self.answer(connect: connect, target: request.head.path, head: method == .head,
+                                       versionHeader: request.headers[RingplanHTTPServer.exotelVersion]) else {
             return try await router.respond(to: request, context: context)
         }
-        let head = method == .head
+        return RingplanHTTPServer.json(answer.status, answer.body, head: answer.head, version: answer.version, rule: answer.rule)
+    }
+
+    /// The answer to a `GET` (or, with `head`, a `HEAD`) of `target` when it is
+    /// `/connect/...`, or nil.
+    static func answer(connect: ConnectService, target: String?, head: Bool, versionHeader: String?) -> Answer? {
+        guard let target, target.utf8.starts(with: prefix.utf8) else { return nil }
         guard target.utf8.count <= RequestLimits.maxURIBytes else {
-            return RingplanHTTPServer.json(414, ConnectService.error(414, "URI too long").1, head: head)
+            return Answer(status: 414, body: ConnectService.error(414, "URI too long").1, head: head)
         }
         // On UTF-8 code units: Character-wise searching of a 400-byte query costs
         // microseconds (grapheme breaking).
         let utf8 = target.utf8
-        let nameStart = utf8.index(utf8.startIndex, offsetBy: Self.prefix.utf8.count)
+        let nameStart = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
         let mark = utf8[nameStart...].firstIndex(of: UInt8(ascii: "?"))
         let name = Substring(utf8[nameStart..<(mark ?? utf8.endIndex)])
         let query = mark.map { Substring(utf8[utf8.index(after: $0)...]) }
-        let reply = connect.answer(name: name, query: query,
-                                   versionHeader: request.headers[RingplanHTTPServer.exotelVersion],
-                                   now: Int64(Date().timeIntervalSince1970))
-        return RingplanHTTPServer.json(reply.status, reply.body, head: head, version: reply.version, rule: reply.rule)
+        let reply = connect.answer(name: name, query: query, versionHeader: versionHeader, now: Int64(time(nil)))
+        return Answer(status: reply.status, body: reply.body, version: reply.version, rule: reply.rule, head: head)
     }
 }

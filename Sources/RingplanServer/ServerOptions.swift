@@ -28,6 +28,8 @@ public enum RequestLimits {
     public static let maxQueryParameters = 64
     public static let maxHeaderBytes = 16 * 1024
     public static let maxHeaderFields = 64
+    /// Exotel's GET has no body; one is read and dropped up to this size, then refused (413).
+    public static let maxBodyBytes = 16 * 1024
     /// Rule-set names in URLs: `[A-Za-z0-9_-]`, no dots or slashes.
     public static let maxNameLength = 64
 

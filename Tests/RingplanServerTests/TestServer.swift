@@ -21,7 +21,8 @@ final class TestServer: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules")
 
     /// `files`: extra or replaced files in the rules directory (a copy of `rules/` unless `empty`).
-    init(files: [String: String] = [:], empty: Bool = false, token: String? = nil, load: Bool = true) async throws {
+    init(files: [String: String] = [:], empty: Bool = false, token: String? = nil, load: Bool = true,
+         idleTimeout: Double? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-server-\(UUID().uuidString)")
         if empty {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,6 +34,7 @@ final class TestServer: @unchecked Sendable {
         options.port = 0
         options.adminPort = 0
         options.token = token
+        if let idleTimeout { options.idleTimeout = idleTimeout }
         options.debounce = 0.1
         options.pollInterval = 1
         logPath = directory.path + ".log"
@@ -155,6 +157,76 @@ struct HTTPResult {
         }
         return HTTPResult(status: status, headers: fields, body: String(text[split.upperBound...]))
     }
+}
+
+/// A raw keep-alive connection, for pipelining, bodies and idle timeouts.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestError("socket failed") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw TestError("connect to \(port) failed") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { break }
+            sent += count
+        }
+    }
+
+    /// Whether the last read ended because the server closed the connection (rather than
+    /// the 10 s receive timeout).
+    private(set) var closedByServer = false
+
+    /// Everything until the server closes the connection.
+    func readToEnd() -> String {
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            closedByServer = count == 0
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+
+    /// One response with a `Content-Length` (keep-alive), or nil when the connection closed first.
+    func readResponse() -> String? {
+        var response: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            if let text = String(validating: response, as: UTF8.self), let split = text.range(of: "\r\n\r\n") {
+                let length = text[..<split.lowerBound].split(separator: "\r\n")
+                    .first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                if text.utf8.count - text.utf8.distance(from: text.startIndex, to: split.upperBound) >= length { return text }
+            }
+            guard recv(fd, &byte, 1, 0) == 1 else { return nil }
+            response.append(byte)
+        }
+    }
+}
+
+/// The status lines of a stream of responses (a body runs straight into the next response).
+func statusLines(_ text: String) -> [String] {
+    text.matches(of: /HTTP\/1\.[01] \d{3}[^\r]*/).map { String($0.output) }
 }
 
 extension Array {

@@ -1,0 +1,271 @@
+import Foundation
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// Answers `/connect/{name}` on the event loop, inside the channel pipeline.
+///
+/// Hummingbird hands each request to an async task through `NIOAsyncChannel`, after
+/// converting NIO's request head to swift-http-types (which validates the 400-byte target
+/// through `URLComponents`), and converts the response back. In `perf` that machinery, not
+/// the decision, was most of the server's CPU: a bare Hummingbird route answered about a
+/// third of what nginx answers. A decision takes microseconds and never waits, so this
+/// handler sits right after NIO's HTTP/1 decoder and answers `/connect/` as the request's
+/// last part arrives; the application never sees it. Every other request (`/healthz`,
+/// `/readyz`, unknown paths) goes on to the application as before.
+///
+/// Responses leave in request order: while a request passed on to the application is
+/// unanswered, later requests on the connection are passed on too (HTTP/1.1 pipelining).
+///
+/// The handler also keeps the connection state that Hummingbird's
+/// `HTTPConnectionStateHandler` keeps on the application's side (it would not see the
+/// requests answered here): an idle connection closes after `idleTimeout`, a busy one never
+/// does, and on graceful shutdown a connection closes once its last response is written.
+final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        /// Reading the rest of a request this handler answers.
+        case answering(PublicResponder.Answer, version: HTTPVersion, keepAlive: Bool, bodyBytes: Int)
+        /// Passing a request's parts on to the application.
+        case forwarding
+        /// The request broke a bound and was answered; its remaining parts are dropped.
+        case refused
+    }
+
+    private let connect: ConnectService
+    private let serverName: String
+    private let idleTimeout: TimeAmount?
+    private var state = State.idle
+    /// Requests read whose response has not been written yet, and how many of them the
+    /// application is answering.
+    private var inFlight = 0
+    private var forwarded = 0
+    private var lastActive = NIODeadline.now()
+    private var idleTask: Scheduled<Void>?
+    private var closeWhenIdle = false
+    private var needsFlush = false
+    private var date = HTTPDate()
+
+    init(connect: ConnectService, serverName: String, idleTimeout: TimeAmount?) {
+        self.connect = connect
+        self.serverName = serverName
+        self.idleTimeout = idleTimeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let request), .idle):
+            inFlight += 1
+            lastActive = .now()
+            if forwarded == 0, request.method == .GET || request.method == .HEAD, let answer = PublicResponder.answer(
+                connect: connect, target: request.uri, head: request.method == .HEAD,
+                versionHeader: request.headers.first(name: "exotel-version")) {
+                state = .answering(answer, version: request.version, keepAlive: request.isKeepAlive, bodyBytes: 0)
+            } else {
+                forwarded += 1
+                state = .forwarding
+                context.fireChannelRead(data)
+            }
+        case (.body(let buffer), .answering(let answer, let version, let keepAlive, let bodyBytes)):
+            // The body is not used; it is read and dropped, up to a bound.
+            let total = bodyBytes + buffer.readableBytes
+            if total > RequestLimits.maxBodyBytes {
+                state = .refused
+                let (status, body) = ConnectService.error(413, "request body too large")
+                respond(context: context, PublicResponder.Answer(status: status, body: body, head: answer.head),
+                        version: version, keepAlive: false)
+            } else {
+                state = .answering(answer, version: version, keepAlive: keepAlive, bodyBytes: total)
+            }
+        case (.end, .answering(let answer, let version, let keepAlive, _)):
+            state = .idle
+            respond(context: context, answer, version: version, keepAlive: keepAlive)
+        case (.end, .forwarding):
+            state = .idle
+            context.fireChannelRead(data)
+        case (_, .forwarding):
+            context.fireChannelRead(data)
+        case (_, .refused):
+            break
+        case (.head, _), (.body, .idle), (.end, .idle):
+            // Parts out of order: NIO's decoder never sends them; the application's path reports it.
+            context.fireChannelRead(data)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // One flush for all the requests of a read: pipelined answers share a syscall.
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    /// The application's responses, on their way out.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        forwarded -= 1
+        responseEnded(context: context, data, promise: promise)
+    }
+
+    private func respond(context: ChannelHandlerContext, _ answer: PublicResponder.Answer, version: HTTPVersion, keepAlive: Bool) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(7)
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(answer.body.count))
+        if let version = answer.version { headers.add(name: RingplanHTTPServer.versionHeader.rawName, value: version) }
+        if let rule = answer.rule { headers.add(name: RingplanHTTPServer.ruleHeader.rawName, value: rule) }
+        headers.add(name: "Date", value: date.now())
+        headers.add(name: "Server", value: serverName)
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .init(statusCode: answer.status), headers: headers))),
+                      promise: nil)
+        if !answer.head {
+            var buffer = context.channel.allocator.buffer(capacity: answer.body.count)
+            buffer.writeBytes(answer.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        if !keepAlive { closeWhenIdle = true }
+        responseEnded(context: context, wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// Writes a response's last part, and closes the connection after it when it was the
+    /// last response owed and the connection is to close.
+    private func responseEnded(context: ChannelHandlerContext, _ end: NIOAny, promise: EventLoopPromise<Void>?) {
+        inFlight -= 1
+        lastActive = .now()
+        if inFlight == 0 && closeWhenIdle {
+            needsFlush = false
+            let written = promise ?? context.eventLoop.makePromise()
+            context.writeAndFlush(end, promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.write(end, promise: promise)
+            needsFlush = true
+        }
+    }
+
+    // MARK: Idle connections and graceful shutdown
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleCheck(context: context, in: idleTimeout) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context: context, in: idleTimeout)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTask?.cancel()
+        idleTask = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTask?.cancel()
+        idleTask = nil
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        // Finish what was asked, then close.
+        closeWhenIdle = true
+        if inFlight == 0 { context.close(promise: nil) }
+    }
+
+    private func scheduleIdleCheck(context: ChannelHandlerContext, in delay: TimeAmount?) {
+        guard let delay, idleTask == nil else { return }
+        idleTask = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: delay) { [self] in
+            idleTask = nil
+            guard let idleTimeout else { return }
+            let idleUntil = lastActive + idleTimeout
+            if inFlight == 0 && idleUntil <= .now() {
+                context.close(promise: nil)
+            } else {
+                // Busy, or active since: look again when it could first be idle that long.
+                scheduleIdleCheck(context: context, in: inFlight > 0 ? idleTimeout : idleUntil - .now())
+            }
+        }
+    }
+}
+
+/// Hummingbird's HTTP/1 child channel with `ConnectFastPath` between NIO's HTTP/1 codec
+/// and the conversion to swift-http-types (`HTTP1Channel` can only add handlers after
+/// it). The fast path takes over `HTTPConnectionStateHandler`'s job; the rest is
+/// `HTTP1Channel`'s setup.
+struct ConnectHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    let configuration: HTTP1Channel.Configuration
+    let connect: ConnectService
+    let serverName: String
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
+            limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
+            limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+            try pipeline.addHandler(ConnectFastPath(connect: connect, serverName: serverName, idleTimeout: configuration.idleTimeout))
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}
+
+/// The `Date` header's text, formatted again only when the second changes.
+struct HTTPDate {
+    private var second: Int = -1
+    private var text = ""
+
+    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"] // 1970-01-01 was a Thursday
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    mutating func now() -> String {
+        let current = time(nil)
+        if current != second {
+            second = current
+            text = Self.format(secondsSince1970: current)
+        }
+        return text
+    }
+
+    /// RFC 9110 IMF-fixdate: `Thu, 26 Nov 2026 13:50:16 GMT`.
+    static func format(secondsSince1970 seconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = seconds - days * 86_400
+        // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let weekday = Self.days[((days % 7) + 7) % 7]
+        return "\(weekday), \(two(day)) \(months[month - 1]) \(year) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60)) GMT"
+    }
+}
