@@ -27,8 +27,11 @@ let package = Package(
         ),
         // The Exotel wire contract and its limits. Foundation only.
         .target(name: "ConnectProtocol"),
+        // `__builtin_prefetch`, which Swift does not offer: the decision table starts the
+        // cache miss of a number probe while it reads the rest of the request.
+        .target(name: "CPrefetch"),
         // The checked, position-free rule-set IR and everything that evaluates it.
-        .target(name: "Routing", dependencies: ["ConnectProtocol"]),
+        .target(name: "Routing", dependencies: ["ConnectProtocol", "CPrefetch"]),
         // Source files, YAML, the checker and diagnostics.
         .target(name: "RuleCompiler", dependencies: ["CYaml", "Routing", "ConnectProtocol"]),
         // The HTTP adapter Exotel calls: rule store, reloads, hunt ledger, metrics, logs.

@@ -45,12 +45,28 @@ public final class FactReader: Sendable {
     public let country: Country
     public let zone: ZoneRules
     public let clockZone: ZoneRules
+    /// A decision table's number maps: the reader starts the probe of each number as soon as
+    /// it has the number, so that the cache miss (a random slot of a 16 MB hash, for a
+    /// million listed numbers) overlaps reading the rest of the request.
+    let probes: NumberProbes?
 
-    public init(ruleSet: RuleSet) {
+    struct NumberProbes: Sendable {
+        let caller: PackedNumberMap
+        let exophone: PackedNumberMap
+        /// Keeps the maps' memory alive as long as the reader.
+        let memory: TableMemory
+    }
+
+    public convenience init(ruleSet: RuleSet) {
+        self.init(ruleSet: ruleSet, probes: nil)
+    }
+
+    init(ruleSet: RuleSet, probes: NumberProbes?) {
         country = ruleSet.country
         // The checker accepts only zones the system knows.
         zone = ZoneRules(identifier: ruleSet.timeZone) ?? ZoneRules(identifier: "UTC")!
         clockZone = ZoneRules(identifier: ruleSet.clockTimeZone) ?? zone
+        self.probes = probes
     }
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
@@ -62,6 +78,10 @@ public final class FactReader: Sendable {
     /// From the lexed values only: plain values, no strings but `digits` (kept for
     /// explanations and the reference evaluator).
     public func facts(for lexed: ConnectRequest.Lexed, digits: String?, now: Int64) -> CallFacts {
+        let caller = lexed.caller?.e164(home: country)
+        if let probes, let caller { probes.caller.prefetch(caller.value) }
+        let exophone = lexed.exophone?.e164(home: country)
+        if let probes, let exophone { probes.exophone.prefetch(exophone.value) }
         var utc = now
         var source = TimeSource.serverClock
         if let wall = lexed.wallSeconds {
@@ -69,8 +89,8 @@ public final class FactReader: Sendable {
             source = .currentTime
         }
         return CallFacts(
-            caller: lexed.caller?.e164(home: country),
-            exophone: lexed.exophone?.e164(home: country),
+            caller: caller,
+            exophone: exophone,
             moment: LocalMoment(localSeconds: utc + zone.offset(atUTC: utc)),
             timeSource: source,
             digits: digits,

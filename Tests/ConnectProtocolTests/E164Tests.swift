@@ -53,4 +53,17 @@ import Testing
         #expect(!CountryCallingCodes.canBegin("28"))
         #expect(!CountryCallingCodes.canBegin("0"))
     }
+
+    @Test func powersAndDigitCounts() {
+        var power: UInt64 = 1
+        for exponent in 0...19 {
+            #expect(E164.pow10(exponent) == power)
+            #expect(E164.digitCount(power) == exponent + 1)
+            if exponent > 0 { #expect(E164.digitCount(power - 1) == exponent) }
+            if exponent < 19 { power *= 10 }
+        }
+        #expect(E164.digitCount(0) == 0)
+        #expect(E164.digitCount(919_876_500_001) == 12)
+        #expect(E164.digitCount(UInt64.max) == 20)
+    }
 }

@@ -76,92 +76,95 @@ struct BitMatrix: Sendable {
         }
     }
 
-    /// Word `index` of row `row`.
+    /// One row, resolved for a lookup: plain pointers and counts, so that the walk copies no
+    /// matrix (passing four matrices by value cost four `memcpy`s a decision).
     @inline(__always)
-    func word(_ index: Int, row: Int) -> UInt64 {
-        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
-        let base = storage.base + Int(offset)
-        if pairs < 0 { return template[index] | base[index] }
-        var extra: UInt64 = 0
-        if pairs <= 8 {
-            for pair in 0..<Int(pairs) where base[2 * pair] == UInt64(index) {
-                extra = base[2 * pair + 1]
-                break
-            }
-        } else {
-            var low = 0, high = Int(pairs) - 1
-            while low <= high {
-                let middle = (low + high) >> 1
-                let found = base[2 * middle]
-                if found == UInt64(index) { extra = base[2 * middle + 1]; break }
-                if found < UInt64(index) { low = middle + 1 } else { high = middle - 1 }
-            }
-        }
-        return template[index] | extra
+    func view(row: Int) -> RowView {
+        let info = meta[row]
+        return RowView(template: template.base, templateNonZero: templateNonZero.base, templateNonZeroCount: templateNonZero.count,
+                       extra: storage.base + Int(info.offset), pairs: Int(info.pairs), words: words,
+                       weight: templateNonZero.count + Int(info.nonZero))
     }
 
-    /// An upper bound of the non-zero words of a row, to pick the one to walk.
-    @inline(__always) func weight(row: Int) -> Int { templateNonZero.count + Int(meta[row].nonZero) }
-
-    /// Calls `visit` with each non-zero word of row `row` in increasing index order until it
-    /// returns a result.
+    /// The first rule set in all four rows (a row of each dimension), or -1: walk the
+    /// lightest row, and AND each of its non-zero words with the same word of the other
+    /// three. Those three are read unconditionally, so that their loads (often cache
+    /// misses, in a large rule set) are in flight together rather than one after another.
     @inline(__always)
-    func firstResult(row: Int, _ visit: (Int, UInt64) -> Int?) -> Int? {
-        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
-        let base = storage.base + Int(offset)
+    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int {
+        if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d) }
+        if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d) }
+        if c.weight <= d.weight { return walk(c, a, b, d) }
+        return walk(d, a, b, c)
+    }
+
+    @inline(__always)
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView) -> Int {
+        walked.firstResult { index, word in
+            let common = word & x.word(index) & y.word(index) & z.word(index)
+            return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
+        } ?? -1
+    }
+}
+
+/// A row of a `BitMatrix` as a lookup reads it.
+struct RowView {
+    let template: UnsafePointer<UInt64>
+    let templateNonZero: UnsafePointer<UInt32>
+    let templateNonZeroCount: Int
+    /// Sparse rows: index, word, index, word... Dense rows: the row's own bits, every word.
+    let extra: UnsafePointer<UInt64>
+    /// Pairs in `extra`, or -1 when the row is dense.
+    let pairs: Int
+    let words: Int
+    /// An upper bound of the non-zero words, to pick the row to walk.
+    let weight: Int
+
+    /// Word `index`.
+    @inline(__always)
+    func word(_ index: Int) -> UInt64 {
+        if pairs < 0 { return template[index] | extra[index] }
+        var found: UInt64 = 0
+        if pairs <= 8 {
+            for pair in 0..<pairs where extra[2 * pair] == UInt64(index) { found = extra[2 * pair + 1] }
+        } else {
+            var low = 0, high = pairs - 1
+            while low <= high {
+                let middle = (low + high) >> 1
+                let key = extra[2 * middle]
+                if key == UInt64(index) { found = extra[2 * middle + 1]; break }
+                if key < UInt64(index) { low = middle + 1 } else { high = middle - 1 }
+            }
+        }
+        return template[index] | found
+    }
+
+    /// Calls `visit` with each non-zero word in increasing index order until it returns a
+    /// result.
+    @inline(__always)
+    func firstResult(_ visit: (Int, UInt64) -> Int?) -> Int? {
         if pairs < 0 {
             for index in 0..<words {
-                let value = template[index] | base[index]
+                let value = template[index] | extra[index]
                 if value != 0, let result = visit(index, value) { return result }
             }
             return nil
         }
         // Merge the template's non-zero words with the row's pairs.
-        let templateIndexes = templateNonZero
         var nextTemplate = 0, nextPair = 0
-        let pairCount = Int(pairs)
-        while nextTemplate < templateIndexes.count || nextPair < pairCount {
-            let fromTemplate = nextTemplate < templateIndexes.count ? Int(templateIndexes[nextTemplate]) : Int.max
-            let fromPair = nextPair < pairCount ? Int(base[2 * nextPair]) : Int.max
+        while nextTemplate < templateNonZeroCount || nextPair < pairs {
+            let fromTemplate = nextTemplate < templateNonZeroCount ? Int(templateNonZero[nextTemplate]) : Int.max
+            let fromPair = nextPair < pairs ? Int(extra[2 * nextPair]) : Int.max
             let index = min(fromTemplate, fromPair)
             var value = template[index]
             if fromTemplate == index { nextTemplate += 1 }
             if fromPair == index {
-                value |= base[2 * nextPair + 1]
+                value |= extra[2 * nextPair + 1]
                 nextPair += 1
             }
             if value != 0, let result = visit(index, value) { return result }
         }
         return nil
-    }
-
-    /// The first rule set in all four rows (a row of each dimension), or -1: walk the
-    /// lightest row, and AND each of its words with the same word of the other three.
-    /// (Four branches rather than a tuple of matrices: copying the views into tuples cost
-    /// more than the walk.)
-    @inline(__always)
-    static func firstCommon(_ a: BitMatrix, _ rowA: Int, _ b: BitMatrix, _ rowB: Int,
-                            _ c: BitMatrix, _ rowC: Int, _ d: BitMatrix, _ rowD: Int) -> Int {
-        let weightA = a.weight(row: rowA), weightB = b.weight(row: rowB)
-        let weightC = c.weight(row: rowC), weightD = d.weight(row: rowD)
-        if weightA <= weightB && weightA <= weightC && weightA <= weightD { return walk(a, rowA, b, rowB, c, rowC, d, rowD) }
-        if weightB <= weightC && weightB <= weightD { return walk(b, rowB, a, rowA, c, rowC, d, rowD) }
-        if weightC <= weightD { return walk(c, rowC, a, rowA, b, rowB, d, rowD) }
-        return walk(d, rowD, a, rowA, b, rowB, c, rowC)
-    }
-
-    @inline(__always)
-    private static func walk(_ walked: BitMatrix, _ walkedRow: Int, _ x: BitMatrix, _ rowX: Int,
-                             _ y: BitMatrix, _ rowY: Int, _ z: BitMatrix, _ rowZ: Int) -> Int {
-        let result = walked.firstResult(row: walkedRow) { index, word in
-            var common = word & x.word(index, row: rowX)
-            if common == 0 { return nil }
-            common &= y.word(index, row: rowY)
-            if common == 0 { return nil }
-            common &= z.word(index, row: rowZ)
-            return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
-        }
-        return result ?? -1
     }
 }
 

@@ -24,23 +24,23 @@ public final class DecisionTable: Sendable {
 
     public init(ruleSet: RuleSet) throws(AnswerError) {
         self.ruleSet = ruleSet
-        reader = FactReader(ruleSet: ruleSet)
         let memory = TableMemory()
         caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists, memory: memory)
         exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, memory: memory)
         time = TimeIndex(ruleSet: ruleSet, memory: memory)
         skill = SkillIndex(ruleSet: ruleSet, memory: memory)
         answers = try AnswerStore(rules: ruleSet.rules, memory: memory)
+        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact, memory: memory))
         self.memory = memory
     }
 
     /// The first rule whose conditions hold, or nil.
     public func decide(_ facts: CallFacts) -> Int? {
         let rule = BitMatrix.firstCommon(
-            caller.matrix, caller.row(facts.caller),
-            exophone.matrix, exophone.row(facts.exophone),
-            time.matrix, time.row(facts.moment),
-            skill.matrix, skill.row(digitsKey: facts.digitsKey, direction: facts.direction))
+            caller.matrix.view(row: caller.row(facts.caller)),
+            exophone.matrix.view(row: exophone.row(facts.exophone)),
+            time.matrix.view(row: time.row(facts.moment)),
+            skill.matrix.view(row: skill.row(digitsKey: facts.digitsKey, direction: facts.direction)))
         return rule < 0 ? nil : rule
     }
 

@@ -4,48 +4,45 @@ import ConnectProtocol
 /// condition atoms (numbers, prefixes, lists) it satisfies.
 ///
 /// Exact numbers (from conditions and the lists they use) sit in a hash map with their
-/// class resolved at compile time; every other number takes the class of the longest
-/// prefix it starts with, from a digit trie whose nodes carry the classes of all the
-/// prefixes on their path. So a lookup is one hash probe, and on a miss a walk of at most
-/// 15 digits; no prefix is compared at run time.
+/// class resolved at compile time. Every other number takes the class of the longest
+/// prefix it starts with: prefixes are hashed by (length, digits), and a lookup tries the
+/// lengths the rule set uses, longest first, each one probe of a small map. Each prefix's
+/// class holds the atoms of every prefix of it as well, so no prefix is compared at run
+/// time. (A digit trie did the same in one dependent load per digit: ten trips to memory
+/// for a twelve-digit number under a ten-digit prefix.)
 struct NumberIndex: Sendable {
     let exact: PackedNumberMap
-    /// 10 children per node, -1 for none; node 0 is the root.
-    let children: Frozen<Int32>
-    let nodeClass: Frozen<UInt32>
-    let hasPrefixes: Bool
+    /// `length << 50 | digits` -> class, for every prefix a condition names.
+    let prefixes: NumberMap
+    /// The prefix lengths in use, longest first.
+    let prefixLengths: Frozen<Int32>
+    /// The class of a number no prefix matches (non-zero when a condition names `+`).
+    let rootClass: UInt32
     let matrix: BitMatrix
 
     func row(_ number: PhoneNumber?) -> Int {
         guard let number else { return 0 }
         if let found = exact.value(number.value) { return Int(found) }
-        return hasPrefixes ? Int(nodeClass[Self.deepestNode(number.value) { children[$0] }]) : Int(nodeClass[0])
+        return Int(prefixClass(number.value))
     }
 
-    /// The deepest trie node on the path of a number's digits: its longest prefix.
+    /// The class of the longest prefix `value` starts with.
     @inline(__always)
-    static func deepestNode(_ value: UInt64, child: (Int) -> Int32) -> Int {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 && count < 16 {
-                buffer[15 - count] = UInt8(rest % 10)
-                rest /= 10
-                count += 1
+    func prefixClass(_ value: UInt64) -> UInt32 {
+        guard prefixLengths.count > 0 else { return rootClass }
+        let digits = E164.digitCount(value)
+        for index in 0..<prefixLengths.count {
+            let length = Int(prefixLengths[index])
+            guard length <= digits else { continue }
+            if let found = prefixes.value(Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))) {
+                return found
             }
         }
-        return withUnsafeBytes(of: &digits) { buffer in
-            var node = 0
-            for position in (16 - count)..<16 {
-                let next = child(node * 10 + Int(buffer[position]))
-                if next < 0 { break }
-                node = Int(next)
-            }
-            return node
-        }
+        return rootClass
     }
+
+    @inline(__always)
+    static func prefixKey(length: Int, digits: UInt64) -> UInt64 { UInt64(length) << 50 | digits }
 
     /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
     init(matches: [Match<NumberAtom>?], lists: [NumberList], memory: TableMemory) {
@@ -78,64 +75,65 @@ struct NumberIndex: Sendable {
             return classAtoms.count - 1
         }
 
-        // The trie of prefixes; each node's class is the union of the prefixes on its path.
-        var children: [Int32] = [Int32](repeating: -1, count: 10)
-        var direct: [[Int32]] = [[]]
-        for (digits, ids) in prefixAtoms.sorted(by: { $0.key < $1.key }) {
-            var node = 0
-            for byte in digits.utf8 {
-                let slot = node * 10 + Int(byte - UInt8(ascii: "0"))
-                if children[slot] < 0 {
-                    children[slot] = Int32(direct.count)
-                    direct.append([])
-                    children += [Int32](repeating: -1, count: 10)
-                }
-                node = Int(children[slot])
+        // Each prefix's atoms with those of every shorter prefix of it (the empty prefix,
+        // `+`, is a prefix of every number).
+        let lengths = Set(prefixAtoms.keys.map(\.utf8.count)).filter { $0 > 0 }.sorted(by: >)
+        let rootAtoms = prefixAtoms[""] ?? []
+        var prefixEntries: [(key: UInt64, value: UInt32)] = []
+        var prefixAccumulated: [UInt64: [Int32]] = [:]
+        for (digits, _) in prefixAtoms where !digits.isEmpty {
+            var atoms = rootAtoms
+            for length in lengths where length <= digits.utf8.count {
+                atoms += prefixAtoms[String(digits.utf8.prefix(length))!] ?? []
             }
-            direct[node] += ids
+            let key = Self.prefixKey(length: digits.utf8.count, digits: UInt64(digits)!)
+            prefixAccumulated[key] = Array(Set(atoms)).sorted()
+            prefixEntries.append((key, UInt32(intern(prefixAccumulated[key]!))))
         }
-        var accumulated = [[Int32]](repeating: [], count: direct.count)
-        var nodeClass = [UInt32](repeating: 0, count: direct.count)
-        var stack = [0]
-        while let node = stack.popLast() {
-            accumulated[node] = Array(Set(accumulated[node] + direct[node])).sorted()
-            nodeClass[node] = UInt32(intern(accumulated[node]))
-            for digit in 0..<10 {
-                let child = Int(children[node * 10 + digit])
-                if child >= 0 {
-                    accumulated[child] = accumulated[node]
-                    stack.append(child)
-                }
-            }
-        }
+        prefixEntries.sort { $0.key < $1.key } // class ids do not depend on dictionary order
+        let rootClass = UInt32(intern(Array(Set(rootAtoms)).sorted()))
+        self.prefixes = NumberMap(entries: prefixEntries, memory: memory)
+        self.prefixLengths = memory.freeze(lengths.map(Int32.init))
+        self.rootClass = rootClass
 
         // Exact numbers: their own atoms and those of the longest prefix they start with.
         // Grouped by sorting, since a million listed numbers mostly carry one atom each;
-        // (trie node, atom) pairs are interned without building an array per number.
+        // (prefix, atom) pairs are interned without building an array per number.
         exactEntries.sort { $0.number < $1.number || ($0.number == $1.number && $0.atom < $1.atom) }
         var exact: [(key: UInt64, value: UInt32)] = []
         exact.reserveCapacity(exactEntries.count)
-        var single: [UInt64: Int] = [:]
+        var single: [UInt64: [Int32: Int]] = [:]
         var start = 0
         while start < exactEntries.count {
             let number = exactEntries[start].number
             var end = start + 1
             while end < exactEntries.count && exactEntries[end].number == number { end += 1 }
-            let node = Self.deepestNode(number) { children[$0] }
+            let prefix = longestPrefix(number)
+            let inherited = prefix.map { prefixAccumulated[$0]! } ?? rootAtoms
             let classID: Int
             if end - start == 1 {
-                let key = UInt64(node) << 32 | UInt64(UInt32(exactEntries[start].atom))
-                if let known = single[key] {
+                let atom = exactEntries[start].atom
+                if let known = single[prefix ?? 0]?[atom] {
                     classID = known
                 } else {
-                    classID = intern(Array(Set(accumulated[node] + [exactEntries[start].atom])).sorted())
-                    single[key] = classID
+                    classID = intern(Array(Set(inherited + [atom])).sorted())
+                    single[prefix ?? 0, default: [:]][atom] = classID
                 }
             } else {
-                classID = intern(Array(Set(accumulated[node] + exactEntries[start..<end].map(\.atom))).sorted())
+                classID = intern(Array(Set(inherited + exactEntries[start..<end].map(\.atom))).sorted())
             }
             exact.append((number, UInt32(classID)))
             start = end
+        }
+
+        /// The key of the longest named prefix of `value`, as the lookup finds it.
+        func longestPrefix(_ value: UInt64) -> UInt64? {
+            let digits = E164.digitCount(value)
+            for length in lengths where length <= digits {
+                let key = Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))
+                if prefixAccumulated[key] != nil { return key }
+            }
+            return nil
         }
 
         var atomClasses = [[Int]](repeating: [], count: atomIDs.count)
@@ -143,9 +141,6 @@ struct NumberIndex: Sendable {
             for atom in atoms { atomClasses[Int(atom)].append(index) }
         }
         self.exact = PackedNumberMap(entries: exact, memory: memory)
-        self.children = memory.freeze(children)
-        self.nodeClass = memory.freeze(nodeClass)
-        hasPrefixes = direct.count > 1
         matrix = ClassSet.matrix(classCount: classAtoms.count, matches: matches, memory: memory) { atomClasses[atomIDs[$0]!] }
     }
 }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The hash map behind a number index: E.164 numbers (below 2^50) to class ids, packed
 /// into one UInt64 per slot so that a probe touches one cache line. A million listed
 /// numbers take 16 MB. Class ids that do not fit the 14 spare bits are looked up in a
@@ -33,6 +35,10 @@ struct PackedNumberMap: Sendable {
         overflowKeys = memory.freeze(overflow.map(\.key))
         overflowValues = memory.freeze(overflow.map(\.value))
     }
+
+    /// Starts loading the slot where a probe for `key` begins (see `FactReader`).
+    @inline(__always)
+    func prefetch(_ key: UInt64) { ringplan_prefetch(slots.base + hash.first(key)) }
 
     @inline(__always)
     func value(_ key: UInt64) -> UInt32? {

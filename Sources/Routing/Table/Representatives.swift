@@ -16,22 +16,17 @@ extension NumberIndex {
         exact.forEach { number, classID in
             if result[Int(classID)] == nil { result[Int(classID)] = PhoneNumber(value: number) }
         }
-        // Trie nodes: their digits, padded out to a number of a valid length, checked.
-        var stack: [(node: Int, digits: String)] = [(0, "")]
-        while let (node, digits) = stack.popLast() {
-            let classID = Int(nodeClass[node])
-            if result[classID] == nil, !digits.isEmpty {
-                for filler in ["0", "5", "7", "9", "1"] {
-                    var candidate = digits
-                    while E164.normalize(("+" + candidate)[...], home: home) == nil && candidate.count < 15 { candidate += filler }
-                    if let number = E164.normalize(("+" + candidate)[...], home: home), row(number) == classID {
-                        result[classID] = number
-                        break
-                    }
+        // Prefixes: their digits, padded out to a number of a valid length, checked.
+        prefixes.forEach { key, classID in
+            guard result[Int(classID)] == nil else { return }
+            let digits = String(key & ((1 << 50) - 1))
+            for filler in ["0", "5", "7", "9", "1"] {
+                var candidate = digits
+                while E164.normalize(("+" + candidate)[...], home: home) == nil && candidate.count < 15 { candidate += filler }
+                if let number = E164.normalize(("+" + candidate)[...], home: home), row(number) == Int(classID) {
+                    result[Int(classID)] = number
+                    break
                 }
-            }
-            for digit in 0..<10 where children[node * 10 + digit] >= 0 {
-                stack.append((Int(children[node * 10 + digit]), digits + String(digit)))
             }
         }
         return result
