@@ -1,12 +1,14 @@
 import ConnectProtocol
 
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
-/// answering a request copies bytes, it builds no JSON. What a lookup reads about a rule
-/// sits in one 16-byte record, so that finding the answer costs one cache line or two.
+/// answering a request copies bytes, it builds no JSON. A rule's first answer is found by
+/// one load indexed by the rule (a record first, then its ranges, were two trips to memory
+/// one after the other in a large rule set); a hunt's later attempts go through the rule's
+/// 16-byte record.
 struct AnswerStore: Sendable {
     private struct RuleAnswers: BitwiseCopyable {
-        /// Index of the rule's first range; a rule has one range per attempt and version.
-        var firstRange: Int32
+        /// Index in `ranges` of the rule's second attempt (hunts only).
+        var laterRanges: Int32
         /// Answers: one per hunt attempt, or one for parallel ringing.
         var answers: Int32
         /// The rule's hunt destinations in `huntNumbers`.
@@ -21,6 +23,8 @@ struct AnswerStore: Sendable {
 
     /// Outcomes hand out slices of these bytes, so they stay a Swift array.
     private let bytes: [UInt8]
+    /// First the first attempt of every rule, at `rule * versions + version`, so that the
+    /// common answer is one load indexed by the rule; then the later attempts of hunts.
     private let ranges: Frozen<Range>
     private let rules: Frozen<RuleAnswers>
     private let huntNumbers: Frozen<UInt64>
@@ -28,11 +32,13 @@ struct AnswerStore: Sendable {
     init(rules: [Rule], memory: TableMemory) throws(AnswerError) {
         var bytes: [UInt8] = []
         var ranges: [Range] = []
+        ranges.reserveCapacity(rules.count * ConnectVersion.count)
+        var later: [Range] = []
         var records: [RuleAnswers] = []
         var huntNumbers: [UInt64] = []
         for rule in rules {
-            var record = RuleAnswers(firstRange: Int32(ranges.count), answers: Int32(rule.answerCount),
-                                     huntStart: Int32(huntNumbers.count), huntCount: 0)
+            var record = RuleAnswers(laterRanges: Int32(rules.count * ConnectVersion.count + later.count),
+                                     answers: Int32(rule.answerCount), huntStart: Int32(huntNumbers.count), huntCount: 0)
             if case .hunt = rule.dial.strategy {
                 huntNumbers += rule.dial.destinations.map(\.number.value)
                 record.huntCount = Int32(rule.dial.destinations.count)
@@ -41,14 +47,15 @@ struct AnswerStore: Sendable {
                 let answer = try rule.answer(attempt: attempt)
                 for version in ConnectVersion.allCases {
                     let body = answer.encoded(for: version)
-                    ranges.append(Range(start: Int32(bytes.count), count: Int32(body.count)))
+                    let range = Range(start: Int32(bytes.count), count: Int32(body.count))
+                    if attempt == 0 { ranges.append(range) } else { later.append(range) }
                     bytes += body
                 }
             }
             records.append(record)
         }
         self.bytes = bytes
-        self.ranges = memory.freeze(ranges)
+        self.ranges = memory.freeze(ranges + later)
         self.rules = memory.freeze(records)
         self.huntNumbers = memory.freeze(huntNumbers)
     }
@@ -66,10 +73,17 @@ struct AnswerStore: Sendable {
     }
 
     /// The body of an attempt, or nil past the last one.
+    @inline(__always)
     func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8>? {
-        let record = rules[rule]
-        guard attempt < record.answers else { return nil }
-        let range = ranges[Int(record.firstRange) + attempt * ConnectVersion.count + version.index]
+        let range: Range
+        if attempt == 0 {
+            // Every rule has a first answer.
+            range = ranges[rule * ConnectVersion.count + version.index]
+        } else {
+            let record = rules[rule]
+            guard attempt < record.answers else { return nil }
+            range = ranges[Int(record.laterRanges) + (attempt - 1) * ConnectVersion.count + version.index]
+        }
         return bytes[Int(range.start)..<Int(range.start + range.count)]
     }
 

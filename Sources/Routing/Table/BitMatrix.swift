@@ -10,6 +10,10 @@
 /// of rules.
 struct BitMatrix: Sendable {
     struct RowInfo: BitwiseCopyable {
+        /// A row's only pair, kept here rather than in `storage`: most rows of a large rule
+        /// set (an ExoPhone, a caller prefix) add one word to the template, and the walk
+        /// then reads it from the line it read this record from.
+        var inlinePair: (index: UInt64, word: UInt64)
         /// Offset in `storage`.
         var offset: Int32
         /// Pairs, or -1 when the row is dense.
@@ -25,6 +29,8 @@ struct BitMatrix: Sendable {
     /// Sparse rows: index, word, index, word... Dense rows: `words` words.
     private let storage: Frozen<UInt64>
     private let meta: Frozen<RowInfo>
+    /// Where a record's inline pair sits in it: the pair is read as the two words of a stored one.
+    private let inlinePairOffset = MemoryLayout<RowInfo>.offset(of: \.inlinePair)!
 
     /// Extra bits beyond this many words are stored densely.
     static let densePairs = 16
@@ -41,13 +47,16 @@ struct BitMatrix: Sendable {
             let extra = zip(row, template).enumerated().compactMap { position, pair in
                 pair.0 & ~pair.1 == 0 ? nil : (index: position, word: pair.0 & ~pair.1)
             }
+            var info = RowInfo(inlinePair: (0, 0), offset: Int32(store.count), pairs: Int32(extra.count), nonZero: Int32(extra.count))
             if extra.count > Self.densePairs {
-                meta.append(RowInfo(offset: Int32(store.count), pairs: -1, nonZero: Int32(extra.count)))
+                info.pairs = -1
                 store += zip(row, template).map { $0 & ~$1 }
+            } else if extra.count == 1 {
+                info.inlinePair = (UInt64(extra[0].index), extra[0].word)
             } else {
-                meta.append(RowInfo(offset: Int32(store.count), pairs: Int32(extra.count), nonZero: Int32(extra.count)))
                 for (position, word) in extra { store += [UInt64(position), word] }
             }
+            meta.append(info)
         }
         self.template = memory.freeze(template)
         templateNonZero = memory.freeze(template.indices.filter { template[$0] != 0 }.map(UInt32.init))
@@ -60,8 +69,8 @@ struct BitMatrix: Sendable {
 
     /// Calls `body` with each rule row `row` sets beyond the template.
     func forEachExtraRule(row: Int, _ body: (Int) -> Void) {
-        let (offset, pairs) = (meta[row].offset, meta[row].pairs)
-        let base = storage.base + Int(offset)
+        let view = view(row: row)
+        let (base, pairs) = (view.extra, view.pairs)
         func bits(_ word: UInt64, _ index: Int) {
             var word = word
             while word != 0 {
@@ -72,7 +81,7 @@ struct BitMatrix: Sendable {
         if pairs < 0 {
             for index in 0..<words where base[index] != 0 { bits(base[index], index) }
         } else {
-            for pair in 0..<Int(pairs) { bits(base[2 * pair + 1], Int(base[2 * pair])) }
+            for pair in 0..<pairs { bits(base[2 * pair + 1], Int(base[2 * pair])) }
         }
     }
 
@@ -80,11 +89,15 @@ struct BitMatrix: Sendable {
     /// matrix (passing four matrices by value cost four `memcpy`s a decision).
     @inline(__always)
     func view(row: Int) -> RowView {
-        let info = meta[row]
+        let record = meta.base + row
+        let info = record.pointee
+        let extra = info.pairs == 1
+            ? (UnsafeRawPointer(record) + inlinePairOffset).assumingMemoryBound(to: UInt64.self)
+            : storage.base + Int(info.offset)
         return RowView(template: template.base, templateNonZero: templateNonZero.base, templateNonZeroCount: templateNonZero.count,
-                       extra: storage.base + Int(info.offset), pairs: Int(info.pairs), words: words,
-                       weight: templateNonZero.count + Int(info.nonZero))
+                       extra: extra, pairs: Int(info.pairs), words: words, weight: templateNonZero.count + Int(info.nonZero))
     }
+
 
     /// The first rule set in all four rows (a row of each dimension), or -1: walk the
     /// lightest row, and AND each of its non-zero words with the same word of the other
