@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The rows of one dimension: for each class of values, the bitset of rules whose
 /// condition in this dimension holds for that class.
 ///
@@ -84,6 +86,10 @@ struct BitMatrix: Sendable {
             for pair in 0..<pairs { bits(base[2 * pair + 1], Int(base[2 * pair])) }
         }
     }
+
+    /// Starts loading a row's record.
+    @inline(__always)
+    func prefetch(row: Int) { ringplan_prefetch(meta.base + row) }
 
     /// One row, resolved for a lookup: plain pointers and counts, so that the walk copies no
     /// matrix (passing four matrices by value cost four `memcpy`s a decision).
