@@ -78,62 +78,60 @@ struct NumberIndex: Sendable {
         // Each prefix's atoms with those of every shorter prefix of it (the empty prefix,
         // `+`, is a prefix of every number).
         let lengths = Set(prefixAtoms.keys.map(\.utf8.count)).filter { $0 > 0 }.sorted(by: >)
-        let rootAtoms = prefixAtoms[""] ?? []
-        var prefixEntries: [(key: UInt64, value: UInt32)] = []
-        var prefixAccumulated: [UInt64: [Int32]] = [:]
+        let rootAtoms = Array(Set(prefixAtoms[""] ?? [])).sorted()
+        var prefixList: [(key: UInt64, atoms: [Int32])] = []
         for (digits, _) in prefixAtoms where !digits.isEmpty {
             var atoms = rootAtoms
             for length in lengths where length <= digits.utf8.count {
                 atoms += prefixAtoms[String(digits.utf8.prefix(length))!] ?? []
             }
-            let key = Self.prefixKey(length: digits.utf8.count, digits: UInt64(digits)!)
-            prefixAccumulated[key] = Array(Set(atoms)).sorted()
-            prefixEntries.append((key, UInt32(intern(prefixAccumulated[key]!))))
+            prefixList.append((Self.prefixKey(length: digits.utf8.count, digits: UInt64(digits)!), Array(Set(atoms)).sorted()))
         }
-        prefixEntries.sort { $0.key < $1.key } // class ids do not depend on dictionary order
-        let rootClass = UInt32(intern(Array(Set(rootAtoms)).sorted()))
-        self.prefixes = NumberMap(entries: prefixEntries, memory: memory)
+        prefixList.sort { $0.key < $1.key } // class ids do not depend on dictionary order
+        let rootClass = UInt32(intern(rootAtoms))
+        self.prefixes = NumberMap(entries: prefixList.map { ($0.key, UInt32(intern($0.atoms))) }, memory: memory)
         self.prefixLengths = memory.freeze(lengths.map(Int32.init))
         self.rootClass = rootClass
 
         // Exact numbers: their own atoms and those of the longest prefix they start with.
         // Grouped by sorting, since a million listed numbers mostly carry one atom each;
-        // (prefix, atom) pairs are interned without building an array per number.
+        // (prefix, atom) pairs are interned without building an array per number, and the
+        // longest prefix is found as a lookup finds it, in a map of its own.
+        let scratch = TableMemory()
+        let prefixPositions = NumberMap(entries: prefixList.enumerated().map { ($1.key, UInt32($0)) }, memory: scratch)
+        func longestPrefix(_ value: UInt64) -> Int? {
+            let digits = E164.digitCount(value)
+            for length in lengths where length <= digits {
+                let key = Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))
+                if let position = prefixPositions.value(key) { return Int(position) }
+            }
+            return nil
+        }
         exactEntries.sort { $0.number < $1.number || ($0.number == $1.number && $0.atom < $1.atom) }
         var exact: [(key: UInt64, value: UInt32)] = []
         exact.reserveCapacity(exactEntries.count)
-        var single: [UInt64: [Int32: Int]] = [:]
+        var single: [UInt64: Int] = [:]
         var start = 0
         while start < exactEntries.count {
             let number = exactEntries[start].number
             var end = start + 1
             while end < exactEntries.count && exactEntries[end].number == number { end += 1 }
             let prefix = longestPrefix(number)
-            let inherited = prefix.map { prefixAccumulated[$0]! } ?? rootAtoms
+            let inherited = prefix.map { prefixList[$0].atoms } ?? rootAtoms
             let classID: Int
             if end - start == 1 {
-                let atom = exactEntries[start].atom
-                if let known = single[prefix ?? 0]?[atom] {
+                let key = UInt64((prefix ?? -1) + 1) << 32 | UInt64(UInt32(exactEntries[start].atom))
+                if let known = single[key] {
                     classID = known
                 } else {
-                    classID = intern(Array(Set(inherited + [atom])).sorted())
-                    single[prefix ?? 0, default: [:]][atom] = classID
+                    classID = intern(Array(Set(inherited + [exactEntries[start].atom])).sorted())
+                    single[key] = classID
                 }
             } else {
                 classID = intern(Array(Set(inherited + exactEntries[start..<end].map(\.atom))).sorted())
             }
             exact.append((number, UInt32(classID)))
             start = end
-        }
-
-        /// The key of the longest named prefix of `value`, as the lookup finds it.
-        func longestPrefix(_ value: UInt64) -> UInt64? {
-            let digits = E164.digitCount(value)
-            for length in lengths where length <= digits {
-                let key = Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))
-                if prefixAccumulated[key] != nil { return key }
-            }
-            return nil
         }
 
         var atomClasses = [[Int]](repeating: [], count: atomIDs.count)
