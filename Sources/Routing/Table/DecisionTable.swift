@@ -3,8 +3,8 @@ import ConnectProtocol
 /// A rule set lowered for answering: immutable, shared by every request.
 ///
 /// Each dimension of a call (caller number, ExoPhone, moment, skill and direction) is
-/// mapped to a class by its own index (a hash map and a digit trie for numbers, a per-day
-/// minute table for time, a hash map for skills), and each class has a precomputed row of
+/// mapped to a class by its own index (hash maps of numbers and of prefixes by length, a
+/// per-day minute table for time, a hash map for skills), and each class has a precomputed row of
 /// bits, one per rule, set when that rule's condition in that dimension holds for the
 /// class (always set for rules with no condition there). The first rule that matches is
 /// the lowest bit set in all four rows. Rows list their non-zero words, and the AND visits
