@@ -1,4 +1,5 @@
 import ConnectProtocol
+import CPrefetch
 
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
 /// answering a request copies bytes, it builds no JSON. A rule's first answer is found by
@@ -71,6 +72,10 @@ struct AnswerStore: Sendable {
         }
         return 0
     }
+
+    /// Starts loading where a rule's first answer is.
+    @inline(__always)
+    func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(ranges.base + rule * ConnectVersion.count + version.index) }
 
     /// The body of an attempt, or nil past the last one.
     @inline(__always)

@@ -109,17 +109,24 @@ struct BitMatrix: Sendable {
     /// lightest row, and AND each of its non-zero words with the same word of the other
     /// three. Those three are read unconditionally, so that their loads (often cache
     /// misses, in a large rule set) are in flight together rather than one after another.
+    /// `candidate` is called with the first rule of the walked row before the other rows
+    /// are read: usually the answer, so the caller can start loading what it will need.
     @inline(__always)
-    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int {
-        if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d) }
-        if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d) }
-        if c.weight <= d.weight { return walk(c, a, b, d) }
-        return walk(d, a, b, c)
+    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView, candidate: (Int) -> Void) -> Int {
+        if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d, candidate) }
+        if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d, candidate) }
+        if c.weight <= d.weight { return walk(c, a, b, d, candidate) }
+        return walk(d, a, b, c, candidate)
     }
 
     @inline(__always)
-    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView) -> Int {
-        walked.firstResult { index, word in
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView, _ candidate: (Int) -> Void) -> Int {
+        var first = true
+        return walked.firstResult { index, word in
+            if first {
+                candidate(index << 6 | word.trailingZeroBitCount)
+                first = false
+            }
             let common = word & x.word(index) & y.word(index) & z.word(index)
             return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
         } ?? -1

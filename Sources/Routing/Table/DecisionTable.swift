@@ -36,6 +36,12 @@ public final class DecisionTable: Sendable {
 
     /// The first rule whose conditions hold, or nil.
     public func decide(_ facts: CallFacts) -> Int? {
+        decide(facts, version: nil)
+    }
+
+    /// With `version`, the likely answer's location is loaded while the rows are read.
+    @inline(__always)
+    private func decide(_ facts: CallFacts, version: ConnectVersion?) -> Int? {
         // The four classes first, then their row records fetched together: in a large rule
         // set each record is a cache miss, and these overlap where one after another they
         // would add up.
@@ -46,12 +52,14 @@ public final class DecisionTable: Sendable {
         time.matrix.prefetch(row: timeRow)
         skill.matrix.prefetch(row: skillRow)
         let rule = BitMatrix.firstCommon(caller.matrix.view(row: callerRow), exophone.matrix.view(row: exophoneRow),
-                                         time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow))
+                                         time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow)) { candidate in
+            if let version { answers.prefetch(rule: candidate, version: version) }
+        }
         return rule < 0 ? nil : rule
     }
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
-        guard let rule = decide(facts) else { return .noMatch }
+        guard let rule = decide(facts, version: version) else { return .noMatch }
         return outcome(rule: rule, attempt: answers.attempt(rule: rule, after: facts.dialWhom), version: version)
     }
 

@@ -20,6 +20,7 @@ struct NumberIndex: Sendable {
     let rootClass: UInt32
     let matrix: BitMatrix
 
+    @inline(__always)
     func row(_ number: PhoneNumber?) -> Int {
         guard let number else { return 0 }
         if let found = exact.value(number.value) { return Int(found) }

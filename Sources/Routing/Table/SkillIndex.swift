@@ -9,6 +9,7 @@ struct SkillIndex: Sendable {
     let directions = 3
     let matrix: BitMatrix
 
+    @inline(__always)
     func row(digitsKey: UInt64?, direction: CallDirection?) -> Int {
         let skill = digitsKey.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
         return skill * directions + Self.directionIndex(direction)

@@ -19,6 +19,7 @@ struct TimeIndex: Sendable {
 
     static let dayKeyBase = 10_000_000
 
+    @inline(__always)
     func row(_ moment: LocalMoment) -> Int {
         let found = dateClass.value(UInt64(moment.day + Self.dayKeyBase)).map { Int($0) } ?? 0
         let start = dayStart[found * 7 + moment.weekday.rawValue]
