@@ -33,18 +33,12 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
     /// says so, for the decision log.
     public static func negotiate(header: String?) -> (version: ConnectVersion, isFallback: Bool) {
         guard let header else { return (.v1_0, false) }
-        let trimmed = header.trimmingSpaces
-        if let known = ConnectVersion(rawValue: trimmed) { return (known, false) }
-        if trimmed == "1" { return (.v1_0, false) }
+        // On UTF-8 code units: trimming Characters cost more than the rest of a decision.
+        var value = Substring(header).utf8
+        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
+        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+        for version in allCases where value.elementsEqual(version.rawValue.utf8) { return (version, false) }
+        if value.elementsEqual("1".utf8) { return (.v1_0, false) }
         return (newest, true)
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var view = Substring(self)
-        while view.first == " " || view.first == "\t" { view = view.dropFirst() }
-        while view.last == " " || view.last == "\t" { view = view.dropLast() }
-        return String(view)
     }
 }
