@@ -13,25 +13,33 @@ import Foundation
 ///   change its meaning.
 /// - Unknown parameters are ignored.
 public struct ConnectRequest: Sendable, Hashable {
-    public var callSid: String?
-    public var callFrom: String?
-    public var callTo: String?
-    public var direction: String?
-    public var currentTime: String?
-    public var digits: String?
-    public var dialWhomNumber: String?
-    public var dialCallStatus: String?
-    /// The `key` parameter, for the server's shared-secret check.
-    public var key: String?
+    /// The query as received. The parameters routing keeps are ranges of it, decoded when
+    /// read: a decision reads only `lexed` (the server also `callSid` and `key`), and
+    /// building nine Strings a request, then lexing them again, was most of what parsing
+    /// cost.
+    private let text: String
+    private var spans = Spans()
     /// How many parameters the query held, for the server's bound.
-    public var parameterCount = 0
+    public private(set) var parameterCount = 0
 
     /// What routing reads, lexed once, before any rule set's home country or zone applies.
     public private(set) var lexed = Lexed()
 
+    public var callSid: String? { value(spans.callSid) }
+    /// `CallFrom`, or `From` without it.
+    public var callFrom: String? { value(spans.callFrom) }
+    /// `CallTo`, or `To` without it.
+    public var callTo: String? { value(spans.callTo) }
+    public var direction: String? { value(spans.direction) }
+    public var currentTime: String? { value(spans.currentTime) }
+    public var digits: String? { value(spans.digits, unquoting: true) }
+    public var dialWhomNumber: String? { value(spans.dialWhomNumber) }
+    public var dialCallStatus: String? { value(spans.dialCallStatus) }
+    /// The `key` parameter, for the server's shared-secret check.
+    public var key: String? { value(spans.key) }
+
     /// The values routing reads, as plain values: each rule set's reader copies this, not
-    /// the request's strings (copying the request retained and released all nine of them,
-    /// most of what reading a request cost).
+    /// the request's strings.
     public struct Lexed: Sendable, Hashable {
         public var caller: RawNumber?
         public var exophone: RawNumber?
@@ -44,28 +52,49 @@ public struct ConnectRequest: Sendable, Hashable {
         public init() {}
     }
 
-    public init(callSid: String? = nil, callFrom: String? = nil, callTo: String? = nil, direction: String? = nil,
-                currentTime: String? = nil, digits: String? = nil, dialWhomNumber: String? = nil,
-                dialCallStatus: String? = nil, key: String? = nil) {
-        self.callSid = callSid
-        self.callFrom = callFrom
-        self.callTo = callTo
-        self.direction = direction
-        self.currentTime = currentTime
-        self.digits = digits
-        self.dialWhomNumber = dialWhomNumber
-        self.dialCallStatus = dialCallStatus
-        self.key = key
-        lex()
+    /// Where a kept parameter's raw value is in `text` (count -1: absent).
+    private struct Span: Hashable {
+        var start: Int32 = 0
+        var count: Int32 = -1
+        var isPresent: Bool { count >= 0 }
     }
 
-    private mutating func lex() {
-        lexed.caller = callFrom.flatMap { RawNumber($0) }
-        lexed.exophone = callTo.flatMap { RawNumber($0) }
-        lexed.dialWhom = dialWhomNumber.flatMap { RawNumber($0) }
-        lexed.wallSeconds = currentTime.flatMap { WallClockTime(parsing: $0) }?.secondsSinceEpochAsUTC
-        lexed.direction = CallDirection.parse(direction)
-        lexed.digitsKey = digits.flatMap { SkillDigits.key($0) }
+    private struct Spans: Hashable {
+        var callSid = Span(), callFrom = Span(), from = Span(), callTo = Span(), to = Span(), direction = Span()
+        var currentTime = Span(), digits = Span(), dialWhomNumber = Span(), dialCallStatus = Span(), key = Span()
+
+        subscript(field: Field) -> Span {
+            get {
+                switch field {
+                case .callSid: callSid
+                case .callFrom: callFrom
+                case .from: from
+                case .callTo: callTo
+                case .to: to
+                case .direction: direction
+                case .currentTime: currentTime
+                case .digits: digits
+                case .dialWhomNumber: dialWhomNumber
+                case .dialCallStatus: dialCallStatus
+                case .key: key
+                }
+            }
+            set {
+                switch field {
+                case .callSid: callSid = newValue
+                case .callFrom: callFrom = newValue
+                case .from: from = newValue
+                case .callTo: callTo = newValue
+                case .to: to = newValue
+                case .direction: direction = newValue
+                case .currentTime: currentTime = newValue
+                case .digits: digits = newValue
+                case .dialWhomNumber: dialWhomNumber = newValue
+                case .dialCallStatus: dialCallStatus = newValue
+                case .key: key = newValue
+                }
+            }
+        }
     }
 
     private enum Field {
@@ -74,54 +103,55 @@ public struct ConnectRequest: Sendable, Hashable {
 
     /// Parses a raw query string (without the `?`).
     public init(query: some StringProtocol) {
-        if let parsed = query.utf8.withContiguousStorageIfAvailable({ ConnectRequest(queryBytes: $0) }) {
-            self = parsed // a native string or substring: no copy
-        } else {
-            var copy = String(query)
-            self = copy.withUTF8 { ConnectRequest(queryBytes: $0) }
-        }
+        text = String(query) // a String is shared, not copied
+        var text = text
+        text.withUTF8 { parse($0) }
     }
 
-    public init(queryBytes query: UnsafeBufferPointer<UInt8>) {
+    private mutating func parse(_ query: UnsafeBufferPointer<UInt8>) {
         guard let base = query.baseAddress else { return }
-        var from: String?, to: String?
-        var count = 0
-        var start = 0
         func find(_ byte: UInt8, from: Int, to: Int) -> Int {
             guard from < to, let found = memchr(base + from, Int32(byte), to - from) else { return to }
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
-        // memchr finds the separators (vectorised in libc); most parameters are skipped
-        // after one comparison of their name's length.
-        while start <= query.count {
-            let end = find(UInt8(ascii: "&"), from: start, to: query.count)
-            if end > start {
-                count += 1
-                let equals = find(UInt8(ascii: "="), from: start, to: end)
-                if let field = Self.field(named: UnsafeBufferPointer(start: base + start, count: equals - start)) {
-                    let valueStart = min(equals + 1, end)
-                    let raw = UnsafeBufferPointer(start: base + valueStart, count: end - valueStart)
-                    switch field {
-                    case .callSid: if callSid == nil { callSid = Self.decode(raw) }
-                    case .callFrom: if callFrom == nil { callFrom = Self.decode(raw) }
-                    case .from: if from == nil { from = Self.decode(raw) }
-                    case .callTo: if callTo == nil { callTo = Self.decode(raw) }
-                    case .to: if to == nil { to = Self.decode(raw) }
-                    case .direction: if direction == nil { direction = Self.decode(raw) }
-                    case .currentTime: if currentTime == nil { currentTime = Self.decode(raw) }
-                    case .digits: if digits == nil { digits = Self.decode(raw, unquoting: true) }
-                    case .dialWhomNumber: if dialWhomNumber == nil { dialWhomNumber = Self.decode(raw) }
-                    case .dialCallStatus: if dialCallStatus == nil { dialCallStatus = Self.decode(raw) }
-                    case .key: if key == nil { key = Self.decode(raw) }
+        // Decoded values are checked and lexed in one scratch buffer (on the stack for a
+        // query of a few KB).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: query.count + 1) { scratch in
+            func decoded(_ span: Span, unquoting: Bool = false) -> UnsafeBufferPointer<UInt8>? {
+                guard span.isPresent else { return nil }
+                let raw = UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
+                return UnsafeBufferPointer(rebasing: scratch[0..<Self.decode(raw, unquoting: unquoting, into: scratch)])
+            }
+            // memchr finds the separators (vectorised in libc); most parameters are skipped
+            // after one comparison of their name's length.
+            var count = 0
+            var start = 0
+            while start <= query.count {
+                let end = find(UInt8(ascii: "&"), from: start, to: query.count)
+                if end > start {
+                    count += 1
+                    let equals = find(UInt8(ascii: "="), from: start, to: end)
+                    // The first occurrence that has a value wins.
+                    if let field = Self.field(named: UnsafeBufferPointer(start: base + start, count: equals - start)),
+                       !spans[field].isPresent {
+                        let valueStart = min(equals + 1, end)
+                        let span = Span(start: Int32(valueStart), count: Int32(end - valueStart))
+                        if let value = decoded(span, unquoting: field == .digits), Self.isValue(value) { spans[field] = span }
                     }
                 }
+                start = end + 1
             }
-            start = end + 1
+            parameterCount = count
+            if !spans.callFrom.isPresent { spans.callFrom = spans.from }
+            if !spans.callTo.isPresent { spans.callTo = spans.to }
+
+            lexed.caller = decoded(spans.callFrom).flatMap { RawNumber(bytes: $0) }
+            lexed.exophone = decoded(spans.callTo).flatMap { RawNumber(bytes: $0) }
+            lexed.dialWhom = decoded(spans.dialWhomNumber).flatMap { RawNumber(bytes: $0) }
+            lexed.wallSeconds = decoded(spans.currentTime).flatMap { WallClockTime(bytes: $0) }?.secondsSinceEpochAsUTC
+            lexed.direction = decoded(spans.direction).flatMap { CallDirection.parse(bytes: $0) }
+            lexed.digitsKey = decoded(spans.digits, unquoting: true).flatMap { SkillDigits.key(bytes: $0) }
         }
-        parameterCount = count
-        if callFrom == nil { callFrom = from }
-        if callTo == nil { callTo = to }
-        lex()
     }
 
     /// The parameters we keep, told apart by length first so that most names cost one
@@ -144,39 +174,65 @@ public struct ConnectRequest: Sendable, Hashable {
         }
     }
 
-    /// Percent-decodes a value straight into its string; nil for empty and for the literal
-    /// `null`. `unquoting` strips one pair of surrounding double quotes (`digits`).
+    /// Empty values and the literal `null` mean absent.
+    private static func isValue(_ decoded: UnsafeBufferPointer<UInt8>) -> Bool {
+        !decoded.isEmpty && !decoded.elementsEqual("null".utf8)
+    }
+
+    /// A kept parameter's decoded value.
+    private func value(_ span: Span, unquoting: Bool = false) -> String? {
+        guard span.isPresent else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            Self.decode(UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.count)]), unquoting: unquoting)
+        }
+    }
+
+    /// Percent-decodes a value into its string; nil for empty and for the literal `null`.
+    /// `unquoting` strips one pair of surrounding double quotes (`digits`).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, unquoting: Bool = false) -> String? {
-        if bytes.isEmpty { return nil }
-        if bytes.count == 4 && bytes[0] == UInt8(ascii: "n") && bytes[1] == UInt8(ascii: "u")
-            && bytes[2] == UInt8(ascii: "l") && bytes[3] == UInt8(ascii: "l") { return nil }
-        if !unquoting && !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        let value = String(unsafeUninitializedCapacity: bytes.count) { output in
-            var count = 0
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "+") {
-                    output[count] = UInt8(ascii: " ")
-                } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                          let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                    output[count] = high << 4 | low
-                    index += 2
-                } else {
-                    output[count] = byte
-                }
-                count += 1
-                index += 1
-            }
-            if unquoting, count >= 2, output[0] == UInt8(ascii: "\""), output[count - 1] == UInt8(ascii: "\"") {
-                for position in 1..<count - 1 { output[position - 1] = output[position] }
-                count -= 2
-            }
-            return count
-        }
+        let value = String(unsafeUninitializedCapacity: bytes.count) { decode(bytes, unquoting: unquoting, into: $0) }
         return value.isEmpty || value == "null" ? nil : value
+    }
+
+    /// Percent-decodes `bytes` into `output` (at least as long), `+` as a space and a
+    /// malformed escape kept literally; returns the decoded length.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, unquoting: Bool, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                output[count] = UInt8(ascii: " ")
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                output[count] = high << 4 | low
+                index += 2
+            } else {
+                output[count] = byte
+            }
+            count += 1
+            index += 1
+        }
+        if unquoting, count >= 2, output[0] == UInt8(ascii: "\""), output[count - 1] == UInt8(ascii: "\"") {
+            for position in 1..<count - 1 { output[position - 1] = output[position] }
+            count -= 2
+        }
+        return count
+    }
+
+    public static func == (lhs: ConnectRequest, rhs: ConnectRequest) -> Bool {
+        lhs.fields == rhs.fields && lhs.parameterCount == rhs.parameterCount
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fields)
+        hasher.combine(parameterCount)
+    }
+
+    /// What two requests are equal by: their kept values, not their text.
+    private var fields: [String?] {
+        [callSid, callFrom, callTo, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key]
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -194,9 +250,14 @@ public struct ConnectRequest: Sendable, Hashable {
 public enum SkillDigits {
     /// nil for no presses, more than 16, or a character no keypad has.
     public static func key(_ digits: String) -> UInt64? {
+        var digits = digits
+        return digits.withUTF8 { key(bytes: $0) }
+    }
+
+    public static func key(bytes digits: UnsafeBufferPointer<UInt8>) -> UInt64? {
         var key: UInt64 = 0
         var count = 0
-        for byte in digits.utf8 {
+        for byte in digits {
             let code: UInt64
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(byte - UInt8(ascii: "0")) + 1

@@ -20,6 +20,12 @@ public struct WallClockTime: Sendable, Hashable, CustomStringConvertible {
     /// Reads `YYYY-MM-DD HH:MM:SS` (also with `T`, or without seconds); nil for anything
     /// else, including dates that do not exist, so that the caller falls back to its clock.
     public init?(parsing text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ WallClockTime(bytes: $0) }) else { return nil }
+        self = parsed
+    }
+
+    public init?(bytes: UnsafeBufferPointer<UInt8>) {
         let parse = { (bytes: UnsafeBufferPointer<UInt8>) -> WallClockTime? in
             guard bytes.count == 19 || bytes.count == 16 else { return nil }
             func number(_ range: Range<Int>) -> Int? {
@@ -41,8 +47,7 @@ public struct WallClockTime: Sendable, Hashable, CustomStringConvertible {
                   day <= CivilCalendar.daysInMonth(year: year, month: month), year >= 1 else { return nil }
             return WallClockTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         }
-        var copy = text
-        guard let parsed = text.utf8.withContiguousStorageIfAvailable(parse) ?? copy.withUTF8(parse) else { return nil }
+        guard let parsed = parse(bytes) else { return nil }
         self = parsed
     }
 

@@ -54,7 +54,8 @@ public final class ConnectService: Sendable {
         let facts = table.reader.facts(for: request, now: now)
         var pinned = false
         let outcome: Outcome
-        if let callSid = request.callSid {
+        let callSid = request.callSid // decoded from the query on each read
+        if let callSid {
             let ruleSetName = String(name)
             let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
                 if let existing {
@@ -96,7 +97,7 @@ public final class ConnectService: Sendable {
         var attempt = 0
         if case .answer(_, let used, _) = outcome { attempt = used }
         let record = DecisionRecord(
-            callSid: request.callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, attempt: attempt,
+            callSid: callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, attempt: attempt,
             pinned: pinned, destinations: destinations(table, outcome),
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : ""),
