@@ -47,8 +47,8 @@ public enum CallDirection: String, Sendable, Hashable, CaseIterable {
     /// The request's `Direction`; nil for absent and unknown values (`outbound-api`...).
     /// Plain comparisons: `init(rawValue:)` goes through a slower string switch.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> CallDirection? {
-        if bytes.elementsEqual("incoming".utf8) { return .incoming }
-        if bytes.elementsEqual("outbound-dial".utf8) { return .outboundDial }
+        if bytes.equals("incoming") { return .incoming }
+        if bytes.equals("outbound-dial") { return .outboundDial }
         return nil
     }
 

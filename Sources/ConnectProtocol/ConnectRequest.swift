@@ -120,6 +120,8 @@ public struct ConnectRequest: Sendable, Hashable {
             func decoded(_ span: Span, unquoting: Bool = false) -> UnsafeBufferPointer<UInt8>? {
                 guard span.isPresent else { return nil }
                 let raw = UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
+                // Most values have nothing to decode: use them in place.
+                if !unquoting && !Self.needsDecoding(raw) { return raw }
                 return UnsafeBufferPointer(rebasing: scratch[0..<Self.decode(raw, unquoting: unquoting, into: scratch)])
             }
             // memchr finds the separators (vectorised in libc); most parameters are skipped
@@ -157,9 +159,7 @@ public struct ConnectRequest: Sendable, Hashable {
     /// The parameters we keep, told apart by length first so that most names cost one
     /// comparison.
     private static func field(named name: UnsafeBufferPointer<UInt8>) -> Field? {
-        func matches(_ literal: StaticString) -> Bool {
-            literal.utf8CodeUnitCount == name.count && memcmp(literal.utf8Start, name.baseAddress!, name.count) == 0
-        }
+        func matches(_ literal: StaticString) -> Bool { name.equals(literal) }
         switch name.count {
         case 2: return matches("To") ? .to : nil
         case 3: return matches("key") ? .key : nil
@@ -175,8 +175,9 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     /// Empty values and the literal `null` mean absent.
+    @inline(__always)
     private static func isValue(_ decoded: UnsafeBufferPointer<UInt8>) -> Bool {
-        !decoded.isEmpty && !decoded.elementsEqual("null".utf8)
+        decoded.count != 0 && !decoded.equals("null")
     }
 
     /// A kept parameter's decoded value.
@@ -188,11 +189,20 @@ public struct ConnectRequest: Sendable, Hashable {
         }
     }
 
+    @inline(__always)
+    private static func needsDecoding(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in raw where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") { return true }
+        return false
+    }
+
     /// Percent-decodes a value into its string; nil for empty and for the literal `null`.
     /// `unquoting` strips one pair of surrounding double quotes (`digits`).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, unquoting: Bool = false) -> String? {
-        let value = String(unsafeUninitializedCapacity: bytes.count) { decode(bytes, unquoting: unquoting, into: $0) }
-        return value.isEmpty || value == "null" ? nil : value
+        let value = String(unsafeUninitializedCapacity: bytes.count) { output in
+            let count = decode(bytes, unquoting: unquoting, into: output)
+            return isValue(UnsafeBufferPointer(rebasing: output[0..<count])) ? count : 0
+        }
+        return value.isEmpty ? nil : value
     }
 
     /// Percent-decodes `bytes` into `output` (at least as long), `+` as a space and a
@@ -242,6 +252,15 @@ public struct ConnectRequest: Sendable, Hashable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Byte equality with a literal (`elementsEqual` against a `String.UTF8View` is generic
+    /// and costs a hundred instructions a call).
+    @inline(__always)
+    func equals(_ literal: StaticString) -> Bool {
+        literal.utf8CodeUnitCount == count && (count == 0 || memcmp(literal.utf8Start, baseAddress!, count) == 0)
     }
 }
 

@@ -33,12 +33,24 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
     /// says so, for the decision log.
     public static func negotiate(header: String?) -> (version: ConnectVersion, isFallback: Bool) {
         guard let header else { return (.v1_0, false) }
-        // On UTF-8 code units: trimming Characters cost more than the rest of a decision.
-        var value = Substring(header).utf8
-        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
-        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
-        for version in allCases where value.elementsEqual(version.rawValue.utf8) { return (version, false) }
-        if value.elementsEqual("1".utf8) { return (.v1_0, false) }
-        return (newest, true)
+        // On UTF-8 bytes: trimming Characters cost more than the rest of a decision.
+        var text = header
+        return text.withUTF8 { bytes in
+            var start = 0, end = bytes.count
+            while start < end && (bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t")) { start += 1 }
+            while end > start && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+            let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            func equals(_ text: String) -> Bool {
+                var text = text
+                return text.withUTF8 { expected in
+                    guard expected.count == value.count else { return false }
+                    for index in 0..<expected.count where expected[index] != value[index] { return false }
+                    return true
+                }
+            }
+            for version in allCases where equals(version.rawValue) { return (version, false) }
+            if equals("1") { return (.v1_0, false) }
+            return (newest, true)
+        }
     }
 }
