@@ -40,6 +40,21 @@ import Testing
         #expect(request.callSid == "a%ZZb%4", "malformed escapes stay literal")
     }
 
+    @Test func lexesFromDecodedValuesAndAbsentOccurrencesDoNotWin() {
+        let request = ConnectRequest(query: "CallFrom=null&CallFrom=%2B91+98450+12345&CallTo=&To=08047112345"
+                                     + "&CurrentTime=2026-11-25+10%3A15%3A00&Direction=incoming&digits=%2212%23%22&DialWhomNumber=")
+        #expect(request.callFrom == "+91 98450 12345", "an absent first occurrence leaves room for the next")
+        #expect(request.lexed.caller?.e164(home: .india)?.description == "+919845012345")
+        #expect(request.lexed.exophone?.e164(home: .india)?.description == "+918047112345")
+        #expect(request.lexed.wallSeconds == WallClockTime(parsing: "2026-11-25 10:15:00")?.secondsSinceEpochAsUTC)
+        #expect(request.lexed.direction == .incoming)
+        #expect(request.lexed.digitsKey == SkillDigits.key("12#"))
+        #expect(request.lexed.dialWhom == nil)
+        // Equal by the values kept, not by the text.
+        #expect(ConnectRequest(query: "CallSid=a&x=1") == ConnectRequest(query: "x=2&CallSid=a"))
+        #expect(ConnectRequest(query: "CallSid=a") != ConnectRequest(query: "CallSid=b"))
+    }
+
     @Test func ignoresUnknownAndEmptyParameters() {
         let request = ConnectRequest(query: "&&x=1&CallFrom=1&&=&y")
         #expect(request.callFrom == "1")
