@@ -114,7 +114,9 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The application's responses, on their way out.
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
-        forwarded -= 1
+        // Not below zero: the application also answers a request NIO's decoder could not
+        // read (its 400), which never passed here as a request.
+        forwarded = max(0, forwarded - 1)
         responseEnded(context: context, data, promise: promise)
     }
 
@@ -142,7 +144,7 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes a response's last part, and closes the connection after it when it was the
     /// last response owed and the connection is to close.
     private func responseEnded(context: ChannelHandlerContext, _ end: NIOAny, promise: EventLoopPromise<Void>?) {
-        inFlight -= 1
+        inFlight = max(0, inFlight - 1)
         lastActive = .now()
         if inFlight == 0 && closeWhenIdle {
             needsFlush = false

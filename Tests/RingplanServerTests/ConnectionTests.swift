@@ -68,6 +68,19 @@ import Testing
         await server.stop()
     }
 
+    @Test func aMalformedRequestAfterAnAnswerGets400() async throws {
+        let server = try await TestServer()
+        let port = server.port
+        let text = try await onThread {
+            let connection = try RawConnection(port: port)
+            connection.send(Self.request(Self.saturday) + "NOT HTTP AT ALL\r\n\r\n")
+            return connection.readToEnd()
+        }
+        #expect(statusLines(text) == ["HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"])
+        #expect(try await server.get(Self.saturday).status == 200, "the server is still up")
+        await server.stop()
+    }
+
     @Test func http10WithoutKeepAliveIsClosedAfterTheAnswer() async throws {
         let server = try await TestServer()
         let port = server.port
