@@ -25,18 +25,18 @@ public struct ConnectRequest: Sendable, Hashable {
     /// What routing reads, lexed once, before any rule set's home country or zone applies.
     public private(set) var lexed = Lexed()
 
-    public var callSid: String? { value(spans.callSid) }
+    public var callSid: String? { value(spans[.callSid]) }
     /// `CallFrom`, or `From` without it.
-    public var callFrom: String? { value(spans.callFrom) }
+    public var callFrom: String? { value(spans[.callFrom]) }
     /// `CallTo`, or `To` without it.
-    public var callTo: String? { value(spans.callTo) }
-    public var direction: String? { value(spans.direction) }
-    public var currentTime: String? { value(spans.currentTime) }
-    public var digits: String? { value(spans.digits, unquoting: true) }
-    public var dialWhomNumber: String? { value(spans.dialWhomNumber) }
-    public var dialCallStatus: String? { value(spans.dialCallStatus) }
+    public var callTo: String? { value(spans[.callTo]) }
+    public var direction: String? { value(spans[.direction]) }
+    public var currentTime: String? { value(spans[.currentTime]) }
+    public var digits: String? { value(spans[.digits], unquoting: true) }
+    public var dialWhomNumber: String? { value(spans[.dialWhomNumber]) }
+    public var dialCallStatus: String? { value(spans[.dialCallStatus]) }
     /// The `key` parameter, for the server's shared-secret check.
-    public var key: String? { value(spans.key) }
+    public var key: String? { value(spans[.key]) }
 
     /// The values routing reads, as plain values: each rule set's reader copies this, not
     /// the request's strings.
@@ -53,52 +53,33 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     /// Where a kept parameter's raw value is in `text` (count -1: absent).
-    private struct Span: Hashable {
+    private struct Span {
         var start: Int32 = 0
         var count: Int32 = -1
         var isPresent: Bool { count >= 0 }
     }
 
-    private struct Spans: Hashable {
-        var callSid = Span(), callFrom = Span(), from = Span(), callTo = Span(), to = Span(), direction = Span()
-        var currentTime = Span(), digits = Span(), dialWhomNumber = Span(), dialCallStatus = Span(), key = Span()
+    private enum Field: Int, CaseIterable {
+        case callSid, callFrom, from, callTo, to, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key
+    }
+
+    /// A span per `Field`, by raw value: a homogeneous tuple is laid out as an array, and
+    /// it lives inline in the request (an Array would allocate on every request).
+    private struct Spans {
+        private var storage = (Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span())
 
         subscript(field: Field) -> Span {
-            get {
-                switch field {
-                case .callSid: callSid
-                case .callFrom: callFrom
-                case .from: from
-                case .callTo: callTo
-                case .to: to
-                case .direction: direction
-                case .currentTime: currentTime
-                case .digits: digits
-                case .dialWhomNumber: dialWhomNumber
-                case .dialCallStatus: dialCallStatus
-                case .key: key
-                }
-            }
+            get { withUnsafeBytes(of: storage) { $0.load(fromByteOffset: field.rawValue * MemoryLayout<Span>.stride, as: Span.self) } }
             set {
-                switch field {
-                case .callSid: callSid = newValue
-                case .callFrom: callFrom = newValue
-                case .from: from = newValue
-                case .callTo: callTo = newValue
-                case .to: to = newValue
-                case .direction: direction = newValue
-                case .currentTime: currentTime = newValue
-                case .digits: digits = newValue
-                case .dialWhomNumber: dialWhomNumber = newValue
-                case .dialCallStatus: dialCallStatus = newValue
-                case .key: key = newValue
+                withUnsafeMutableBytes(of: &storage) {
+                    $0.storeBytes(of: newValue, toByteOffset: field.rawValue * MemoryLayout<Span>.stride, as: Span.self)
                 }
             }
         }
-    }
 
-    private enum Field {
-        case callSid, callFrom, from, callTo, to, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key
+        init() {
+            assert(MemoryLayout.size(ofValue: storage) == Field.allCases.count * MemoryLayout<Span>.stride, "one span per field")
+        }
     }
 
     /// Parses a raw query string (without the `?`).
@@ -144,15 +125,15 @@ public struct ConnectRequest: Sendable, Hashable {
                 start = end + 1
             }
             parameterCount = count
-            if !spans.callFrom.isPresent { spans.callFrom = spans.from }
-            if !spans.callTo.isPresent { spans.callTo = spans.to }
+            if !spans[.callFrom].isPresent { spans[.callFrom] = spans[.from] }
+            if !spans[.callTo].isPresent { spans[.callTo] = spans[.to] }
 
-            lexed.caller = decoded(spans.callFrom).flatMap { RawNumber(bytes: $0) }
-            lexed.exophone = decoded(spans.callTo).flatMap { RawNumber(bytes: $0) }
-            lexed.dialWhom = decoded(spans.dialWhomNumber).flatMap { RawNumber(bytes: $0) }
-            lexed.wallSeconds = decoded(spans.currentTime).flatMap { WallClockTime(bytes: $0) }?.secondsSinceEpochAsUTC
-            lexed.direction = decoded(spans.direction).flatMap { CallDirection.parse(bytes: $0) }
-            lexed.digitsKey = decoded(spans.digits, unquoting: true).flatMap { SkillDigits.key(bytes: $0) }
+            lexed.caller = decoded(spans[.callFrom]).flatMap { RawNumber(bytes: $0) }
+            lexed.exophone = decoded(spans[.callTo]).flatMap { RawNumber(bytes: $0) }
+            lexed.dialWhom = decoded(spans[.dialWhomNumber]).flatMap { RawNumber(bytes: $0) }
+            lexed.wallSeconds = decoded(spans[.currentTime]).flatMap { WallClockTime(bytes: $0) }?.secondsSinceEpochAsUTC
+            lexed.direction = decoded(spans[.direction]).flatMap { CallDirection.parse(bytes: $0) }
+            lexed.digitsKey = decoded(spans[.digits], unquoting: true).flatMap { SkillDigits.key(bytes: $0) }
         }
     }
 

@@ -26,29 +26,25 @@ public struct WallClockTime: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init?(bytes: UnsafeBufferPointer<UInt8>) {
-        let parse = { (bytes: UnsafeBufferPointer<UInt8>) -> WallClockTime? in
-            guard bytes.count == 19 || bytes.count == 16 else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for index in range {
-                    let byte = bytes[index]
-                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                }
-                return value
+        guard bytes.count == 19 || bytes.count == 16 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
             }
-            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                  bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
-                  bytes.count == 16 || bytes[16] == UInt8(ascii: ":"),
-                  let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-                  let hour = number(11..<13), let minute = number(14..<16) else { return nil }
-            let second = bytes.count == 19 ? number(17..<19) : 0
-            guard let second, hour < 24, minute < 60, second < 60, month >= 1, month <= 12, day >= 1,
-                  day <= CivilCalendar.daysInMonth(year: year, month: month), year >= 1 else { return nil }
-            return WallClockTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            return value
         }
-        guard let parsed = parse(bytes) else { return nil }
-        self = parsed
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+              bytes.count == 16 || bytes[16] == UInt8(ascii: ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16) else { return nil }
+        let second = bytes.count == 19 ? number(17..<19) : 0
+        guard let second, hour < 24, minute < 60, second < 60, month >= 1, month <= 12, day >= 1,
+              day <= CivilCalendar.daysInMonth(year: year, month: month), year >= 1 else { return nil }
+        self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     /// Seconds since 1970-01-01 00:00:00 of this wall time read as if it were UTC.

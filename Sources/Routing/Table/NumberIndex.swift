@@ -30,16 +30,22 @@ struct NumberIndex: Sendable {
     /// The class of the longest prefix `value` starts with.
     @inline(__always)
     func prefixClass(_ value: UInt64) -> UInt32 {
-        guard prefixLengths.count > 0 else { return rootClass }
+        Self.prefixClass(value, prefixes: prefixes, lengths: prefixLengths, root: rootClass)
+    }
+
+    /// The same, before the index exists: lowering finds exact numbers' prefixes with it.
+    @inline(__always)
+    static func prefixClass(_ value: UInt64, prefixes: NumberMap, lengths: Frozen<Int32>, root: UInt32) -> UInt32 {
+        guard lengths.count > 0 else { return root }
         let digits = E164.digitCount(value)
-        for index in 0..<prefixLengths.count {
-            let length = Int(prefixLengths[index])
+        for index in 0..<lengths.count {
+            let length = Int(lengths[index])
             guard length <= digits else { continue }
-            if let found = prefixes.value(Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))) {
+            if let found = prefixes.value(prefixKey(length: length, digits: value / E164.pow10(digits - length))) {
                 return found
             }
         }
-        return rootClass
+        return root
     }
 
     @inline(__always)
@@ -90,24 +96,16 @@ struct NumberIndex: Sendable {
         }
         prefixList.sort { $0.key < $1.key } // class ids do not depend on dictionary order
         let rootClass = UInt32(intern(rootAtoms))
-        self.prefixes = NumberMap(entries: prefixList.map { ($0.key, UInt32(intern($0.atoms))) }, memory: memory)
-        self.prefixLengths = memory.freeze(lengths.map(Int32.init))
+        let prefixes = NumberMap(entries: prefixList.map { ($0.key, UInt32(intern($0.atoms))) }, memory: memory)
+        let prefixLengths = memory.freeze(lengths.map(Int32.init))
+        self.prefixes = prefixes
+        self.prefixLengths = prefixLengths
         self.rootClass = rootClass
 
-        // Exact numbers: their own atoms and those of the longest prefix they start with.
-        // Grouped by sorting, since a million listed numbers mostly carry one atom each;
-        // (prefix, atom) pairs are interned without building an array per number, and the
-        // longest prefix is found as a lookup finds it, in a map of its own.
-        let scratch = TableMemory()
-        let prefixPositions = NumberMap(entries: prefixList.enumerated().map { ($1.key, UInt32($0)) }, memory: scratch)
-        func longestPrefix(_ value: UInt64) -> Int? {
-            let digits = E164.digitCount(value)
-            for length in lengths where length <= digits {
-                let key = Self.prefixKey(length: length, digits: value / E164.pow10(digits - length))
-                if let position = prefixPositions.value(key) { return Int(position) }
-            }
-            return nil
-        }
+        // Exact numbers: their own atoms and those of the class of the longest prefix they
+        // start with, found as a lookup finds it. Grouped by sorting, since a million listed
+        // numbers mostly carry one atom each; (prefix class, atom) pairs are interned without
+        // building an array per number.
         exactEntries.sort { $0.number < $1.number || ($0.number == $1.number && $0.atom < $1.atom) }
         var exact: [(key: UInt64, value: UInt32)] = []
         exact.reserveCapacity(exactEntries.count)
@@ -117,11 +115,11 @@ struct NumberIndex: Sendable {
             let number = exactEntries[start].number
             var end = start + 1
             while end < exactEntries.count && exactEntries[end].number == number { end += 1 }
-            let prefix = longestPrefix(number)
-            let inherited = prefix.map { prefixList[$0].atoms } ?? rootAtoms
+            let prefixClass = Self.prefixClass(number, prefixes: prefixes, lengths: prefixLengths, root: rootClass)
+            let inherited = classAtoms[Int(prefixClass)]
             let classID: Int
             if end - start == 1 {
-                let key = UInt64((prefix ?? -1) + 1) << 32 | UInt64(UInt32(exactEntries[start].atom))
+                let key = UInt64(prefixClass) << 32 | UInt64(UInt32(exactEntries[start].atom))
                 if let known = single[key] {
                     classID = known
                 } else {
