@@ -47,8 +47,7 @@ public struct ConnectRequest: Sendable, Hashable {
         /// `CurrentTime` as seconds since 1970 read as UTC, when it is a readable time.
         public var wallSeconds: Int64?
         public var direction: CallDirection?
-        /// `digits` packed for the skill lookup (`SkillDigits.key`).
-        public var digitsKey: UInt64?
+        public var digits: KeyPresses?
         public init() {}
     }
 
@@ -133,7 +132,7 @@ public struct ConnectRequest: Sendable, Hashable {
             lexed.dialWhom = decoded(spans[.dialWhomNumber]).flatMap { RawNumber(bytes: $0) }
             lexed.wallSeconds = decoded(spans[.currentTime]).flatMap { WallClockTime(bytes: $0) }?.secondsSinceEpochAsUTC
             lexed.direction = decoded(spans[.direction]).flatMap { CallDirection.parse(bytes: $0) }
-            lexed.digitsKey = decoded(spans[.digits], unquoting: true).flatMap { SkillDigits.key(bytes: $0) }
+            lexed.digits = decoded(spans[.digits], unquoting: true).flatMap { KeyPresses(bytes: $0) }
         }
     }
 
@@ -245,30 +244,57 @@ extension UnsafeBufferPointer<UInt8> {
     }
 }
 
-/// IVR key presses as an integer, so that finding a skill is a hash probe, not a string
-/// hash: `0`-`9`, `*`, `#` packed 4 bits each (never 0), at most 16 presses.
-public enum SkillDigits {
-    /// nil for no presses, more than 16, or a character no keypad has.
-    public static func key(_ digits: String) -> UInt64? {
-        var digits = digits
-        return digits.withUTF8 { key(bytes: $0) }
+/// IVR key presses (`digits`) packed into an integer, so that finding a skill is a hash
+/// probe and a request's facts hold no String: `0`-`9`, `*`, `#` as 1-12, four bits each,
+/// first press highest, at most 16 presses.
+public struct KeyPresses: Sendable, Hashable, CustomStringConvertible {
+    /// The packed presses; 0 for presses no skill can name (a character no keypad has, or
+    /// more than 16), which never select a skill.
+    public let key: UInt64
+
+    public static let unreadable = KeyPresses(key: 0)
+
+    private init(key: UInt64) { self.key = key }
+
+    /// nil for no presses.
+    public init?(_ text: String) {
+        var text = text
+        guard let presses = text.withUTF8({ KeyPresses(bytes: $0) }) else { return nil }
+        self = presses
     }
 
-    public static func key(bytes digits: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    /// nil for no presses.
+    public init?(bytes digits: UnsafeBufferPointer<UInt8>) {
+        guard !digits.isEmpty else { return nil }
+        guard digits.count <= 16 else { self = .unreadable; return }
         var key: UInt64 = 0
-        var count = 0
         for byte in digits {
             let code: UInt64
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(byte - UInt8(ascii: "0")) + 1
             case UInt8(ascii: "*"): code = 11
             case UInt8(ascii: "#"): code = 12
-            default: return nil
+            default: self = .unreadable; return
             }
-            count += 1
-            if count > 16 { return nil }
             key = key << 4 | code
         }
-        return count == 0 ? nil : key
+        self.key = key
     }
+
+    public var isReadable: Bool { key != 0 }
+
+    /// The presses as typed; nil when unreadable.
+    public var text: String? {
+        guard isReadable else { return nil }
+        var presses: [UInt8] = []
+        var key = key
+        while key != 0 {
+            let code = UInt8(key & 0xF)
+            presses.append(code == 11 ? UInt8(ascii: "*") : code == 12 ? UInt8(ascii: "#") : UInt8(ascii: "0") + code - 1)
+            key >>= 4
+        }
+        return String(decoding: presses.reversed(), as: UTF8.self)
+    }
+
+    public var description: String { text ?? "(not keypad presses)" }
 }

@@ -17,7 +17,8 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
         }
     }
 
-    public static let count = allCases.count
+    /// A constant (`allCases.count` is a lazily initialised global, checked on every read).
+    @inlinable public static var count: Int { newest.index + 1 }
 
     /// The key of a destination object: `{"device_contact_uri": ...}` in 1.0 (the seed),
     /// `{"contact_uri": ...}` in 1.1 (integrators' reports; `device_contact_uri` is dropped).

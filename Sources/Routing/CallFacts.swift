@@ -15,26 +15,17 @@ public struct CallFacts: Sendable, Hashable {
     public var exophone: PhoneNumber?
     public var moment: LocalMoment
     public var timeSource: TimeSource
-    public var digits: String?
-    /// `digits` packed for the skill lookup (`SkillDigits.key`).
-    public var digitsKey: UInt64?
+    public var digits: KeyPresses?
     public var direction: CallDirection?
     public var dialWhom: PhoneNumber?
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
-                digits: String?, direction: CallDirection?, dialWhom: PhoneNumber?) {
-        self.init(caller: caller, exophone: exophone, moment: moment, timeSource: timeSource,
-                  digits: digits, digitsKey: digits.flatMap { SkillDigits.key($0) }, direction: direction, dialWhom: dialWhom)
-    }
-
-    init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
-         digits: String?, digitsKey: UInt64?, direction: CallDirection?, dialWhom: PhoneNumber?) {
+                digits: KeyPresses?, direction: CallDirection?, dialWhom: PhoneNumber?) {
         self.caller = caller
         self.exophone = exophone
         self.moment = moment
         self.timeSource = timeSource
         self.digits = digits
-        self.digitsKey = digitsKey
         self.direction = direction
         self.dialWhom = dialWhom
     }
@@ -49,35 +40,36 @@ public final class FactReader: Sendable {
     /// it has the number, so that the cache miss (a random slot of a 16 MB hash, for a
     /// million listed numbers) overlaps reading the rest of the request.
     let probes: NumberProbes?
+    /// Keeps the maps' memory alive as long as the reader (apart from `probes`, which a
+    /// request copies: a class reference in it would be retained and released each time).
+    private let memory: TableMemory?
 
     struct NumberProbes: Sendable {
         let caller: PackedNumberMap
         let exophone: PackedNumberMap
-        /// Keeps the maps' memory alive as long as the reader.
-        let memory: TableMemory
     }
 
     public convenience init(ruleSet: RuleSet) {
-        self.init(ruleSet: ruleSet, probes: nil)
+        self.init(ruleSet: ruleSet, probes: nil, memory: nil)
     }
 
-    init(ruleSet: RuleSet, probes: NumberProbes?) {
+    init(ruleSet: RuleSet, probes: NumberProbes?, memory: TableMemory?) {
         country = ruleSet.country
         // The checker accepts only zones the system knows.
         zone = ZoneRules(identifier: ruleSet.timeZone) ?? ZoneRules(identifier: "UTC")!
         clockZone = ZoneRules(identifier: ruleSet.clockTimeZone) ?? zone
         self.probes = probes
+        self.memory = memory
     }
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
     /// or unreadable.
     public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
-        facts(for: request.lexed, digits: request.digits, now: now)
+        facts(for: request.lexed, now: now)
     }
 
-    /// From the lexed values only: plain values, no strings but `digits` (kept for
-    /// explanations and the reference evaluator).
-    public func facts(for lexed: ConnectRequest.Lexed, digits: String?, now: Int64) -> CallFacts {
+    /// From the lexed values only: plain values, no strings.
+    public func facts(for lexed: borrowing ConnectRequest.Lexed, now: Int64) -> CallFacts {
         let caller = lexed.caller?.e164(home: country)
         if let probes, let caller { probes.caller.prefetch(caller.value) }
         let exophone = lexed.exophone?.e164(home: country)
@@ -93,8 +85,7 @@ public final class FactReader: Sendable {
             exophone: exophone,
             moment: LocalMoment(localSeconds: utc + zone.offset(atUTC: utc)),
             timeSource: source,
-            digits: digits,
-            digitsKey: lexed.digitsKey,
+            digits: lexed.digits,
             direction: lexed.direction,
             dialWhom: lexed.dialWhom?.e164(home: country)
         )

@@ -39,7 +39,7 @@ public struct ReferenceEvaluator: Sendable {
         return CallFacts(
             caller: request.callFrom.flatMap { E164.normalize($0[...], home: ruleSet.country) },
             exophone: request.callTo.flatMap { E164.normalize($0[...], home: ruleSet.country) },
-            moment: moment, timeSource: source, digits: request.digits,
+            moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
             dialWhom: request.dialWhomNumber.flatMap { E164.normalize($0[...], home: ruleSet.country) })
     }
@@ -140,8 +140,9 @@ public struct ReferenceEvaluator: Sendable {
         return "the window \(days.count == 7 ? "" : days.joined(separator: ",") + " ")\(spans.joined(separator: ", "))"
     }
 
-    private func skill(_ name: String, _ digits: String?) -> (Bool, String) {
-        guard let digits else { return (false, "no IVR digits were pressed, so there is no skill `\(name)`") }
+    private func skill(_ name: String, _ presses: KeyPresses?) -> (Bool, String) {
+        guard let presses else { return (false, "no IVR digits were pressed, so there is no skill `\(name)`") }
+        guard let digits = presses.text else { return (false, "digits are not keypad presses, so there is no skill `\(name)`") }
         guard let skill = ruleSet.skills[digits] else { return (false, "digits `\(digits)` are no skill, not `\(name)`") }
         return skill == name ? (true, "digits `\(digits)` are skill `\(name)`") : (false, "digits `\(digits)` are skill `\(skill)`, not `\(name)`")
     }
@@ -169,7 +170,7 @@ public struct ReferenceEvaluator: Sendable {
         }
         let factsText = Explanation.Facts(
             caller: facts.caller?.description, exophone: facts.exophone?.description, time: facts.moment.description,
-            timeSource: facts.timeSource.rawValue, digits: facts.digits, skill: facts.digits.flatMap { ruleSet.skills[$0] },
+            timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
             direction: facts.direction?.rawValue, dialWhom: facts.dialWhom?.description)
         let attempt = decided.map { ruleSet.rules[$0].attempt(after: facts.dialWhom) }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },

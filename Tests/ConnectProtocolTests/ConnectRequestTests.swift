@@ -48,7 +48,7 @@ import Testing
         #expect(request.lexed.exophone?.e164(home: .india)?.description == "+918047112345")
         #expect(request.lexed.wallSeconds == WallClockTime(parsing: "2026-11-25 10:15:00")?.secondsSinceEpochAsUTC)
         #expect(request.lexed.direction == .incoming)
-        #expect(request.lexed.digitsKey == SkillDigits.key("12#"))
+        #expect(request.lexed.digits == KeyPresses("12#"))
         #expect(request.lexed.dialWhom == nil)
         // Equal by the values kept, not by the text.
         #expect(ConnectRequest(query: "CallSid=a&x=1") == ConnectRequest(query: "x=2&CallSid=a"))
@@ -86,26 +86,32 @@ import Testing
         #expect(request.lexed.exophone?.e164(home: .india) == PhoneNumber(uncheckedDigits: "918047112345"))
         #expect(request.lexed.wallSeconds == Int64(CivilCalendar.days(year: 2026, month: 1, day: 26)) * 86_400 + 11 * 3600 + 5)
         #expect(request.lexed.direction == .incoming)
-        #expect(request.lexed.digitsKey == 0xB23C, "* 1 2 # packed four bits each")
+        #expect(request.lexed.digits?.key == 0xB23C, "* 1 2 # packed four bits each")
         let bare = ConnectRequest(query: "Direction=outbound-api&digits=%22%22&CurrentTime=yesterday")
-        #expect(bare.lexed.direction == nil && bare.lexed.digitsKey == nil && bare.lexed.wallSeconds == nil)
+        #expect(bare.lexed.direction == nil && bare.lexed.digits == nil && bare.lexed.wallSeconds == nil)
         // A substring parses in place, the same as its copy.
         let url = "/connect/support?CallFrom=09845012345&digits=%222%22"
         let query = url[url.index(after: url.firstIndex(of: "?")!)...]
         #expect(ConnectRequest(query: query) == ConnectRequest(query: String(query)))
     }
 
-    @Test func skillDigits() {
-        #expect(SkillDigits.key("1") == 2)
-        #expect(SkillDigits.key("0") == 1, "0 is not the empty key")
-        #expect(SkillDigits.key("") == nil)
-        #expect(SkillDigits.key("1a") == nil)
-        #expect(SkillDigits.key(String(repeating: "9", count: 16)) != nil)
-        #expect(SkillDigits.key(String(repeating: "9", count: 17)) == nil)
+    @Test func keyPresses() {
+        #expect(KeyPresses("1")?.key == 2)
+        #expect(KeyPresses("0")?.key == 1, "0 is not the unreadable key")
+        #expect(KeyPresses("") == nil)
+        #expect(KeyPresses("1a") == .unreadable)
+        #expect(KeyPresses(String(repeating: "9", count: 16))?.isReadable == true)
+        #expect(KeyPresses(String(repeating: "9", count: 17)) == .unreadable)
+        for text in ["0", "9", "*", "#", "*12#", "0000", "1234567890*#0#*9"] {
+            #expect(KeyPresses(text)?.text == text, "round trip of \(text)")
+        }
+        #expect(KeyPresses("1a")?.text == nil)
+        #expect(KeyPresses("1a")?.description == "(not keypad presses)")
     }
 
     @Test func versions() {
         #expect(ConnectVersion.allCases.enumerated().allSatisfy { $0.offset == $0.element.index }, "index is the position in allCases")
+        #expect(ConnectVersion.count == ConnectVersion.allCases.count)
         #expect(ConnectVersion.negotiate(header: nil) == (.v1_0, false))
         #expect(ConnectVersion.negotiate(header: "1.1") == (.v1_1, false))
         #expect(ConnectVersion.negotiate(header: " 1.0 ") == (.v1_0, false))

@@ -127,6 +127,19 @@ import Testing
         #expect(holiday.steps[2].reason == "exophone +918047110000 is not +918047112345")
     }
 
+    @Test func digitsNoKeypadHasSelectNoSkill() throws {
+        let query = "CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00&digits=%222a%22"
+        let table = try answer(query)
+        #expect(table.rule == "everyone-else", "not support-line: `2a` is not skill `support`")
+        let explanation = Self.reference.explain(Self.reference.facts(for: ConnectRequest(query: query), now: Date()))
+        #expect(explanation.rule == "everyone-else")
+        #expect(explanation.facts.digits == "(not keypad presses)")
+        #expect(explanation.steps[2].reason == "digits are not keypad presses, so there is no skill `support`")
+        let pressed = Self.reference.explain(Self.reference.facts(for: ConnectRequest(query: query.replacingOccurrences(of: "2a", with: "2")), now: Date()))
+        #expect(pressed.rule == "support-line")
+        #expect(pressed.facts.digits == "2" && pressed.facts.skill == "support")
+    }
+
     @Test func holidayExplanationNamesTheExcept() {
         // `time: { not: business_hours }` holds on a holiday; the reason of the calendar says why.
         let rules = Self.support.rules

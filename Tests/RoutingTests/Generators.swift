@@ -156,7 +156,11 @@ struct RuleSetGenerator {
         } else if random.chance(0.5) {
             parameters.append("CurrentTime=Wed%2C+31+Jul+2024")
         }
-        if random.chance(0.6) { parameters.append("digits=%22\(random.int(1...5))%22") }
+        if random.chance(0.6) {
+            // Mostly single presses that name skills; sometimes presses no keypad has, or too many.
+            let presses = random.chance(0.85) ? String(random.int(1...5)) : random.pick(["1a", "%23", "12", String(repeating: "1", count: 17)])
+            parameters.append("digits=%22\(presses)%22")
+        }
         if random.chance(0.5) { parameters.append("Direction=\(random.pick(["incoming", "outbound-dial", "outbound-api"]))") }
         if random.chance(0.3), let destination = ruleSet.rules.randomDestination(&random) {
             parameters.append("DialWhomNumber=0\(destination.digits.dropFirst(2))")

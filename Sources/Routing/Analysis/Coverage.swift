@@ -293,7 +293,7 @@ public struct CoverageAnalysis {
         let facts = reader.facts(for: ConnectRequest(query: query), now: 0)
         guard table.caller.row(facts.caller) == callerClass, table.exophone.row(facts.exophone) == exophoneClass,
               table.time.row(facts.moment) == timeClass,
-              table.skill.row(digitsKey: facts.digitsKey, direction: facts.direction) == skillClass else { return nil }
+              table.skill.row(digits: facts.digits, direction: facts.direction) == skillClass else { return nil }
         return Example(query: query, description: "calls " + words.joined(separator: ", "))
     }
 }

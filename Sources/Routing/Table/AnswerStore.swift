@@ -17,7 +17,7 @@ struct AnswerStore: Sendable {
         var huntCount: Int32
     }
 
-    private struct Range: BitwiseCopyable {
+    fileprivate struct Range: BitwiseCopyable {
         var start: Int32
         var count: Int32
     }
@@ -73,9 +73,16 @@ struct AnswerStore: Sendable {
         return 0
     }
 
-    /// Starts loading where a rule's first answer is.
-    @inline(__always)
-    func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(ranges.base + rule * ConnectVersion.count + version.index) }
+    /// Starts loading where rules' first answers are. A value of its own, so that a closure
+    /// that prefetches copies a pointer, not the store (whose `bytes` it would retain).
+    struct Prefetcher {
+        fileprivate let ranges: UnsafePointer<Range>
+
+        @inline(__always)
+        func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(ranges + rule * ConnectVersion.count + version.index) }
+    }
+
+    var prefetcher: Prefetcher { Prefetcher(ranges: ranges.base) }
 
     /// The body of an attempt, or nil past the last one.
     @inline(__always)

@@ -30,7 +30,7 @@ public final class DecisionTable: Sendable {
         time = TimeIndex(ruleSet: ruleSet, memory: memory)
         skill = SkillIndex(ruleSet: ruleSet, memory: memory)
         answers = try AnswerStore(rules: ruleSet.rules, memory: memory)
-        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact, memory: memory))
+        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact), memory: memory)
         self.memory = memory
     }
 
@@ -46,11 +46,12 @@ public final class DecisionTable: Sendable {
         // set each record is a cache miss, and these overlap where one after another they
         // would add up.
         let callerRow = caller.row(facts.caller), exophoneRow = exophone.row(facts.exophone)
-        let timeRow = time.row(facts.moment), skillRow = skill.row(digitsKey: facts.digitsKey, direction: facts.direction)
+        let timeRow = time.row(facts.moment), skillRow = skill.row(digits: facts.digits, direction: facts.direction)
         caller.matrix.prefetch(row: callerRow)
         exophone.matrix.prefetch(row: exophoneRow)
         time.matrix.prefetch(row: timeRow)
         skill.matrix.prefetch(row: skillRow)
+        let answers = answers.prefetcher
         let rule = BitMatrix.firstCommon(caller.matrix.view(row: callerRow), exophone.matrix.view(row: exophoneRow),
                                          time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow)) { candidate in
             if let version { answers.prefetch(rule: candidate, version: version) }

@@ -1,7 +1,7 @@
 import ConnectProtocol
 
 /// The skill and direction dimensions together: both are small, so one row per
-/// (skill, direction) pair. Digits arrive packed into an integer key (`SkillDigits`), so
+/// (skill, direction) pair. Digits arrive packed into an integer key (`KeyPresses`), so
 /// that finding the skill is a hash probe, not a string hash.
 struct SkillIndex: Sendable {
     /// Packed digits -> skill index + 1.
@@ -10,8 +10,9 @@ struct SkillIndex: Sendable {
     let matrix: BitMatrix
 
     @inline(__always)
-    func row(digitsKey: UInt64?, direction: CallDirection?) -> Int {
-        let skill = digitsKey.flatMap { skillOfDigits.value($0) }.map { Int($0) } ?? 0
+    func row(digits: KeyPresses?, direction: CallDirection?) -> Int {
+        // Unreadable presses (key 0, the map's empty mark) select no skill.
+        let skill = digits.flatMap { $0.isReadable ? skillOfDigits.value($0.key) : nil }.map { Int($0) } ?? 0
         return skill * directions + Self.directionIndex(direction)
     }
 
@@ -33,7 +34,7 @@ struct SkillIndex: Sendable {
     init(ruleSet: RuleSet, memory: TableMemory) {
         let names = Self.skillNames(ruleSet)
         let skillIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 + 1) })
-        let entries = ruleSet.skills.compactMap { digits, name in SkillDigits.key(digits).map { (key: $0, value: UInt32(skillIndex[name]!)) } }
+        let entries = ruleSet.skills.compactMap { digits, name in KeyPresses(digits).flatMap { $0.isReadable ? (key: $0.key, value: UInt32(skillIndex[name]!)) : nil } }
         var template = RuleBits(rules: ruleSet.rules.count)
         for (index, rule) in ruleSet.rules.enumerated() where rule.conditions.skill == nil && rule.conditions.direction == nil {
             template.set(index)
