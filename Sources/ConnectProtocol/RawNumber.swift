@@ -21,7 +21,7 @@ public struct RawNumber: Sendable, Hashable {
             let digit = byte &- UInt8(ascii: "0")
             if digit < 10 {
                 guard count < 19 else { return nil }
-                if count < 5 { leading |= UInt32(digit) << UInt32(16 - 4 * count) }
+                if count < 5 { leading = leading << 4 | UInt32(digit) }
                 value = value &* 10 &+ UInt64(digit)
                 count += 1
             } else if byte == UInt8(ascii: "+") && count == 0 && !plus {
@@ -32,6 +32,8 @@ public struct RawNumber: Sendable, Hashable {
             }
         }
         guard count > 0 else { return nil }
+        // Left-align the first five digits (a variable shift per digit cost more than the loop).
+        if count < 5 { leading <<= UInt32(4 * (5 - count)) }
         self.value = value
         self.count = count
         self.plus = plus

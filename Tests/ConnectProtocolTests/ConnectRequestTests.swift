@@ -1,4 +1,4 @@
-import ConnectProtocol
+@testable import ConnectProtocol
 import Testing
 
 @Suite struct ConnectRequestTests {
@@ -93,6 +93,27 @@ import Testing
         let url = "/connect/support?CallFrom=09845012345&digits=%222%22"
         let query = url[url.index(after: url.firstIndex(of: "?")!)...]
         #expect(ConnectRequest(query: query) == ConnectRequest(query: String(query)))
+    }
+
+    @Test func equalsSignEightBytesAtATime() {
+        // Every position of the `=` (or none), every stop, against a plain search.
+        for length in 0...20 {
+            for position in [nil] + Array(0..<max(length, 1)) {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                if let position, position < length { bytes[position] = UInt8(ascii: "=") }
+                bytes.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    for stop in 0...length {
+                        let expected = bytes[0..<stop].firstIndex(of: UInt8(ascii: "=")) ?? stop
+                        for from in 0...stop {
+                            let plain = from <= expected ? expected : (bytes[from..<stop].firstIndex(of: UInt8(ascii: "=")) ?? stop)
+                            #expect(ConnectRequest.equalsSign(base, from: from, stop: stop, end: length) == plain,
+                                    "length \(length), = at \(String(describing: position)), from \(from), stop \(stop)")
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test func keyPresses() {
