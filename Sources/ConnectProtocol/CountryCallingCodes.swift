@@ -40,9 +40,14 @@ public enum CountryCallingCodes {
     /// The country code that starts `digits` (the digits of an E.164 number, without `+`),
     /// or nil when no assigned code does. Codes are prefix-free, so at most one matches.
     public static func code(startingWith digits: Substring) -> Int? {
-        guard digits.utf8.first != UInt8(ascii: "0") else { return nil }
+        code(startingWith: digits.utf8)
+    }
+
+    /// The same on UTF-8 bytes.
+    public static func code(startingWith digits: some Sequence<UInt8>) -> Int? {
         var value = 0
-        for byte in digits.utf8.prefix(3) {
+        for byte in digits.prefix(3) {
+            if value == 0 && byte == UInt8(ascii: "0") { return nil }
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
             if value > 0 && assigned[value] { return value }

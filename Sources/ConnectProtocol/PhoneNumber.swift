@@ -38,14 +38,22 @@ public enum E164 {
     /// Parses a strict E.164 number as rules must write it: `+`, digits only, an assigned
     /// country code, at most 15 digits, and the right national length for the home country.
     public static func parse(_ text: Substring, home: Country) -> Result<PhoneNumber, E164Problem> {
-        // On UTF-8 bytes: list files hold a million of these.
-        let utf8 = text.utf8
-        guard utf8.first == UInt8(ascii: "+"), utf8.count > 1,
-              utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return .failure(.notE164)
+        if let result = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0, home: home) }) { return result }
+        var copy = String(text)
+        return copy.withUTF8 { parse(bytes: $0, home: home) }
+    }
+
+    /// The same on UTF-8 bytes: list files hold a million of these.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, home: Country) -> Result<PhoneNumber, E164Problem> {
+        guard bytes.count > 1, bytes[0] == UInt8(ascii: "+") else { return .failure(.notE164) }
+        let digits = UnsafeBufferPointer(rebasing: bytes[1...])
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return .failure(.notE164) }
+            value = value &* 10 &+ UInt64(digit) // wraps only past 19 digits, rejected below
         }
-        let digits = text.dropFirst()
-        let count = utf8.count - 1
+        let count = digits.count
         if count > ConnectLimits.maxE164Digits { return .failure(.tooLong(digits: count)) }
         if count < ConnectLimits.minE164Digits { return .failure(.tooShort(digits: count)) }
         guard let code = CountryCallingCodes.code(startingWith: digits) else {
@@ -53,12 +61,12 @@ public enum E164 {
         }
         let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengths[code]
         if let lengths {
-            let national = count - String(code).count
+            let national = count - (code < 10 ? 1 : code < 100 ? 2 : 3)
             if !lengths.contains(national) {
                 return .failure(.wrongNationalLength(callingCode: code, expected: lengths, found: national))
             }
         }
-        return .success(PhoneNumber(uncheckedDigits: digits))
+        return .success(PhoneNumber(value: value))
     }
 
     /// Reads a number as real traffic writes it (`09845012345`, `+91...`, `0091...`,

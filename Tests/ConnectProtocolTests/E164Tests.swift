@@ -19,6 +19,10 @@ import Testing
         #expect(E164.parse("+0123456789", home: india) == .failure(.unassignedCountryCode))
         #expect(E164.parse("+35012", home: india) == .failure(.tooShort(digits: 5)))
         #expect(E164.parse("+91984501234", home: india) == .failure(.wrongNationalLength(callingCode: 91, expected: 10...10, found: 9)))
+        // Past 19 digits the running value wraps; the length is reported, not a wrong number.
+        #expect(E164.parse("+" + String(repeating: "9", count: 25), home: india) == .failure(.tooLong(digits: 25)))
+        #expect(E164.parse("+91984501234a", home: india) == .failure(.notE164))
+        #expect(E164.parse("+9", home: india) == .failure(.tooShort(digits: 1)))
     }
 
     @Test func nationalLengthForKnownCountriesOnly() throws {

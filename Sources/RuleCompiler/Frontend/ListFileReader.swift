@@ -25,7 +25,14 @@ enum ListFileReader {
                 while start < end && isSpace(buffer[start]) { start += 1 }
                 while end > start && isSpace(buffer[end - 1]) { end -= 1 }
                 if start == end { continue }
-                let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                // A valid number, the common line, costs no String; the rest (prefixes, and
+                // numbers with a problem to report) take the rule files' path.
+                if buffer[end - 1] != UInt8(ascii: "*"), case .success(let number) = E164.parse(bytes: line, home: home) {
+                    numbers.append(number)
+                    continue
+                }
+                let text = String(decoding: line, as: UTF8.self)
                 switch Numbers.atom(text, home: home) {
                 case .success(.number(let number)):
                     numbers.append(number)
