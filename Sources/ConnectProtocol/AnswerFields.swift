@@ -44,18 +44,11 @@ public enum CallDirection: String, Sendable, Hashable, CaseIterable {
     case incoming
     case outboundDial = "outbound-dial"
 
-    /// The request's `Direction`; nil for absent and unknown values (`outbound-api`...).
-    /// Plain comparisons: `init(rawValue:)` goes through a slower string switch.
+    /// The request's `Direction`; nil for unknown values (`outbound-api`...). Byte
+    /// comparisons: `init(rawValue:)` goes through a slower string switch.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> CallDirection? {
         if bytes.equals("incoming") { return .incoming }
         if bytes.equals("outbound-dial") { return .outboundDial }
-        return nil
-    }
-
-    public static func parse(_ text: String?) -> CallDirection? {
-        guard let text else { return nil }
-        if text == "incoming" { return .incoming }
-        if text == "outbound-dial" { return .outboundDial }
         return nil
     }
 }

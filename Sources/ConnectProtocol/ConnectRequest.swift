@@ -16,8 +16,9 @@ public struct ConnectRequest: Sendable, Hashable {
     /// The query as received. The parameters routing keeps are ranges of it, decoded when
     /// read: a decision reads only `lexed` (the server also `callSid` and `key`), and
     /// building nine Strings a request, then lexing them again, was most of what parsing
-    /// cost.
-    private let text: String
+    /// cost. A Substring, so that the server's query (a slice of the request target) is
+    /// shared, not copied.
+    private let text: Substring
     private var spans = Spans()
     /// How many parameters the query held, for the server's bound.
     public private(set) var parameterCount = 0
@@ -82,8 +83,17 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     /// Parses a raw query string (without the `?`).
-    public init(query: some StringProtocol) {
-        text = String(query) // a String is shared, not copied
+    public init(query: String) {
+        self.init(text: Substring(query))
+    }
+
+    /// The same for a slice of a string (the server's request target), kept without a copy.
+    public init(query: Substring) {
+        self.init(text: query)
+    }
+
+    private init(text: Substring) {
+        self.text = text
         var text = text
         text.withUTF8 { parse($0) }
     }

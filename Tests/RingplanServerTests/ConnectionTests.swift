@@ -12,16 +12,21 @@ import Testing
         "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(close ? "Connection: close\r\n" : "")\(extra)\r\n"
     }
 
-    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
-        let server = try await TestServer()
+    /// Sends `bytes` on one connection and reads until the server closes it.
+    static func exchange(_ bytes: String, with server: TestServer) async throws -> String {
         let port = server.port
-        // A /connect request behind one the application answers must wait for it.
-        let text = try await onThread {
+        return try await onThread {
             let connection = try RawConnection(port: port)
-            connection.send(Self.request(Self.saturday) + Self.request("/healthz") + Self.request(Self.evening)
-                            + Self.request("/readyz") + Self.request(Self.saturday, close: true))
+            connection.send(bytes)
             return connection.readToEnd()
         }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let server = try await TestServer()
+        // A /connect request behind one the application answers must wait for it.
+        let text = try await Self.exchange(Self.request(Self.saturday) + Self.request("/healthz") + Self.request(Self.evening)
+                                           + Self.request("/readyz") + Self.request(Self.saturday, close: true), with: server)
         #expect(statusLines(text).count == 5, "\(text)")
         let order = text.components(separatedBy: "\r\n").compactMap { line -> String? in
             if line.hasPrefix("Ringplan-Rule: ") { return String(line.dropFirst("Ringplan-Rule: ".count)) }
@@ -55,13 +60,8 @@ import Testing
 
     @Test func oversizedBodyIsRefusedAndTheConnectionClosed() async throws {
         let server = try await TestServer()
-        let port = server.port
-        let text = try await onThread {
-            let connection = try RawConnection(port: port)
-            let body = String(repeating: "x", count: RequestLimits.maxBodyBytes + 1)
-            connection.send(Self.request(Self.saturday, extra: "Content-Length: \(body.utf8.count)\r\n") + body)
-            return connection.readToEnd()
-        }
+        let body = String(repeating: "x", count: RequestLimits.maxBodyBytes + 1)
+        let text = try await Self.exchange(Self.request(Self.saturday, extra: "Content-Length: \(body.utf8.count)\r\n") + body, with: server)
         #expect(statusLines(text) == ["HTTP/1.1 413 Payload Too Large"])
         #expect(text.contains("Connection: close"))
         #expect(text.hasSuffix(#"{"error":"request body too large"}"#))
@@ -70,12 +70,7 @@ import Testing
 
     @Test func aMalformedRequestAfterAnAnswerGets400() async throws {
         let server = try await TestServer()
-        let port = server.port
-        let text = try await onThread {
-            let connection = try RawConnection(port: port)
-            connection.send(Self.request(Self.saturday) + "NOT HTTP AT ALL\r\n\r\n")
-            return connection.readToEnd()
-        }
+        let text = try await Self.exchange(Self.request(Self.saturday) + "NOT HTTP AT ALL\r\n\r\n", with: server)
         #expect(statusLines(text) == ["HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"])
         #expect(try await server.get(Self.saturday).status == 200, "the server is still up")
         await server.stop()

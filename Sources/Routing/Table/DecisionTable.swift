@@ -42,11 +42,10 @@ public final class DecisionTable: Sendable {
     /// With `version`, the likely answer's location is loaded while the rows are read.
     @inline(__always)
     private func decide(_ facts: CallFacts, version: ConnectVersion?) -> Int? {
-        // The four classes first, then their row records fetched together: in a large rule
-        // set each record is a cache miss, and these overlap where one after another they
-        // would add up.
-        // The caller's class last: its hash slot (a random line of 16 MB for a million listed
-        // numbers) has been loading since the reader prefetched it.
+        // Each class's row record is prefetched as soon as the class is known, so that in a
+        // large rule set the four misses overlap where one after another they would add up.
+        // The caller's class comes last: its hash slot (a random line of 16 MB for a million
+        // listed numbers) has been loading since the reader prefetched it.
         let exophoneRow = exophone.row(facts.exophone)
         exophone.matrix.prefetch(row: exophoneRow)
         let timeRow = time.row(facts.moment)
@@ -76,7 +75,7 @@ public final class DecisionTable: Sendable {
 
     /// Raw query and header to answer: the whole in-process path. `now` is the server
     /// clock in seconds since the epoch, used when `CurrentTime` is absent.
-    public func outcome(query: some StringProtocol, versionHeader: String?, now: Int64) -> Outcome {
+    public func outcome(query: String, versionHeader: String?, now: Int64) -> Outcome {
         let request = ConnectRequest(query: query)
         return outcome(for: reader.facts(for: request, now: now), version: ConnectVersion.negotiate(header: versionHeader).version)
     }

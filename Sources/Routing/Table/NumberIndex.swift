@@ -51,6 +51,9 @@ struct NumberIndex: Sendable {
     @inline(__always)
     static func prefixKey(length: Int, digits: UInt64) -> UInt64 { UInt64(length) << 50 | digits }
 
+    /// The digits of a prefix key (a prefix never starts with 0, so the integer is exact).
+    static func prefixDigits(key: UInt64) -> String { String(key & ((1 << 50) - 1)) }
+
     /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
     init(matches: [Match<NumberAtom>?], lists: [NumberList], memory: TableMemory) {
         // Atoms, and the exact numbers and prefixes each one names.

@@ -19,7 +19,7 @@ extension NumberIndex {
         // Prefixes: their digits, padded out to a number of a valid length, checked.
         prefixes.forEach { key, classID in
             guard result[Int(classID)] == nil else { return }
-            let digits = String(key & ((1 << 50) - 1))
+            let digits = Self.prefixDigits(key: key)
             for filler in ["0", "5", "7", "9", "1"] {
                 var candidate = digits
                 while E164.normalize(("+" + candidate)[...], home: home) == nil && candidate.count < 15 { candidate += filler }
