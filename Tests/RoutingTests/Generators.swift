@@ -29,6 +29,8 @@ struct SeededRandom {
 /// lists overlap; windows across midnight; holidays on DST days; zones with DST.
 struct RuleSetGenerator {
     var random: SeededRandom
+    /// Whether some rule sets have hundreds of rules (see `ruleSet()`).
+    var largeRuleSets = false
 
     static let zones = ["Asia/Kolkata", "America/New_York", "Europe/London", "Australia/Sydney", "UTC", "Asia/Kathmandu"]
     /// Days around DST changes in the zones above, and ordinary ones.
@@ -55,6 +57,15 @@ struct RuleSetGenerator {
         case 0: return .number(poolNumber())
         case 1: return .prefix(prefix())
         default: return lists > 0 ? .list(random.int(0...lists - 1)) : .prefix(prefix())
+        }
+    }
+
+    /// Mostly one number of the pool, sometimes a long prefix or a list.
+    mutating func selectiveAtom(lists: Int) -> NumberAtom {
+        switch random.int(0...9) {
+        case 0...6: return .number(poolNumber())
+        case 7, 8: return .prefix(String(poolNumber().digits.prefix(random.int(10...11))))
+        default: return lists > 0 ? .list(random.int(0...lists - 1)) : .number(poolNumber())
         }
     }
 
@@ -96,11 +107,20 @@ struct RuleSetGenerator {
         let skills = Dictionary(uniqueKeysWithValues: (1...4).map { (String($0), random.pick(["sales", "support", "billing"])) })
         let agents = (0..<4).map { PhoneNumber(uncheckedDigits: "919876500\(String(format: "%03d", $0))"[...]) }
         var rules: [Rule] = []
-        for index in 0..<random.int(1...12) {
+        // Now and then hundreds of rules, most of them on one ExoPhone, so that rows span
+        // many words: sparse rows with many pairs, dense rows, long walks.
+        let large = largeRuleSets && random.chance(0.15)
+        for index in 0..<(large ? random.int(100...900) : random.int(1...12)) {
             var conditions = Conditions()
             let listCount = lists.count
-            if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount) } }
-            if random.chance(0.3) { conditions.exophone = match { $0.numberAtom(lists: listCount) } }
+            if large {
+                // Selective conditions, so that a request's rule can be anywhere in the set.
+                if random.chance(0.5) { conditions.caller = .atom(selectiveAtom(lists: listCount)) }
+                if random.chance(0.97) { conditions.exophone = .atom(selectiveAtom(lists: listCount)) }
+            } else {
+                if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount) } }
+                if random.chance(0.3) { conditions.exophone = match { $0.numberAtom(lists: listCount) } }
+            }
             if random.chance(0.5) {
                 let calendarCount = calendars.count
                 conditions.time = match { generator in

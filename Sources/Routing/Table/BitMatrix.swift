@@ -11,28 +11,26 @@ import CPrefetch
 /// are many. A lookup then costs about one cache miss per dimension, whatever the number
 /// of rules.
 struct BitMatrix: Sendable {
-    struct RowInfo: BitwiseCopyable {
-        /// A row's only pair, kept here rather than in `storage`: most rows of a large rule
-        /// set (an ExoPhone, a caller prefix) add one word to the template, and the walk
-        /// then reads it from the line it read this record from.
-        var inlinePair: (index: UInt64, word: UInt64)
-        /// Offset in `storage`.
-        var offset: Int32
-        /// Pairs, or -1 when the row is dense.
-        var pairs: Int32
-        /// Non-zero extra words.
-        var nonZero: Int32
+    /// One extra word of a sparse row, and also a row's record: a record is the row's only
+    /// pair when it has one (most rows of a large rule set, an ExoPhone or a caller prefix,
+    /// add one word to the template), so that the walk reads it from the line it read the
+    /// record from; otherwise `index` is where the row's pairs or dense words start. Sixteen
+    /// bytes, so that the records of ten thousand ExoPhones stay in cache between requests.
+    struct Pair: BitwiseCopyable {
+        var word: UInt64
+        var index: Int32
+        /// In a record: the row's pairs, or for a dense row -1 minus its non-zero words.
+        var shape: Int32
     }
 
     let words: Int
     let rows: Int
     private let template: Frozen<UInt64>
     private let templateNonZero: Frozen<UInt32>
-    /// Sparse rows: index, word, index, word... Dense rows: `words` words.
-    private let storage: Frozen<UInt64>
-    private let meta: Frozen<RowInfo>
-    /// Where a record's inline pair sits in it: the pair is read as the two words of a stored one.
-    private let inlinePairOffset = MemoryLayout<RowInfo>.offset(of: \.inlinePair)!
+    private let pairs: Frozen<Pair>
+    /// Dense rows' extra bits, `words` words each.
+    private let dense: Frozen<UInt64>
+    private let records: Frozen<Pair>
 
     /// Extra bits beyond this many words are stored densely.
     static let densePairs = 16
@@ -41,29 +39,30 @@ struct BitMatrix: Sendable {
     init(template: [UInt64], rows: [[UInt64]], memory: TableMemory) {
         words = template.count
         self.rows = rows.count
-        var store: [UInt64] = []
-        var meta: [RowInfo] = []
-        meta.reserveCapacity(rows.count)
+        var pairs: [Pair] = []
+        var dense: [UInt64] = []
+        var records: [Pair] = []
+        records.reserveCapacity(rows.count)
         for row in rows {
             precondition(row.count == words)
             let extra = zip(row, template).enumerated().compactMap { position, pair in
-                pair.0 & ~pair.1 == 0 ? nil : (index: position, word: pair.0 & ~pair.1)
+                pair.0 & ~pair.1 == 0 ? nil : Pair(word: pair.0 & ~pair.1, index: Int32(position), shape: 0)
             }
-            var info = RowInfo(inlinePair: (0, 0), offset: Int32(store.count), pairs: Int32(extra.count), nonZero: Int32(extra.count))
             if extra.count > Self.densePairs {
-                info.pairs = -1
-                store += zip(row, template).map { $0 & ~$1 }
+                records.append(Pair(word: 0, index: Int32(dense.count), shape: -1 - Int32(extra.count)))
+                dense += zip(row, template).map { $0 & ~$1 }
             } else if extra.count == 1 {
-                info.inlinePair = (UInt64(extra[0].index), extra[0].word)
+                records.append(Pair(word: extra[0].word, index: extra[0].index, shape: 1))
             } else {
-                for (position, word) in extra { store += [UInt64(position), word] }
+                records.append(Pair(word: 0, index: Int32(pairs.count), shape: Int32(extra.count)))
+                pairs += extra
             }
-            meta.append(info)
         }
         self.template = memory.freeze(template)
         templateNonZero = memory.freeze(template.indices.filter { template[$0] != 0 }.map(UInt32.init))
-        storage = memory.freeze(store)
-        self.meta = memory.freeze(meta)
+        self.pairs = memory.freeze(pairs)
+        self.dense = memory.freeze(dense)
+        self.records = memory.freeze(records)
     }
 
     /// Whether rule `bit` is set in every row (it has no condition in this dimension).
@@ -72,7 +71,6 @@ struct BitMatrix: Sendable {
     /// Calls `body` with each rule row `row` sets beyond the template.
     func forEachExtraRule(row: Int, _ body: (Int) -> Void) {
         let view = view(row: row)
-        let (base, pairs) = (view.extra, view.pairs)
         func bits(_ word: UInt64, _ index: Int) {
             var word = word
             while word != 0 {
@@ -80,56 +78,75 @@ struct BitMatrix: Sendable {
                 word &= word - 1
             }
         }
-        if pairs < 0 {
-            for index in 0..<words where base[index] != 0 { bits(base[index], index) }
+        if view.pairs < 0 {
+            for index in 0..<words { bits(view.denseWord(index), index) }
         } else {
-            for pair in 0..<pairs { bits(base[2 * pair + 1], Int(base[2 * pair])) }
+            for pair in 0..<view.pairs { bits(view.pairWord(pair), view.pairIndex(pair)) }
         }
     }
 
     /// Starts loading a row's record.
     @inline(__always)
-    func prefetch(row: Int) { ringplan_prefetch(meta.base + row) }
+    func prefetch(row: Int) { ringplan_prefetch(records.base + row) }
 
     /// One row, resolved for a lookup: plain pointers and counts, so that the walk copies no
     /// matrix (passing four matrices by value cost four `memcpy`s a decision).
     @inline(__always)
     func view(row: Int) -> RowView {
-        let record = meta.base + row
-        let info = record.pointee
-        let extra = info.pairs == 1
-            ? (UnsafeRawPointer(record) + inlinePairOffset).assumingMemoryBound(to: UInt64.self)
-            : storage.base + Int(info.offset)
+        let record = records.base + row
+        let shape = Int(record.pointee.shape)
+        let extra: UnsafeRawPointer
+        let nonZero: Int
+        switch shape {
+        case 1: (extra, nonZero) = (UnsafeRawPointer(record), 1)
+        case 0...: (extra, nonZero) = (UnsafeRawPointer(pairs.base + Int(record.pointee.index)), shape)
+        default: (extra, nonZero) = (UnsafeRawPointer(dense.base + Int(record.pointee.index)), -1 - shape)
+        }
         return RowView(template: template.base, templateNonZero: templateNonZero.base, templateNonZeroCount: templateNonZero.count,
-                       extra: extra, pairs: Int(info.pairs), words: words, weight: templateNonZero.count + Int(info.nonZero))
+                       extra: extra, pairs: shape < 0 ? -1 : shape, words: words, weight: templateNonZero.count + nonZero)
     }
-
 
     /// The first rule set in all four rows (a row of each dimension), or -1: walk the
     /// lightest row, and AND each of its non-zero words with the same word of the other
     /// three. Those three are read unconditionally, so that their loads (often cache
     /// misses, in a large rule set) are in flight together rather than one after another.
-    /// `candidate` is called with the first rule of the walked row before the other rows
-    /// are read: usually the answer, so the caller can start loading what it will need.
     @inline(__always)
-    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView, candidate: (Int) -> Void) -> Int {
-        if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d, candidate) }
-        if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d, candidate) }
-        if c.weight <= d.weight { return walk(c, a, b, d, candidate) }
-        return walk(d, a, b, c, candidate)
+    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int {
+        if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d) }
+        if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d) }
+        if c.weight <= d.weight { return walk(c, a, b, d) }
+        return walk(d, a, b, c)
     }
 
     @inline(__always)
-    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView, _ candidate: (Int) -> Void) -> Int {
-        var first = true
-        return walked.firstResult { index, word in
-            if first {
-                candidate(index << 6 | word.trailingZeroBitCount)
-                first = false
-            }
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView) -> Int {
+        walked.firstResult { index, word in
             let common = word & x.word(index) & y.word(index) & z.word(index)
             return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
         } ?? -1
+    }
+
+    /// Where three rows first meet, looking at no more than `limit` non-zero words of the
+    /// lightest: the word's index and common bits; index -1 when the rows meet nowhere, so
+    /// no rule holds whatever the fourth row; -2 when the limit was reached first.
+    @inline(__always)
+    static func firstCommonWord(_ a: RowView, _ b: RowView, _ c: RowView, limit: Int) -> (index: Int, bits: UInt64) {
+        if a.weight <= b.weight && a.weight <= c.weight { return walk(a, b, c, limit: limit) }
+        if b.weight <= c.weight { return walk(b, a, c, limit: limit) }
+        return walk(c, a, b, limit: limit)
+    }
+
+    @inline(__always)
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, limit: Int) -> (index: Int, bits: UInt64) {
+        var visited = 0
+        var bits: UInt64 = 0
+        let index = walked.firstResult { index, word in
+            bits = word & x.word(index) & y.word(index)
+            if bits != 0 { return index }
+            visited += 1
+            return visited == limit ? -2 : nil
+        } ?? -1
+        return (index, bits)
     }
 }
 
@@ -138,28 +155,42 @@ struct RowView {
     let template: UnsafePointer<UInt64>
     let templateNonZero: UnsafePointer<UInt32>
     let templateNonZeroCount: Int
-    /// Sparse rows: index, word, index, word... Dense rows: the row's own bits, every word.
-    let extra: UnsafePointer<UInt64>
+    /// Sparse rows: `pairs` `BitMatrix.Pair`s, sorted by index. Dense rows: the row's own
+    /// bits, every word. Raw, since a one-pair row's pair is its record.
+    let extra: UnsafeRawPointer
     /// Pairs in `extra`, or -1 when the row is dense.
     let pairs: Int
     let words: Int
     /// An upper bound of the non-zero words, to pick the row to walk.
     let weight: Int
 
+    private static let pairStride = MemoryLayout<BitMatrix.Pair>.stride
+    private static let wordOffset = MemoryLayout<BitMatrix.Pair>.offset(of: \.word)!
+    private static let indexOffset = MemoryLayout<BitMatrix.Pair>.offset(of: \.index)!
+
+    @inline(__always)
+    func pairWord(_ pair: Int) -> UInt64 { extra.load(fromByteOffset: pair * Self.pairStride + Self.wordOffset, as: UInt64.self) }
+
+    @inline(__always)
+    func pairIndex(_ pair: Int) -> Int { Int(extra.load(fromByteOffset: pair * Self.pairStride + Self.indexOffset, as: Int32.self)) }
+
+    @inline(__always)
+    func denseWord(_ index: Int) -> UInt64 { extra.load(fromByteOffset: index * MemoryLayout<UInt64>.stride, as: UInt64.self) }
+
     /// Word `index`.
     @inline(__always)
     func word(_ index: Int) -> UInt64 {
-        if pairs < 0 { return template[index] | extra[index] }
+        if pairs < 0 { return template[index] | denseWord(index) }
         var found: UInt64 = 0
         if pairs <= 8 {
-            for pair in 0..<pairs where extra[2 * pair] == UInt64(index) { found = extra[2 * pair + 1] }
+            for pair in 0..<pairs where pairIndex(pair) == index { found = pairWord(pair) }
         } else {
             var low = 0, high = pairs - 1
             while low <= high {
                 let middle = (low + high) >> 1
-                let key = extra[2 * middle]
-                if key == UInt64(index) { found = extra[2 * middle + 1]; break }
-                if key < UInt64(index) { low = middle + 1 } else { high = middle - 1 }
+                let key = pairIndex(middle)
+                if key == index { found = pairWord(middle); break }
+                if key < index { low = middle + 1 } else { high = middle - 1 }
             }
         }
         return template[index] | found
@@ -171,7 +202,7 @@ struct RowView {
     func firstResult(_ visit: (Int, UInt64) -> Int?) -> Int? {
         if pairs < 0 {
             for index in 0..<words {
-                let value = template[index] | extra[index]
+                let value = template[index] | denseWord(index)
                 if value != 0, let result = visit(index, value) { return result }
             }
             return nil
@@ -180,12 +211,12 @@ struct RowView {
         var nextTemplate = 0, nextPair = 0
         while nextTemplate < templateNonZeroCount || nextPair < pairs {
             let fromTemplate = nextTemplate < templateNonZeroCount ? Int(templateNonZero[nextTemplate]) : Int.max
-            let fromPair = nextPair < pairs ? Int(extra[2 * nextPair]) : Int.max
+            let fromPair = nextPair < pairs ? pairIndex(nextPair) : Int.max
             let index = min(fromTemplate, fromPair)
             var value = template[index]
             if fromTemplate == index { nextTemplate += 1 }
             if fromPair == index {
-                value |= extra[2 * nextPair + 1]
+                value |= pairWord(nextPair)
                 nextPair += 1
             }
             if value != 0, let result = visit(index, value) { return result }

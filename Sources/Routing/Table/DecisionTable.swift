@@ -22,8 +22,16 @@ public final class DecisionTable: Sendable {
     let skill: SkillIndex
     let answers: AnswerStore
 
-    public init(ruleSet: RuleSet) throws(AnswerError) {
+    private let speculativeWords: Int
+
+    public convenience init(ruleSet: RuleSet) throws(AnswerError) {
+        try self.init(ruleSet: ruleSet, speculativeWords: Self.speculativeWords)
+    }
+
+    /// `speculativeWords`: see `DecisionTable.speculativeWords`; tests vary it.
+    init(ruleSet: RuleSet, speculativeWords: Int) throws(AnswerError) {
         self.ruleSet = ruleSet
+        self.speculativeWords = speculativeWords
         let memory = TableMemory()
         caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists, memory: memory)
         exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, memory: memory)
@@ -39,28 +47,44 @@ public final class DecisionTable: Sendable {
         decide(facts, version: nil)
     }
 
-    /// With `version`, the likely answer's location is loaded while the rows are read.
+    /// With `version`, the likely answer's location is loaded while the caller's class is
+    /// found.
     @inline(__always)
     private func decide(_ facts: CallFacts, version: ConnectVersion?) -> Int? {
-        // Each class's row record is prefetched as soon as the class is known, so that in a
-        // large rule set the four misses overlap where one after another they would add up.
-        // The caller's class comes last: its hash slot (a random line of 16 MB for a million
-        // listed numbers) has been loading since the reader prefetched it.
+        // The caller's class comes last: in a large rule set its hash slot (a random line of
+        // 16 MB for a million listed numbers) is still on its way from memory, where the
+        // reader asked for it. Meanwhile the class of its longest prefix is found (the
+        // answer when the number is not listed), the other three rows are found (each
+        // record prefetched as soon as its class is known, so the misses overlap) and walked
+        // to the first word where they meet, whose first rule is usually the answer; once
+        // the caller's row is known, one AND settles it, and only when it does not is the
+        // whole walk done with all four rows.
+        let callerPrefixRow = facts.caller.map { Int(caller.prefixClass($0.value)) } ?? 0
+        caller.matrix.prefetch(row: callerPrefixRow)
         let exophoneRow = exophone.row(facts.exophone)
         exophone.matrix.prefetch(row: exophoneRow)
         let timeRow = time.row(facts.moment)
         time.matrix.prefetch(row: timeRow)
         let skillRow = skill.row(digits: facts.digits, direction: facts.direction)
         skill.matrix.prefetch(row: skillRow)
-        let callerRow = caller.row(facts.caller)
-        caller.matrix.prefetch(row: callerRow)
-        let answers = answers.prefetcher
-        let rule = BitMatrix.firstCommon(caller.matrix.view(row: callerRow), exophone.matrix.view(row: exophoneRow),
-                                         time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow)) { candidate in
-            if let version { answers.prefetch(rule: candidate, version: version) }
+        let others = (exophone.matrix.view(row: exophoneRow), time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow))
+        let meet = BitMatrix.firstCommonWord(others.0, others.1, others.2, limit: speculativeWords)
+        if meet.index == -1 { return nil }
+        if meet.index >= 0, let version { answers.prefetch(rule: meet.index << 6 | meet.bits.trailingZeroBitCount, version: version) }
+        let callerRow = facts.caller.map { caller.row($0, prefixRow: callerPrefixRow) } ?? 0
+        let callerView = caller.matrix.view(row: callerRow)
+        if meet.index >= 0 {
+            let common = meet.bits & callerView.word(meet.index)
+            if common != 0 { return meet.index << 6 | common.trailingZeroBitCount }
         }
+        let rule = BitMatrix.firstCommon(callerView, others.0, others.1, others.2)
         return rule < 0 ? nil : rule
     }
+
+    /// How far the three rows other than the caller's are walked before the caller's class
+    /// is known: far enough for the usual answer, short enough that a rule set whose
+    /// lightest row is the caller's loses little.
+    static let speculativeWords = 4
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
         guard let rule = decide(facts, version: version) else { return .noMatch }

@@ -23,8 +23,15 @@ struct NumberIndex: Sendable {
     @inline(__always)
     func row(_ number: PhoneNumber?) -> Int {
         guard let number else { return 0 }
-        if let found = exact.value(number.value) { return Int(found) }
-        return Int(prefixClass(number.value))
+        return row(number, prefixRow: Int(prefixClass(number.value)))
+    }
+
+    /// The row of a number whose longest prefix's class is known. The two halves are apart
+    /// so that the prefix, which needs no memory beyond the cache, can be found while the
+    /// number's hash slot, which may need main memory, is on its way.
+    @inline(__always)
+    func row(_ number: PhoneNumber, prefixRow: Int) -> Int {
+        exact.value(number.value).map { Int($0) } ?? prefixRow
     }
 
     /// The class of the longest prefix `value` starts with.

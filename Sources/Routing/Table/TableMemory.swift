@@ -12,9 +12,12 @@ import Darwin
 /// and Swift arrays cost an atomic increment and decrement each time they are copied
 /// (two dozen per decision before this, most of a hot lookup's time). Arrays of 2 MiB
 /// or more (the number hash of a million listed numbers) get transparent huge pages where
-/// the system offers them, so that a random probe does not also miss the TLB.
+/// the system offers them, so that a random probe does not also miss the TLB. They are
+/// mapped afresh for that: memory from `malloc` is often pages that lowering already
+/// touched and freed, which stay small pages whatever the advice.
 final class TableMemory: @unchecked Sendable {
     private var blocks: [UnsafeMutableRawPointer] = []
+    private var mappings: [(address: UnsafeMutableRawPointer, size: Int)] = []
     private(set) var bytes = 0
 
     static let hugePage = 2 << 20
@@ -23,6 +26,7 @@ final class TableMemory: @unchecked Sendable {
 
     deinit {
         for block in blocks { free(block) }
+        for mapping in mappings { munmap(mapping.address, mapping.size) }
     }
 
     /// A frozen copy of `array`, valid while this memory lives.
@@ -35,16 +39,34 @@ final class TableMemory: @unchecked Sendable {
     }
 
     private func allocate(_ size: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        if size >= Self.hugePage { return allocateHuge(size) }
         var block: UnsafeMutableRawPointer?
-        let huge = size >= Self.hugePage
-        let rounded = huge ? (size + Self.hugePage - 1) / Self.hugePage * Self.hugePage : size
-        guard posix_memalign(&block, huge ? Self.hugePage : alignment, rounded) == 0, let block else {
+        guard posix_memalign(&block, alignment, size) == 0, let block else {
+            fatalError("out of memory lowering a rule set (\(size) bytes)")
+        }
+        blocks.append(block)
+        bytes += size
+        return block
+    }
+
+    /// A fresh mapping, aligned to a huge page (mapped one huge page larger, the ends
+    /// trimmed), advised to use huge pages before anything touches it.
+    private func allocateHuge(_ size: Int) -> UnsafeMutableRawPointer {
+        let rounded = (size + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+        let mapped = rounded + Self.hugePage
+        guard let raw = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
             fatalError("out of memory lowering a rule set (\(rounded) bytes)")
         }
+        let start = (Int(bitPattern: raw) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+        let head = start - Int(bitPattern: raw)
+        if head > 0 { munmap(raw, head) }
+        let tail = mapped - head - rounded
+        let block = UnsafeMutableRawPointer(bitPattern: start)!
+        if tail > 0 { munmap(block + rounded, tail) }
         #if os(Linux)
-        if huge { _ = madvise(block, rounded, MADV_HUGEPAGE) } // advice only; fine when refused
+        _ = madvise(block, rounded, MADV_HUGEPAGE) // advice only; fine when refused
         #endif
-        blocks.append(block)
+        mappings.append((block, rounded))
         bytes += rounded
         return block
     }
