@@ -31,4 +31,14 @@ public indirect enum Match<Atom: Sendable & Hashable>: Sendable, Hashable {
         case .not(let match): return match.atoms
         }
     }
+
+    /// Whether the condition has no `not`: then once it holds for a set of atoms, it holds
+    /// for every larger set.
+    var isMonotone: Bool {
+        switch self {
+        case .atom: return true
+        case .anyOf(let matches): return matches.allSatisfy(\.isMonotone)
+        case .not: return false
+        }
+    }
 }

@@ -158,12 +158,16 @@ struct RuleSetGenerator {
     mutating func query(for ruleSet: RuleSet) -> String {
         var parameters: [String] = []
         func number() -> String {
-            switch random.int(0...5) {
+            switch random.int(0...6) {
             case 0: return "0" + poolNumber().digits.dropFirst(2)
             case 1: return "%2B" + poolNumber().digits
             case 2: return poolNumber().digits + String(random.int(0...9))
             case 3: return "0" + String(ruleSet.rules.randomDestination(&random)?.digits.dropFirst(2) ?? "12")
             case 4: return "garbage"
+            case 5:
+                // A listed number, so that lists (and `not` lists) decide often.
+                let listed = ruleSet.lists.flatMap(\.numbers)
+                return "0" + (listed.isEmpty ? poolNumber() : random.pick(listed)).digits.dropFirst(2)
             default: return "0" + poolNumber().digits.dropFirst(2)
             }
         }

@@ -56,7 +56,9 @@ public final class DecisionTable: Sendable {
         // reader asked for it. Meanwhile the class of its longest prefix is found (the
         // answer when the number is not listed), the other three rows are found (each
         // record prefetched as soon as its class is known, so the misses overlap) and walked
-        // to the first word where they meet, whose first rule is usually the answer; once
+        // to the first word where they meet, whose first rule is usually the answer. That
+        // rule is the answer without the slot when the caller's prefix settles it (the rule
+        // has no caller condition, or one that being listed cannot undo); otherwise, once
         // the caller's row is known, one AND settles it, and only when it does not is the
         // whole walk done with all four rows.
         let callerPrefixRow = facts.caller.map { Int(caller.prefixClass($0.value)) } ?? 0
@@ -70,7 +72,11 @@ public final class DecisionTable: Sendable {
         let others = (exophone.matrix.view(row: exophoneRow), time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow))
         let meet = BitMatrix.firstCommonWord(others.0, others.1, others.2, limit: speculativeWords)
         if meet.index == -1 { return nil }
-        if meet.index >= 0, let version { answers.prefetch(rule: meet.index << 6 | meet.bits.trailingZeroBitCount, version: version) }
+        if meet.index >= 0 {
+            let first = meet.index << 6 | meet.bits.trailingZeroBitCount
+            if let version { answers.prefetch(rule: first, version: version) }
+            if caller.holdsWhateverListed(rule: first, prefixRow: callerPrefixRow) { return first }
+        }
         let callerRow = facts.caller.map { caller.row($0, prefixRow: callerPrefixRow) } ?? 0
         let callerView = caller.matrix.view(row: callerRow)
         if meet.index >= 0 {

@@ -19,6 +19,8 @@ struct NumberIndex: Sendable {
     /// The class of a number no prefix matches (non-zero when a condition names `+`).
     let rootClass: UInt32
     let matrix: BitMatrix
+    /// Rules whose condition here has no `not` (or no condition): see `holdsWhateverListed`.
+    let monotone: Frozen<UInt64>
 
     @inline(__always)
     func row(_ number: PhoneNumber?) -> Int {
@@ -32,6 +34,17 @@ struct NumberIndex: Sendable {
     @inline(__always)
     func row(_ number: PhoneNumber, prefixRow: Int) -> Int {
         exact.value(number.value).map { Int($0) } ?? prefixRow
+    }
+
+    /// Whether `rule` holds for a number whose longest prefix's class is `prefixRow`, listed
+    /// or not: the prefix's row has it, and its condition has no `not`. A listed number's
+    /// class has its longest prefix's atoms and more, and more atoms cannot make such a
+    /// condition fail. So the number's own hash slot, perhaps still on its way from main
+    /// memory, need not be read.
+    @inline(__always)
+    func holdsWhateverListed(rule: Int, prefixRow: Int) -> Bool {
+        let word = rule >> 6
+        return matrix.view(row: prefixRow).word(word) & monotone[word] & (1 << UInt64(rule & 63)) != 0
     }
 
     /// The class of the longest prefix `value` starts with.
@@ -148,6 +161,9 @@ struct NumberIndex: Sendable {
             for atom in atoms { atomClasses[Int(atom)].append(index) }
         }
         self.exact = PackedNumberMap(entries: exact, memory: memory)
+        var monotone = RuleBits(rules: matches.count)
+        for (rule, match) in matches.enumerated() where match?.isMonotone ?? true { monotone.set(rule) }
+        self.monotone = memory.freeze(monotone.words)
         matrix = ClassSet.matrix(classCount: classAtoms.count, matches: matches, memory: memory) { atomClasses[atomIDs[$0]!] }
     }
 }

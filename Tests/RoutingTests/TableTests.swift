@@ -1,3 +1,5 @@
+import ConnectProtocol
+import Foundation
 @testable import Routing
 import Testing
 
@@ -84,6 +86,41 @@ import Testing
                 // Given up only after `limit` words of the lightest row, none of them common.
                 #expect(three == -1 || three >> 6 >= limit - 1)
             }
+        }
+    }
+}
+
+/// A decision settles on the caller's longest prefix without the caller's own slot only
+/// when being listed cannot change it: a `not` condition must still see the listing.
+@Suite struct CallerShortcutTests {
+    static let vip = PhoneNumber(uncheckedDigits: "919845000001"[...])
+
+    static func ruleSet(_ conditions: [Match<NumberAtom>?]) -> RuleSet {
+        let agent = PhoneNumber(uncheckedDigits: "919876500001"[...])
+        let rules = conditions.enumerated().map { index, caller in
+            Rule(name: "rule\(index)", conditions: Conditions(caller: caller),
+                 dial: Dial(destinations: [Destination(type: .user, number: agent, agent: "agent")], strategy: .hunt), options: AnswerOptions())
+        }
+        return RuleSet(name: "shortcut", timeZone: "Asia/Kolkata", clockTimeZone: "Asia/Kolkata", country: .india,
+                       lists: [NumberList(name: "vip", numbers: [vip], prefixes: [])], calendars: [], skills: [:], rules: rules)
+    }
+
+    @Test(arguments: [
+        // A listed caller fails `not vip` although its prefix passes it.
+        ([.not(.atom(.list(0))), .atom(.prefix("9198450")), nil], ["09845000001": 1, "09845000002": 0]),
+        ([.anyOf([.atom(.prefix("919845")), .not(.atom(.list(0)))]), nil], ["09845000001": 0, "09999000001": 0]),
+        ([.not(.anyOf([.atom(.list(0)), .atom(.prefix("91999"))])), nil], ["09845000001": 1, "09999000001": 1, "09845000002": 0]),
+        // A listed caller passes what its prefix passes.
+        ([.anyOf([.atom(.list(0)), .atom(.prefix("919845"))]), nil], ["09845000001": 0, "09845000009": 0, "09999000001": 1]),
+    ] as [([Match<NumberAtom>?], [String: Int])])
+    func listedCallersAreReadWhenTheyMatter(conditions: [Match<NumberAtom>?], expected: [String: Int]) throws {
+        let ruleSet = Self.ruleSet(conditions)
+        let table = try DecisionTable(ruleSet: ruleSet)
+        let reference = ReferenceEvaluator(ruleSet: ruleSet)
+        for (caller, rule) in expected {
+            let request = ConnectRequest(query: "CallFrom=\(caller)&CallTo=08047112345")
+            #expect(table.decide(table.reader.facts(for: request, now: 0)) == rule, "caller \(caller)")
+            #expect(reference.decide(reference.facts(for: request, now: Date(timeIntervalSince1970: 0))) == rule, "caller \(caller)")
         }
     }
 }
