@@ -95,15 +95,10 @@ struct BitMatrix: Sendable {
     func view(row: Int) -> RowView {
         let record = records.base + row
         let shape = Int(record.pointee.shape)
-        let extra: UnsafeRawPointer
-        let nonZero: Int
-        switch shape {
-        case 1: (extra, nonZero) = (UnsafeRawPointer(record), 1)
-        case 0...: (extra, nonZero) = (UnsafeRawPointer(pairs.base + Int(record.pointee.index)), shape)
-        default: (extra, nonZero) = (UnsafeRawPointer(dense.base + Int(record.pointee.index)), -1 - shape)
-        }
+        let extra = shape == 1 ? UnsafeRawPointer(record)
+            : shape >= 0 ? UnsafeRawPointer(pairs.base + Int(record.pointee.index)) : UnsafeRawPointer(dense.base + Int(record.pointee.index))
         return RowView(template: template.base, templateNonZero: templateNonZero.base, templateNonZeroCount: templateNonZero.count,
-                       extra: extra, pairs: shape < 0 ? -1 : shape, words: words, weight: templateNonZero.count + nonZero)
+                       extra: extra, pairs: max(shape, -1), words: words, weight: templateNonZero.count + (shape >= 0 ? shape : -1 - shape))
     }
 
     /// The first rule set in all four rows (a row of each dimension), or -1: walk the
@@ -155,8 +150,8 @@ struct RowView {
     let template: UnsafePointer<UInt64>
     let templateNonZero: UnsafePointer<UInt32>
     let templateNonZeroCount: Int
-    /// Sparse rows: `pairs` `BitMatrix.Pair`s, sorted by index. Dense rows: the row's own
-    /// bits, every word. Raw, since a one-pair row's pair is its record.
+    /// Sparse rows: `pairs` `BitMatrix.Pair`s sorted by index (a one-pair row's pair is its
+    /// record). Dense rows: the row's own bits, every word.
     let extra: UnsafeRawPointer
     /// Pairs in `extra`, or -1 when the row is dense.
     let pairs: Int
@@ -164,18 +159,14 @@ struct RowView {
     /// An upper bound of the non-zero words, to pick the row to walk.
     let weight: Int
 
-    private static let pairStride = MemoryLayout<BitMatrix.Pair>.stride
-    private static let wordOffset = MemoryLayout<BitMatrix.Pair>.offset(of: \.word)!
-    private static let indexOffset = MemoryLayout<BitMatrix.Pair>.offset(of: \.index)!
+    @inline(__always)
+    func pairWord(_ pair: Int) -> UInt64 { extra.assumingMemoryBound(to: BitMatrix.Pair.self)[pair].word }
 
     @inline(__always)
-    func pairWord(_ pair: Int) -> UInt64 { extra.load(fromByteOffset: pair * Self.pairStride + Self.wordOffset, as: UInt64.self) }
+    func pairIndex(_ pair: Int) -> Int { Int(extra.assumingMemoryBound(to: BitMatrix.Pair.self)[pair].index) }
 
     @inline(__always)
-    func pairIndex(_ pair: Int) -> Int { Int(extra.load(fromByteOffset: pair * Self.pairStride + Self.indexOffset, as: Int32.self)) }
-
-    @inline(__always)
-    func denseWord(_ index: Int) -> UInt64 { extra.load(fromByteOffset: index * MemoryLayout<UInt64>.stride, as: UInt64.self) }
+    func denseWord(_ index: Int) -> UInt64 { extra.assumingMemoryBound(to: UInt64.self)[index] }
 
     /// Word `index`.
     @inline(__always)
