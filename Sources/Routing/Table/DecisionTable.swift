@@ -4,12 +4,17 @@ import ConnectProtocol
 ///
 /// Each dimension of a call (caller number, ExoPhone, moment, skill and direction) is
 /// mapped to a class by its own index (hash maps of numbers and of prefixes by length, a
-/// per-day minute table for time, a hash map for skills), and each class has a precomputed row of
-/// bits, one per rule, set when that rule's condition in that dimension holds for the
-/// class (always set for rules with no condition there). The first rule that matches is
-/// the lowest bit set in all four rows. Rows list their non-zero words, and the AND visits
-/// only the words of the sparsest row, so a rule set of 10,000 rules where most rules name
-/// an ExoPhone or a caller costs little more than one of 100.
+/// per-day minute table for time, a hash map for skills), and each class has a precomputed
+/// row of bits, one per rule, set when that rule's condition in that dimension holds for
+/// the class (always set for rules with no condition there). The first rule that matches
+/// is the lowest bit set in all four rows. Rows list their non-zero words, and the AND
+/// visits only the words of the sparsest row, so a rule set of 10,000 rules where most
+/// rules name an ExoPhone or a caller costs little more than one of 100.
+///
+/// A million listed callers do not fit in any cache, so their hash slot is the one read
+/// that goes to main memory. The decision is ordered around it (see `decide`): everything
+/// else is done while it loads, and it is not waited for at all when the caller's longest
+/// prefix already settles the answer.
 ///
 /// The indexes are views into `memory`, which the table owns (see `TableMemory`).
 public final class DecisionTable: Sendable {
