@@ -19,7 +19,7 @@ enum Numbers {
 
     /// An E.164 number; a national one gets its E.164 form as the help.
     static func number(_ text: String, home: Country) -> Result<PhoneNumber, Problem> {
-        E164.parse(text[...], home: home).mapError { problem in
+        E164.parse(text[...]).mapError { problem in
             switch problem {
             case .notE164:
                 return Problem(code: .invalidNumber, message: "`\(text)` is not an E.164 number",
@@ -32,10 +32,15 @@ enum Numbers {
             case .unassignedCountryCode:
                 return Problem(code: .unassignedCountryCode, message: "`\(text)` does not start with an assigned country calling code",
                                help: E164.normalize(text.dropFirst(), home: home).map { "did you mean `\($0)`?" })
-            case .wrongNationalLength(let code, let expected, let found):
-                let lengths = expected.count == 1 ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
+            case .wrongNationalLength(let code, let leading, let expected, let found):
+                let numbers = leading.isEmpty ? "+\(code) numbers" : "+\(code) numbers that start with \(leading)"
                 return Problem(code: .nationalLength,
-                               message: "`\(text)` is not a valid number: +\(code) numbers have \(lengths) digits after the country code, this has \(found)")
+                               message: "`\(text)` is not a valid number: \(numbers) have \(expected) digits after the country code, this has \(found)",
+                               help: "check for a missing or extra digit")
+            case .notInNumberingPlan(let code):
+                return Problem(code: .nationalLength,
+                               message: "`\(text)` is not a valid number: no +\(code) number range holds it",
+                               help: "check the digits; Ringplan knows each supported country's number ranges from libphonenumber")
             }
         }
     }
@@ -50,14 +55,16 @@ enum Numbers {
         }
         let digits = body.dropFirst()
         let code = CountryCallingCodes.code(startingWith: digits)
-        let lengths = code == home.callingCode ? home.nationalLengths : code.flatMap { Country.nationalLengths[$0] }
+        let national = code.map { digits.dropFirst(String($0).count) }
         let never: String?
         if digits.count > ConnectLimits.maxE164Digits {
             never = "it has \(digits.count) digits, and E.164 numbers have at most \(ConnectLimits.maxE164Digits)"
         } else if !CountryCallingCodes.canBegin(digits) {
             never = "no assigned country calling code starts with these digits"
-        } else if let code, let lengths, digits.count - String(code).count > lengths.upperBound {
-            never = "+\(code) numbers have at most \(lengths.upperBound) digits after the country code"
+        } else if let code, let national, let lengths = Country.nationalLengths(forCallingCode: code), national.count > lengths.longest {
+            never = "+\(code) numbers have at most \(lengths.longest) digits after the country code"
+        } else if let code, let national, !national.isEmpty, Country.numbersCanStart(with: national.utf8, callingCode: code) == false {
+            never = "no +\(code) number range starts with \(national)"
         } else {
             never = nil
         }

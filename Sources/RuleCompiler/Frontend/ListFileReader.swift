@@ -28,7 +28,7 @@ enum ListFileReader {
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
                 // A valid number, the common line, costs no String; the rest (prefixes, and
                 // numbers with a problem to report) take the rule files' path.
-                if buffer[end - 1] != UInt8(ascii: "*"), case .success(let number) = E164.parse(bytes: line, home: home) {
+                if buffer[end - 1] != UInt8(ascii: "*"), case .success(let number) = E164.parse(bytes: line) {
                     numbers.append(number)
                     continue
                 }

@@ -1,6 +1,8 @@
 /// An E.164 number, stored as the integer its digits spell. No country calling code starts
-/// with 0, so the integer gives back the digits exactly; and at most 15 digits fit a UInt64.
-/// A million-number list is then 8 MB, hashed and sorted as integers.
+/// with 0, so the integer gives back the digits exactly. Rules write at most 15 digits
+/// (E.164); numbers read from requests may have up to 19 (libphonenumber knows longer
+/// German and Indonesian numbers), which a UInt64 still holds. A million-number list is
+/// then 8 MB, hashed and sorted as integers.
 public struct PhoneNumber: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let value: UInt64
 
@@ -29,22 +31,27 @@ public enum E164Problem: Error, Equatable, Sendable {
     case tooShort(digits: Int)
     /// No ITU-assigned country calling code starts the digits.
     case unassignedCountryCode
-    /// A number of a country whose numbering plan we know (the home country among them),
-    /// whose national part has the wrong length.
-    case wrongNationalLength(callingCode: Int, expected: ClosedRange<Int>, found: Int)
+    /// A number of a country whose numbering plan is generated, whose national part has
+    /// none of the lengths of that country's numbers that start with `leading` (its first
+    /// digits; empty when the length is impossible whatever the digits).
+    case wrongNationalLength(callingCode: Int, leading: String, expected: NationalLengths, found: Int)
+    /// A number of a country whose numbering plan is generated, of a possible length, that
+    /// matches none of the plan's number ranges.
+    case notInNumberingPlan(callingCode: Int)
 }
 
 public enum E164 {
     /// Parses a strict E.164 number as rules must write it: `+`, digits only, an assigned
-    /// country code, at most 15 digits, and the right national length for the home country.
-    public static func parse(_ text: Substring, home: Country) -> Result<PhoneNumber, E164Problem> {
-        if let result = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0, home: home) }) { return result }
+    /// country code, at most 15 digits, and for a country whose plan is generated a national
+    /// number of one of its possible lengths (libphonenumber's, as requests are read).
+    public static func parse(_ text: Substring) -> Result<PhoneNumber, E164Problem> {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return result }
         var copy = String(text)
-        return copy.withUTF8 { parse(bytes: $0, home: home) }
+        return copy.withUTF8 { parse(bytes: $0) }
     }
 
     /// The same on UTF-8 bytes: list files hold a million of these.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>, home: Country) -> Result<PhoneNumber, E164Problem> {
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<PhoneNumber, E164Problem> {
         guard bytes.count > 1, bytes[0] == UInt8(ascii: "+") else { return .failure(.notE164) }
         let digits = UnsafeBufferPointer(rebasing: bytes[1...])
         var value: UInt64 = 0
@@ -59,23 +66,39 @@ public enum E164 {
         guard let code = CountryCallingCodes.code(startingWith: digits) else {
             return .failure(.unassignedCountryCode)
         }
-        let lengths = code == home.callingCode ? home.nationalLengths : Country.nationalLengths[code]
-        if let lengths {
-            let national = count - (code < 10 ? 1 : code < 100 ? 2 : 3)
-            if !lengths.contains(national) {
-                return .failure(.wrongNationalLength(callingCode: code, expected: lengths, found: national))
-            }
+        let plans = Country.sharing(callingCode: code)
+        if !plans.isEmpty {
+            let codeDigits = code < 10 ? 1 : code < 100 ? 2 : 3
+            let national = UnsafeBufferPointer(rebasing: digits[codeDigits...])
+            if let problem = Self.problem(national, code: code, plans: plans) { return .failure(problem) }
         }
         return .success(PhoneNumber(value: value))
     }
 
+    /// Why national `digits` of `+code` are in none of the `plans` of the countries with
+    /// that code (nil when one holds them): an impossible length, a length that numbers
+    /// starting with the same digits do not have, or digits outside every number range.
+    private static func problem(_ digits: UnsafeBufferPointer<UInt8>, code: Int, plans: [Country]) -> E164Problem? {
+        let possible = plans.filter { $0.lengthVerdict(digits.count) == .possible }
+        if possible.isEmpty {
+            return .wrongNationalLength(callingCode: code, leading: "", expected: Country.nationalLengths(forCallingCode: code)!, found: digits.count)
+        }
+        if possible.contains(where: { $0.general.matches(digits: digits) }) { return nil }
+        // The lengths of the plans' numbers that start with the same three digits.
+        let leading = digits.prefix(3)
+        let mask = plans.reduce(UInt32(0)) { $0 | ($1.general.lengths(ofWordsStartingWith: leading).mask & $1.nationalLengths.mask) }
+        let lengths = NationalLengths(mask: mask)
+        if !lengths.isEmpty && !lengths.contains(digits.count) {
+            return .wrongNationalLength(callingCode: code, leading: String(decoding: leading, as: UTF8.self), expected: lengths, found: digits.count)
+        }
+        return .notInNumberingPlan(callingCode: code)
+    }
+
     /// Reads a number as real traffic writes it (`09845012345`, `+91...`, `0091...`,
-    /// `919845012345`, `9845012345`) and returns its E.164 form, or nil when it is no number
-    /// we can place. Spaces, dashes, dots and parentheses are ignored.
-    ///
-    /// Runs twice on every request, so it reads the digits into an integer in one pass and
-    /// does the rest with arithmetic: leading zeros are kept as a count, a trunk prefix or a
-    /// `00` is a shorter count, the home calling code is a multiple of a power of ten.
+    /// `919845012345`, `9845012345`, `1800 123 4567`) as libphonenumber reads it with
+    /// `home` as the default region, and returns its E.164 form, or nil when it is no
+    /// number we can place (see `RawNumber.e164(home:)`). Spaces, dashes, dots, slashes and
+    /// parentheses are ignored.
     public static func normalize(_ text: Substring, home: Country) -> PhoneNumber? {
         if let result = text.utf8.withContiguousStorageIfAvailable({ normalize(bytes: $0, home: home) }) { return result }
         var copy = String(text)

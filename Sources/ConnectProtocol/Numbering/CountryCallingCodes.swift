@@ -1,6 +1,7 @@
 /// The country calling codes the ITU has assigned (ITU-T E.164 Annex, "List of ITU-T
 /// Recommendation E.164 assigned country codes"), including the global services codes
-/// (800, 808, 870, 878, 881-883, 888, 979). Spare and withdrawn codes are absent.
+/// (800, 808, 870, 878, 881-883, 888, 979). Spare and withdrawn codes are absent, and so is
+/// 379 (reserved for the Vatican, which dials +39 06 698), as in libphonenumber.
 public enum CountryCallingCodes {
     static let oneDigit: Set<Int> = [1, 7]
 
@@ -17,6 +18,7 @@ public enum CountryCallingCodes {
         codes.formUnion([290, 291, 297, 298, 299])
         codes.formUnion(350...359)
         codes.formUnion(370...383)
+        codes.remove(379)
         codes.formUnion([385, 386, 387, 389, 420, 421, 423])
         codes.formUnion(500...509)
         codes.formUnion(590...599)
