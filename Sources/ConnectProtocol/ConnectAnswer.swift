@@ -6,22 +6,28 @@ public enum AnswerError: Error, Equatable, Sendable {
     case parallelAttemptsOutOfRange(Int)
     case invalidURL(String)
     case playbackText(length: Int)
+    /// The generic Programmable Connect dials numbers only.
+    case sipInConnectApplet(String)
 }
 
 /// The answer to one Connect request. It can only be built valid: every mandatory field,
-/// every limit of `ConnectLimits`, numbers typed as E.164. Encoding cannot fail.
+/// every limit of `ConnectLimits`, numbers typed as E.164, SIP only where the applet takes
+/// it, and an empty `destination` only as `nobody`. Encoding cannot fail.
 public struct ConnectAnswer: Sendable, Hashable {
+    public let applet: Applet
     public let destinationType: DestinationType
-    public let destinations: [PhoneNumber]
+    /// Empty only for `nobody`.
+    public let destinations: [Contact]
     /// `fetch_after_attempt`: true while a hunt has more destinations.
     public let fetchAfterAttempt: Bool?
     /// `parallel_ringing.max_parallel_attempts`, when ringing in parallel.
     public let parallelAttempts: Int?
     public let options: AnswerOptions
 
-    public init(destinationType: DestinationType, destinations: [PhoneNumber], fetchAfterAttempt: Bool?,
+    public init(applet: Applet = .ccm, destinationType: DestinationType, destinations: [Contact], fetchAfterAttempt: Bool?,
                 parallelAttempts: Int?, options: AnswerOptions) throws(AnswerError) {
         guard !destinations.isEmpty else { throw .noDestination }
+        if !applet.dialsSIP, let sip = destinations.first(where: \.isSIP) { throw .sipInConnectApplet(sip.description) }
         if let ringing = options.ringing, !ConnectLimits.ringingSeconds.contains(ringing) { throw .ringingOutOfRange(ringing) }
         if let conversation = options.conversation, !ConnectLimits.conversationSeconds.contains(conversation) {
             throw .conversationOutOfRange(conversation)
@@ -38,6 +44,13 @@ public struct ConnectAnswer: Sendable, Hashable {
            text.isEmpty || text.count > ConnectLimits.maxPlaybackTextLength {
             throw .playbackText(length: text.count)
         }
+        self.init(applet: applet, destinationType: destinationType, destinations: destinations,
+                  fetchAfterAttempt: fetchAfterAttempt, parallelAttempts: parallelAttempts, options: options, checked: ())
+    }
+
+    private init(applet: Applet, destinationType: DestinationType, destinations: [Contact], fetchAfterAttempt: Bool?,
+                 parallelAttempts: Int?, options: AnswerOptions, checked: Void) {
+        self.applet = applet
         self.destinationType = destinationType
         self.destinations = destinations
         self.fetchAfterAttempt = fetchAfterAttempt
@@ -45,24 +58,49 @@ public struct ConnectAnswer: Sendable, Hashable {
         self.options = options
     }
 
+    /// Dial nobody, on purpose: an empty `destination` sends the call straight to the flow's
+    /// "We didn't dial anyone" transition (voicemail, the Queue applet). Nothing else is
+    /// said: there is no call for the options to shape. 1.0 keeps its mandatory
+    /// `destination_type`, as `user`.
+    public static func nobody(applet: Applet) -> ConnectAnswer {
+        ConnectAnswer(applet: applet, destinationType: .user, destinations: [], fetchAfterAttempt: false,
+                      parallelAttempts: nil, options: AnswerOptions(), checked: ())
+    }
+
+    public var dialsNobody: Bool { destinations.isEmpty }
+
     static func isHTTPURL(_ url: String) -> Bool {
         let lower = url.lowercased()
         return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && url.utf8.count <= ConnectLimits.maxURLLength
             && !url.contains(where: { $0.isWhitespace })
     }
 
-    /// The JSON body for `version`, fields in the order of the provider's sample.
+    /// The JSON body for `version`, fields in the order of the provider's sample. The
+    /// generic Connect applet has one shape whatever the version.
     public func encoded(for version: ConnectVersion) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
         if let fetchAfterAttempt { json.field("fetch_after_attempt") { $0.bool(fetchAfterAttempt) } }
-        json.field("destination_type") { $0.string(destinationType.rawValue) }
-        json.field("destination") { writer in
-            writer.beginArray()
-            for number in destinations {
-                writer.element { $0.beginObject(); $0.field(version.destinationKey) { $0.string(number.description) }; $0.endObject() }
+        switch applet {
+        case .ccm:
+            if version.carriesDestinationType { json.field("destination_type") { $0.string(destinationType.rawValue) } }
+            json.field("destination") { writer in
+                writer.beginArray()
+                for contact in destinations {
+                    writer.element { $0.beginObject(); $0.field(version.destinationKey) { $0.string(contact.description) }; $0.endObject() }
+                }
+                writer.endArray()
             }
-            writer.endArray()
+        case .connect:
+            json.field("destination") { writer in
+                writer.beginObject()
+                writer.field("numbers") { writer in
+                    writer.beginArray()
+                    for contact in destinations { writer.element { $0.string(contact.description) } }
+                    writer.endArray()
+                }
+                writer.endObject()
+            }
         }
         if let parallelAttempts {
             json.field("parallel_ringing") {

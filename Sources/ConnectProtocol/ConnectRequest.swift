@@ -44,12 +44,19 @@ public struct ConnectRequest: Sendable, Hashable {
     public struct Lexed: Sendable, Hashable {
         public var caller: RawNumber?
         public var exophone: RawNumber?
-        public var dialWhom: RawNumber?
+        public var dialWhom: DialWhom?
         /// `CurrentTime` as seconds since 1970 read as UTC, when it is a readable time.
         public var wallSeconds: Int64?
         public var direction: CallDirection?
         public var digits: KeyPresses?
         public init() {}
+
+        /// `DialWhomNumber`: the number dialled last, or a softphone user's SIP address.
+        public enum DialWhom: Sendable, Hashable {
+            case number(RawNumber)
+            /// The hash of the user part (see `DialedContact.sipUser`).
+            case sipUser(UInt64)
+        }
     }
 
     /// Where a kept parameter's raw value is in `text` (count -1: absent).
@@ -174,7 +181,12 @@ public struct ConnectRequest: Sendable, Hashable {
         switch field {
         case .callFrom: lexed.caller = RawNumber(bytes: value)
         case .callTo: lexed.exophone = RawNumber(bytes: value)
-        case .dialWhomNumber: lexed.dialWhom = RawNumber(bytes: value)
+        case .dialWhomNumber:
+            if let user = SIPAddress.dialedUser(value) {
+                lexed.dialWhom = .sipUser(user)
+            } else {
+                lexed.dialWhom = RawNumber(bytes: value).map(Lexed.DialWhom.number)
+            }
         case .currentTime: lexed.wallSeconds = WallClockTime(bytes: value)?.secondsSinceEpochAsUTC
         case .direction: lexed.direction = CallDirection.parse(bytes: value)
         case .digits: lexed.digits = KeyPresses(bytes: value)

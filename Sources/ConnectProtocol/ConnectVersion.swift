@@ -29,6 +29,17 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
         }
     }
 
+    /// Whether CCM answers carry `destination_type`: 1.0 does (the seed, where it is
+    /// mandatory); 1.1 does not (its sample answer has none, and integrators found that
+    /// `"destination_type": "user"` makes Exotel look the destination up as a user id and
+    /// dial nobody: the form of `contact_uri`, a number or `sip:`, says what it is).
+    public var carriesDestinationType: Bool {
+        switch self {
+        case .v1_0: return true
+        case .v1_1: return false
+        }
+    }
+
     /// The version an `exotel-version` header asks for. No header means 1.0 (the seed's
     /// "Current Version"); a value we do not know gets the newest we know, and `isFallback`
     /// says so, for the decision log.

@@ -79,7 +79,7 @@ public final class ConnectService: Sendable {
                 pinned = wasPinned
                 outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, version: version)
             } else {
-                outcome = .noMatch
+                outcome = table.noMatch(version: version)
             }
         } else {
             outcome = table.outcome(for: facts, version: version)
@@ -87,17 +87,18 @@ public final class ConnectService: Sendable {
 
         let status: Int, body: ArraySlice<UInt8>
         switch outcome {
-        case .answer(_, _, let answer): (status, body) = (200, answer)
+        case .answer(_, _, let answer), .nobody(_, let answer): (status, body) = (200, answer)
         case .noMatch: (status, body) = Self.error(422, "no rule matched")
         case .huntExhausted: (status, body) = Self.error(422, "hunt exhausted: no destination left")
         }
         let ruleName = outcome.rule.map { table.ruleSet.rules[$0].name }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
-        metrics.request(ruleSet: String(name), rule: ruleName ?? "-", status: status, nanoseconds: elapsed)
+        metrics.request(ruleSet: String(name), rule: ruleName ?? "-", status: status, outcome: outcome.kind, nanoseconds: elapsed)
         var attempt = 0
         if case .answer(_, let used, _) = outcome { attempt = used }
         let record = DecisionRecord(
-            callSid: callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, attempt: attempt,
+            callSid: callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, outcome: outcome.kind,
+            reason: outcome.reason { table.ruleSet.rules[$0].name }, attempt: attempt,
             pinned: pinned, destinations: destinations(table, outcome),
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : ""),
@@ -114,13 +115,13 @@ public final class ConnectService: Sendable {
         case .hunt: used = [dial.destinations[attempt]]
         case .parallel: used = dial.destinations
         }
-        return used.map { $0.agent ?? $0.number.description }
+        return used.map(\.name)
     }
 
     private func finish(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         let known = RequestLimits.isRuleSetName(name) ? String(name) : "-"
-        metrics.request(ruleSet: known, rule: "-", status: status, nanoseconds: elapsed)
+        metrics.request(ruleSet: known, rule: "-", status: status, outcome: "refused", nanoseconds: elapsed)
         logger.info("refused", metadata: ["rule_set": .string(known), "status": .stringConvertible(status), "reason": .string(message)])
         return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
     }

@@ -11,6 +11,10 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
     public let ruleSet: String
     public let rule: String
     public let status: Int
+    /// `dialled`, `nobody` or `fallback` (see `Outcome.kind`).
+    public let outcome: String
+    /// Why nobody is dialled, when nobody is.
+    public let reason: String?
     public let attempt: Int
     public let pinned: Bool
     public let destinations: [String]
@@ -20,12 +24,15 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
     public let timeSource: String
     public let microseconds: UInt64
 
-    public init(callSid: String, ruleSet: String, rule: String, status: Int, attempt: Int, pinned: Bool, destinations: [String],
-                caller: String, connectVersion: String, rulesVersion: String, timeSource: String, microseconds: UInt64) {
+    public init(callSid: String, ruleSet: String, rule: String, status: Int, outcome: String, reason: String?, attempt: Int,
+                pinned: Bool, destinations: [String], caller: String, connectVersion: String, rulesVersion: String, timeSource: String,
+                microseconds: UInt64) {
         self.callSid = callSid
         self.ruleSet = ruleSet
         self.rule = rule
         self.status = status
+        self.outcome = outcome
+        self.reason = reason
         self.attempt = attempt
         self.pinned = pinned
         self.destinations = destinations
@@ -53,6 +60,8 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         key("rule_set"); string(ruleSet)
         key("rule"); string(rule)
         key("status"); number(status)
+        key("outcome"); string(outcome)
+        if let reason { key("reason"); string(reason) }
         key("attempt"); number(attempt)
         key("pinned"); bytes.append(contentsOf: (pinned ? "true" : "false").utf8)
         key("destinations")

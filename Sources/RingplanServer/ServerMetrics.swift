@@ -14,6 +14,7 @@ public final class ServerMetrics: Sendable {
         let ruleSet: String
         let rule: String
         let status: Int
+        let outcome: String
     }
 
     private let requestCounters = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
@@ -35,13 +36,15 @@ public final class ServerMetrics: Sendable {
         ledgerSize = CoreMetrics.Gauge(label: "ringplan_hunt_ledger_entries", dimensions: [], factory: factory)
     }
 
-    /// Counts one `/connect` answer.
-    public func request(ruleSet: String, rule: String, status: Int, nanoseconds: UInt64) {
-        let key = RequestKey(ruleSet: ruleSet, rule: rule, status: status)
+    /// Counts one `/connect` answer. `outcome`: `dialled`, `nobody` (the empty answer),
+    /// `fallback` (no answer, Exotel tries the Fallback URL) or `refused` (a bad request).
+    public func request(ruleSet: String, rule: String, status: Int, outcome: String, nanoseconds: UInt64) {
+        let key = RequestKey(ruleSet: ruleSet, rule: rule, status: status, outcome: outcome)
         let counter = requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = CoreMetrics.Counter(label: "ringplan_requests_total",
-                                  dimensions: [("rule_set", ruleSet), ("rule", rule), ("status", String(status))], factory: factory)
+                                  dimensions: [("rule_set", ruleSet), ("rule", rule), ("status", String(status)), ("outcome", outcome)],
+                                  factory: factory)
             counters[key] = counter
             return counter
         }

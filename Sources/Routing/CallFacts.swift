@@ -17,10 +17,11 @@ public struct CallFacts: Sendable, Hashable {
     public var timeSource: TimeSource
     public var digits: KeyPresses?
     public var direction: CallDirection?
-    public var dialWhom: PhoneNumber?
+    /// `DialWhomNumber`: whom the last attempt dialled.
+    public var dialWhom: DialedContact?
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
-                digits: KeyPresses?, direction: CallDirection?, dialWhom: PhoneNumber?) {
+                digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?) {
         self.caller = caller
         self.exophone = exophone
         self.moment = moment
@@ -87,7 +88,16 @@ public final class FactReader: Sendable {
             timeSource: source,
             digits: lexed.digits,
             direction: lexed.direction,
-            dialWhom: lexed.dialWhom?.e164(home: country)
+            dialWhom: dialed(lexed.dialWhom)
         )
+    }
+
+    @inline(__always)
+    private func dialed(_ dialWhom: ConnectRequest.Lexed.DialWhom?) -> DialedContact? {
+        switch dialWhom {
+        case .number(let raw): return raw.e164(home: country).map(DialedContact.number)
+        case .sipUser(let user): return .sipUser(user)
+        case nil: return nil
+        }
     }
 }

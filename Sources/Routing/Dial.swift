@@ -2,15 +2,18 @@ import ConnectProtocol
 
 public struct Destination: Sendable, Hashable {
     public var type: DestinationType
-    public var number: PhoneNumber
+    public var contact: Contact
     /// The agent's name, for explanations; nil for an external number.
     public var agent: String?
 
-    public init(type: DestinationType, number: PhoneNumber, agent: String?) {
+    public init(type: DestinationType, contact: Contact, agent: String?) {
         self.type = type
-        self.number = number
+        self.contact = contact
         self.agent = agent
     }
+
+    /// How logs and explanations name it: the agent, else the number.
+    public var name: String { agent ?? contact.description }
 }
 
 public enum DialStrategy: Sendable, Hashable {
@@ -21,7 +24,7 @@ public enum DialStrategy: Sendable, Hashable {
 }
 
 public struct Dial: Sendable, Hashable {
-    /// In dialling order, groups expanded, duplicates removed.
+    /// In dialling order, groups expanded, duplicates removed; empty for `nobody`.
     public var destinations: [Destination]
     public var strategy: DialStrategy
 
@@ -29,4 +32,18 @@ public struct Dial: Sendable, Hashable {
         self.destinations = destinations
         self.strategy = strategy
     }
+
+    /// `dial: nobody`: an empty `destination`, so that Exotel takes "We didn't dial anyone".
+    public static let nobody = Dial(destinations: [], strategy: .hunt)
+
+    public var isNobody: Bool { destinations.isEmpty }
+}
+
+/// What a call gets when no rule matches it, or when a hunt has no destination left
+/// (`unmatched:`).
+public enum Unmatched: String, Sendable, Hashable, CaseIterable {
+    /// The empty answer of `dial: nobody` (HTTP 200): Exotel takes "We didn't dial anyone".
+    case nobody
+    /// A fast non-200, so that Exotel tries the Fallback URL.
+    case fallback
 }

@@ -41,7 +41,16 @@ public struct ReferenceEvaluator: Sendable {
             exophone: request.callTo.flatMap { E164.normalize($0[...], home: ruleSet.country) },
             moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
-            dialWhom: request.dialWhomNumber.flatMap { E164.normalize($0[...], home: ruleSet.country) })
+            dialWhom: request.dialWhomNumber.flatMap(dialed))
+    }
+
+    /// `DialWhomNumber` read plainly: `sip:` (any case) and a user, or a number.
+    private func dialed(_ text: String) -> DialedContact? {
+        if text.count > 4, text.prefix(4).lowercased() == "sip:" {
+            let user = text.dropFirst(4).prefix { $0 != "@" && $0 != ";" }
+            return user.isEmpty ? nil : .sipUser(SIPAddress.userKey(of: String(user)))
+        }
+        return E164.normalize(text[...], home: ruleSet.country).map(DialedContact.number)
     }
 
     // MARK: Deciding
@@ -56,11 +65,17 @@ public struct ReferenceEvaluator: Sendable {
     }
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
-        guard let index = decide(facts) else { return .noMatch }
+        let nobody = ConnectAnswer.nobody(applet: ruleSet.applet).encoded(for: version)[...]
+        guard let index = decide(facts) else {
+            return ruleSet.unmatched == .nobody ? .nobody(.noMatch, body: nobody) : .noMatch
+        }
         let rule = ruleSet.rules[index]
         let attempt = rule.attempt(after: facts.dialWhom)
-        guard attempt < rule.answerCount, let answer = try? rule.answer(attempt: attempt) else { return .huntExhausted(rule: index) }
-        return .answer(rule: index, attempt: attempt, body: answer.encoded(for: version)[...])
+        guard attempt < rule.answerCount, let answer = try? rule.answer(attempt: attempt, applet: ruleSet.applet) else {
+            return ruleSet.unmatched == .nobody ? .nobody(.huntExhausted(rule: index), body: nobody) : .huntExhausted(rule: index)
+        }
+        let body = answer.encoded(for: version)[...]
+        return rule.dial.isNobody ? .nobody(.rule(index), body: body) : .answer(rule: index, attempt: attempt, body: body)
     }
 
     // MARK: Conditions, with reasons
@@ -154,6 +169,16 @@ public struct ReferenceEvaluator: Sendable {
 
     // MARK: Explanations
 
+    /// `DialWhomNumber` in words: the number, or the agent whose SIP user it names.
+    private func describe(_ dialed: DialedContact) -> String {
+        switch dialed {
+        case .number(let number): return number.description
+        case .sipUser:
+            let agents = ruleSet.rules.lazy.flatMap(\.dial.destinations)
+            return agents.first { $0.contact.dialed == dialed }.map { "\($0.contact) (agent `\($0.agent ?? "?")`)" } ?? "a SIP user no rule dials"
+        }
+    }
+
     public func explain(_ facts: CallFacts) -> Explanation {
         var steps: [Explanation.Step] = []
         var decided: Int?
@@ -171,7 +196,7 @@ public struct ReferenceEvaluator: Sendable {
         let factsText = Explanation.Facts(
             caller: facts.caller?.description, exophone: facts.exophone?.description, time: facts.moment.description,
             timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
-            direction: facts.direction?.rawValue, dialWhom: facts.dialWhom?.description)
+            direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe))
         let attempt = decided.map { ruleSet.rules[$0].attempt(after: facts.dialWhom) }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
                            attempt: attempt, steps: steps)

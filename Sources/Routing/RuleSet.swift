@@ -12,18 +12,25 @@ public struct RuleSet: Sendable {
     public var clockTimeZone: String
     /// Home country of national numbers in requests.
     public var country: Country
+    /// The Exotel applet the answers are for.
+    public var applet: Applet
+    /// What calls no rule matches, and hunts with no destination left, get.
+    public var unmatched: Unmatched
     public var lists: [NumberList]
     public var calendars: [RuleCalendar]
     /// IVR digits to skill name.
     public var skills: [String: String]
     public var rules: [Rule]
 
-    public init(name: String, timeZone: String, clockTimeZone: String, country: Country,
-                lists: [NumberList], calendars: [RuleCalendar], skills: [String: String], rules: [Rule]) {
+    public init(name: String, timeZone: String, clockTimeZone: String, country: Country, applet: Applet = .ccm,
+                unmatched: Unmatched = .nobody, lists: [NumberList], calendars: [RuleCalendar], skills: [String: String],
+                rules: [Rule]) {
         self.name = name
         self.timeZone = timeZone
         self.clockTimeZone = clockTimeZone
         self.country = country
+        self.applet = applet
+        self.unmatched = unmatched
         self.lists = lists
         self.calendars = calendars
         self.skills = skills

@@ -76,9 +76,9 @@ import Testing
         let result = try run(["check", "rules"], in: directory)
         #expect(result.status == 1)
         #expect(result.stdout == """
-            rules/support.yaml:19:12: error[RP0400]: unknown agent or group `pirya`
+            rules/support.yaml:25:12: error[RP0400]: unknown agent or group `pirya`
                |
-            19 |       to: [pirya, rahul]     # hunt: one at a time, in this order
+            25 |       to: [pirya, rahul]     # hunt: one at a time, in this order
                |            ^~~~~
                = help: did you mean `priya`?
             1 error, 0 warnings
@@ -175,12 +175,28 @@ import Testing
         #expect(((object["body"] as? [String: Any])?["parallel_ringing"] as? [String: Any])?["max_parallel_attempts"] as? Int == 3)
     }
 
-    @Test func exhaustedHuntExitsThree() throws {
-        let result = try cli.run(["eval", "rules/support.yaml", "--query",
-                                  "CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&DialWhomNumber=09876500002"])
+    static let exhaustedQuery = "CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&DialWhomNumber=09876500002"
+
+    @Test func exhaustedHuntDialsNobodyAndExitsFour() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--query", Self.exhaustedQuery])
+        #expect(result.status == 4)
+        #expect(result.stdout == #"{"fetch_after_attempt":false,"destination_type":"user","destination":[]}"#)
+        #expect(result.stderr.contains("the hunt of rule `vip` is exhausted: no destination left"))
+        #expect(result.stderr.contains("the answer dials nobody"))
+        let json = try cli.run(["eval", "rules/support.yaml", "--query", Self.exhaustedQuery, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? String == "nobody")
+        #expect(object["reason"] as? String == "hunt-exhausted")
+    }
+
+    @Test func fallbackRuleSetsExitThreeWithoutABody() throws {
+        let directory = try cli.brokenCopy("support.yaml") { $0.replacingOccurrences(of: "unmatched: nobody", with: "unmatched: fallback") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["eval", "rules/support.yaml", "--query", Self.exhaustedQuery], in: directory)
         #expect(result.status == 3)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("exhausted"))
+        #expect(result.stderr.contains("Fallback URL"))
     }
 
     @Test func serverClockIsUsedWithoutCurrentTime() throws {
@@ -211,7 +227,35 @@ import Testing
         let result = try cli.run(["test", "rules/", "--coverage"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("coverage: every rule is reached by a test case"))
-        #expect(result.stdout.hasSuffix("9 passed, 0 failed\n"))
+        #expect(result.stdout.hasSuffix("12 passed, 0 failed\n"))
+    }
+
+    /// The rules no case reaches are listed with their locations, in every format.
+    @Test(arguments: ["human", "plain", "json", "sarif", "github"])
+    func coverageListsUnreachedRules(_ format: String) throws {
+        let directory = try cli.brokenCopy("support.test.yaml") { _ in """
+            ringplan: 1
+            rules: support.yaml
+            cases:
+              - name: a VIP caller reaches priya first
+                request: "CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00"
+                expect: { rule: vip }
+            """ }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["test", "rules", "--coverage", "--format", format], in: directory)
+        #expect(result.status == 0)
+        for (rule, line) in [("blocked", 16), ("after-hours", 28), ("support-line", 36), ("everyone-else", 45)] {
+            #expect(result.stdout.contains("rule `\(rule)` of `rules/support.yaml` is reached by no test case"), "\(format): \(rule)")
+            switch format {
+            case "human": #expect(result.stdout.contains("rules/support.yaml:\(line):11: note[RP0602]"))
+            case "plain": #expect(result.stdout.contains("rules/support.yaml:\(line):11: note[RP0602]"))
+            case "json": #expect(result.stdout.contains("\"line\" : \(line)"))
+            case "sarif": #expect(result.stdout.contains("\"startLine\" : \(line)"))
+            default: #expect(result.stdout.contains("file=rules/support.yaml,line=\(line),"))
+            }
+        }
+        #expect(!result.stdout.contains("rule `vip` of"))
+        if format == "human" || format == "plain" { #expect(result.stdout.hasSuffix("1 passed, 0 failed, 4 rules reached by no case\n")) }
     }
 
     @Test func aFailingCaseShowsExpectedActualAndTrace() throws {
@@ -248,7 +292,7 @@ import Testing
         let location = try #require((first["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
         #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "rules/support.yaml")
         let region = try #require(location["region"] as? [String: Any])
-        #expect(region["startLine"] as? Int == 19)
+        #expect(region["startLine"] as? Int == 25)
         #expect(region["startColumn"] as? Int == 12)
         let ruleIndex = try #require(first["ruleIndex"] as? Int)
         #expect(rules[ruleIndex]["id"] as? String == "RP0400")

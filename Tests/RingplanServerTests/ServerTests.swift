@@ -24,7 +24,7 @@ import Testing
             let afterHours = try await server.get("/connect/support?CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+21:00:00")
             #expect(afterHours.headers["ringplan-rule"] == "after-hours")
             let parallel = try await server.get("/connect/support?CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00&digits=%222%22")
-            #expect(destinations(parallel) == ["+919876500003", "+919876500004", "+919876500001"])
+            #expect(destinations(parallel) == ["+919876500003", "sip:vikram4c2e", "+919876500001"])
             let holiday = try await server.get("/connect/support?CallFrom=09900000001&CallTo=08047110000&CurrentTime=2026-01-26+11:00:00")
             #expect(holiday.headers["ringplan-rule"] == "after-hours")
             let lunch = try await server.get("/connect/support?CallFrom=09900000001&CallTo=08047110000&CurrentTime=2026-11-25+13:30:00")
@@ -51,6 +51,7 @@ import Testing
     @Test func nonAnswersAreFastNon200s() async throws {
         let server = try await TestServer(files: ["closed.yaml": """
             ringplan: 1
+            unmatched: fallback
             agents: { a: "+919876500001" }
             rules:
               - name: only-vip
@@ -62,6 +63,8 @@ import Testing
             let noMatch = try await server.get("/connect/closed?CallFrom=09900000001")
             #expect(noMatch.status == 422)
             #expect(noMatch.json?["error"] as? String == "no rule matched")
+            let metrics = try await server.get("/metrics", admin: true)
+            #expect(metrics.body.contains(#"outcome="fallback""#))
             #expect(try await server.get("/connect/..%2Fsupport?CallFrom=1").status == 404)
             #expect(try await server.get("/connect/sup.port").status == 404)
             #expect(try await server.get("/healthz").status == 200)
@@ -82,7 +85,60 @@ import Testing
             #expect(destinations(second) == ["+919876500002"])
             #expect(second.json?["fetch_after_attempt"] as? Bool == false)
             #expect(second.headers["ringplan-rule"] == "vip")
-            #expect(third.status == 422, "the hunt is exhausted")
+            // The hunt is exhausted: `unmatched: nobody` (the default) dials nobody.
+            #expect(third.status == 200)
+            #expect(third.body == #"{"fetch_after_attempt":false,"destination_type":"user","destination":[]}"#)
+            #expect(third.headers["ringplan-rule"] == "vip")
+        }
+        await server.stop()
+    }
+
+    @Test func nobodyIsDialledOnPurposeAndWhenNoRuleMatches() async throws {
+        let server = try await TestServer(files: ["desk.yaml": """
+            ringplan: 1
+            agents: { a: "+919876500001" }
+            rules:
+              - name: blocked
+                when: { caller: "+919845012345" }
+                dial: nobody
+              - name: office
+                when: { time: "mon-fri 09:00-18:00" }
+                dial: a
+            """])
+        do {
+            let blocked = try await server.get("/connect/desk?CallFrom=09845012345&CurrentTime=2026-11-25+10:00:00")
+            #expect(blocked.status == 200)
+            #expect(blocked.headers["ringplan-rule"] == "blocked")
+            #expect(blocked.body == #"{"fetch_after_attempt":false,"destination_type":"user","destination":[]}"#)
+            let night = try await server.get("/connect/desk?CallFrom=09900000001&CurrentTime=2026-11-25+23:00:00",
+                                              headers: ["exotel-version": "1.1"])
+            #expect(night.status == 200)
+            #expect(night.headers["ringplan-rule"] == nil)
+            #expect(night.body == #"{"fetch_after_attempt":false,"destination":[]}"#)
+            let metrics = try await server.get("/metrics", admin: true)
+            #expect(metrics.body.contains(#"rule="blocked""#) && metrics.body.contains(#"outcome="nobody""#))
+        }
+        await server.stop()
+    }
+
+    @Test func softphoneAgentsHuntedAcrossReplicas() async throws {
+        let server = try await TestServer(files: ["soft.yaml": """
+            ringplan: 1
+            agents: { asha: "sip:asha7f3a", priya: "+919876500001" }
+            rules:
+              - name: team
+                dial: [asha, priya]
+            """])
+        do {
+            let first = try await server.get("/connect/soft?CallSid=s1&CallFrom=09900000001", headers: ["exotel-version": "1.1"])
+            #expect(first.body == #"{"fetch_after_attempt":true,"destination":[{"contact_uri":"sip:asha7f3a"}]}"#)
+            // Another replica (no ledger entry for this CallSid) finds the position from the
+            // SIP address Exotel dialled, with or without its domain.
+            for dialled in ["sip:asha7f3a", "sip%3Aasha7f3a%40acme.exotel.in"] {
+                let next = try await server.get("/connect/soft?CallSid=s2\(dialled.count)&CallFrom=09900000001&DialWhomNumber=\(dialled)")
+                #expect(next.json?["destination_type"] as? String == "user")
+                #expect(destinations(next) == ["+919876500001"])
+            }
         }
         await server.stop()
     }
@@ -107,7 +163,7 @@ import Testing
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(Set(results) == ["+919876500003", "+919876500004", "+919876500001", "+919876500002", "+918047119999", "+918047119998"])
+            #expect(Set(results) == ["+919876500003", "sip:vikram4c2e", "+919876500001", "+919876500002", "+918047119999", "+918047119998"])
         }
         await server.stop()
     }
@@ -186,7 +242,7 @@ import Testing
         do {
             let saturday = "/connect/support?CallFrom=09900000001&CallTo=08047110000&CurrentTime=2026-11-28+12:00:00"
             let before = try await server.get(saturday)
-            try server.write("support.yaml", "ringplan: 1\nrules:\n  - name: broken\n    dial: nobody\n    ringing: 99s\n")
+            try server.write("support.yaml", "ringplan: 1\nrules:\n  - name: broken\n    dial: nobodee\n    ringing: 99s\n")
             let reload = try await server.get("/admin/reload", method: "POST", admin: true)
             #expect(reload.status == 422)
             let after = try await server.get(saturday)
@@ -197,7 +253,7 @@ import Testing
             let last = rules.json?["lastReload"] as? [String: Any]
             #expect(last?["outcome"] as? String == "failed")
             let diagnostics = last?["diagnostics"] as? String ?? ""
-            #expect(diagnostics.contains("error[RP0400]: unknown agent or group `nobody`"))
+            #expect(diagnostics.contains("error[RP0400]: unknown agent or group `nobodee`"))
             #expect(diagnostics.contains("error[RP0305]"))
             #expect((rules.json?["serving"] as? [String: Any])?["version"] as? String == before.headers["ringplan-version"])
             let metrics = try await server.get("/metrics", admin: true)

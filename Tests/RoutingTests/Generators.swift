@@ -105,7 +105,13 @@ struct RuleSetGenerator {
                 exceptDates: Set((0..<random.int(0...2)).map { _ in date() })))
         }
         let skills = Dictionary(uniqueKeysWithValues: (1...4).map { (String($0), random.pick(["sales", "support", "billing"])) })
-        let agents = (0..<4).map { PhoneNumber(uncheckedDigits: "919876500\(String(format: "%03d", $0))"[...]) }
+        // The generic Connect applet dials numbers only; CCM's agents may be softphones.
+        let applet: Applet = random.chance(0.25) ? .connect : .ccm
+        let agents: [Contact] = (0..<4).map { index in
+            applet == .ccm && index % 2 == 1
+                ? .sip(try! SIPAddress.parse("sip:agent\(index)x7f").get())
+                : .number(PhoneNumber(uncheckedDigits: "919876500\(String(format: "%03d", index))"[...]))
+        }
         var rules: [Rule] = []
         // Now and then hundreds of rules, most of them on one ExoPhone, so that rows span
         // many words: sparse rows with many pairs, dense rows, long walks.
@@ -134,8 +140,8 @@ struct RuleSetGenerator {
             let count = random.int(1...3)
             let external = random.chance(0.3)
             let destinations = (0..<count).map { position in
-                external ? Destination(type: .externalNumber, number: poolNumber(), agent: nil)
-                    : Destination(type: .user, number: agents[(index + position) % agents.count], agent: "agent\((index + position) % agents.count)")
+                external ? Destination(type: .externalNumber, contact: .number(poolNumber()), agent: nil)
+                    : Destination(type: .user, contact: agents[(index + position) % agents.count], agent: "agent\((index + position) % agents.count)")
             }
             var unique: [Destination] = []
             for destination in destinations where !unique.contains(destination) { unique.append(destination) }
@@ -146,12 +152,15 @@ struct RuleSetGenerator {
             if random.chance(0.3) { options.record = random.pick(RecordingMode.allCases) }
             if random.chance(0.3) { options.holdMusic = random.pick([.defaultTone, .operatorTone, .custom(url: "https://x.example/a b\"c.wav".replacingOccurrences(of: " ", with: "%20"))]) }
             if random.chance(0.2) { options.playback = Playback(content: .text("Hello \"caller\"\n"), audience: random.chance(0.5) ? .callee : nil) }
+            // Now and then a rule that dials nobody on purpose (it carries no options).
+            let nobody = random.chance(0.08)
             rules.append(Rule(name: "rule\(index)", conditions: conditions,
-                              dial: Dial(destinations: unique, strategy: strategy), options: options))
+                              dial: nobody ? .nobody : Dial(destinations: unique, strategy: strategy), options: nobody ? AnswerOptions() : options))
         }
         return RuleSet(name: "generated", timeZone: random.pick(Self.zones),
                        clockTimeZone: random.chance(0.7) ? "Asia/Kolkata" : random.pick(Self.zones),
-                       country: .india, lists: lists, calendars: calendars, skills: skills, rules: rules)
+                       country: .india, applet: applet, unmatched: random.chance(0.5) ? .nobody : .fallback,
+                       lists: lists, calendars: calendars, skills: skills, rules: rules)
     }
 
     /// A raw query string as Exotel might send it.
@@ -162,7 +171,7 @@ struct RuleSetGenerator {
             case 0: return "0" + poolNumber().digits.dropFirst(2)
             case 1: return "%2B" + poolNumber().digits
             case 2: return poolNumber().digits + String(random.int(0...9))
-            case 3: return "0" + String(ruleSet.rules.randomDestination(&random)?.digits.dropFirst(2) ?? "12")
+            case 3: return "0" + String(ruleSet.rules.randomNumberDestination(&random)?.digits.dropFirst(2) ?? "12")
             case 4: return "garbage"
             case 5:
                 // A listed number, so that lists (and `not` lists) decide often.
@@ -187,15 +196,27 @@ struct RuleSetGenerator {
         }
         if random.chance(0.5) { parameters.append("Direction=\(random.pick(["incoming", "outbound-dial", "outbound-api"]))") }
         if random.chance(0.3), let destination = ruleSet.rules.randomDestination(&random) {
-            parameters.append("DialWhomNumber=0\(destination.digits.dropFirst(2))")
+            switch destination {
+            case .number(let number): parameters.append("DialWhomNumber=0\(number.digits.dropFirst(2))")
+            case .sip(let address):
+                // As Exotel may send it: with its domain, the scheme in capitals, encoded.
+                let text = random.pick([address.description, address.description + "@acme.exotel.in", "SIP:" + address.user,
+                                        "sip%3A" + address.user, "sip:" + address.user + "z"])
+                parameters.append("DialWhomNumber=\(text)")
+            }
         }
         return parameters.shuffledDeterministically(&random).joined(separator: "&")
     }
 }
 
 extension Array where Element == Rule {
-    func randomDestination(_ random: inout SeededRandom) -> PhoneNumber? {
-        let all = flatMap { $0.dial.destinations.map(\.number) }
+    func randomDestination(_ random: inout SeededRandom) -> Contact? {
+        let all = flatMap { $0.dial.destinations.map(\.contact) }
+        return all.isEmpty ? nil : random.pick(all)
+    }
+
+    func randomNumberDestination(_ random: inout SeededRandom) -> PhoneNumber? {
+        let all = flatMap { $0.dial.destinations.compactMap { if case .number(let number) = $0.contact { number } else { nil } } }
         return all.isEmpty ? nil : random.pick(all)
     }
 }

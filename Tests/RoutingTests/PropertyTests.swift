@@ -48,6 +48,7 @@ import Testing
     func describe(_ outcome: Outcome) -> String {
         switch outcome {
         case .answer(let rule, let attempt, let body): return "rule \(rule) attempt \(attempt) \(String(decoding: body, as: UTF8.self))"
+        case .nobody(let cause, let body): return "nobody (\(cause)) \(String(decoding: body, as: UTF8.self))"
         case .noMatch: return "no match"
         case .huntExhausted(let rule): return "rule \(rule) exhausted"
         }

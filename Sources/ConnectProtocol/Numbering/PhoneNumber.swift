@@ -3,7 +3,7 @@
 /// (E.164); numbers read from requests may have up to 19 (libphonenumber knows longer
 /// German and Indonesian numbers), which a UInt64 still holds. A million-number list is
 /// then 8 MB, hashed and sorted as integers.
-public struct PhoneNumber: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct PhoneNumber: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public let value: UInt64
 
     public init(value: UInt64) { self.value = value }

@@ -6,7 +6,8 @@ import CPrefetch
 /// one load indexed by the version and the rule (a record first, then its ranges, were two
 /// trips to memory one after the other in a large rule set); a hunt's later attempts go
 /// through the rule's 16-byte record. First answers are grouped by version, since traffic
-/// mostly speaks one: the ranges it reads are half as many cache lines.
+/// mostly speaks one: the ranges it reads are half as many cache lines. A range says
+/// itself whether its answer dials nobody, so that the outcome costs no other load.
 struct AnswerStore: Sendable {
     private struct RuleAnswers: BitwiseCopyable {
         /// Index in `ranges` of the rule's second attempt (hunts only).
@@ -20,7 +21,15 @@ struct AnswerStore: Sendable {
 
     fileprivate struct Range: BitwiseCopyable {
         var start: Int32
-        var count: Int32
+        /// Answers are at most a few KB (three URLs of 2048 bytes, a text of 1000).
+        var count: UInt16
+        var dialsNobody: Bool
+    }
+
+    /// An answer's bytes, and whether they dial nobody.
+    struct Body {
+        let bytes: ArraySlice<UInt8>
+        let dialsNobody: Bool
     }
 
     /// Outcomes hand out slices of these bytes, so they stay a Swift array.
@@ -30,46 +39,55 @@ struct AnswerStore: Sendable {
     private let ranges: Frozen<Range>
     private let ruleCount: Int
     private let rules: Frozen<RuleAnswers>
-    private let huntNumbers: Frozen<UInt64>
+    /// What `DialWhomNumber` says for each hunt destination, rule by rule.
+    private let huntContacts: Frozen<DialedContact>
+    /// The empty answer of each version, for calls no rule answers (`unmatched: nobody`).
+    private let nobody: Frozen<Range>
 
-    init(rules: [Rule], memory: TableMemory) throws(AnswerError) {
+    init(rules: [Rule], applet: Applet, memory: TableMemory) throws(AnswerError) {
         var bytes: [UInt8] = []
-        var ranges = [Range](repeating: Range(start: 0, count: 0), count: rules.count * ConnectVersion.count)
+        func append(_ answer: ConnectAnswer, _ version: ConnectVersion) -> Range {
+            let body = answer.encoded(for: version)
+            precondition(body.count <= UInt16.max, "an answer is a few KB at most")
+            defer { bytes += body }
+            return Range(start: Int32(bytes.count), count: UInt16(body.count), dialsNobody: answer.dialsNobody)
+        }
+        var ranges = [Range](repeating: Range(start: 0, count: 0, dialsNobody: false), count: rules.count * ConnectVersion.count)
         var later: [Range] = []
         var records: [RuleAnswers] = []
-        var huntNumbers: [UInt64] = []
+        var huntContacts: [DialedContact] = []
         for (index, rule) in rules.enumerated() {
             var record = RuleAnswers(laterRanges: Int32(rules.count * ConnectVersion.count + later.count),
-                                     answers: Int32(rule.answerCount), huntStart: Int32(huntNumbers.count), huntCount: 0)
+                                     answers: Int32(rule.answerCount), huntStart: Int32(huntContacts.count), huntCount: 0)
             if case .hunt = rule.dial.strategy {
-                huntNumbers += rule.dial.destinations.map(\.number.value)
+                huntContacts += rule.dial.destinations.map(\.contact.dialed)
                 record.huntCount = Int32(rule.dial.destinations.count)
             }
             for attempt in 0..<rule.answerCount {
-                let answer = try rule.answer(attempt: attempt)
+                let answer = try rule.answer(attempt: attempt, applet: applet)
                 for version in ConnectVersion.allCases {
-                    let body = answer.encoded(for: version)
-                    let range = Range(start: Int32(bytes.count), count: Int32(body.count))
+                    let range = append(answer, version)
                     if attempt == 0 { ranges[version.index * rules.count + index] = range } else { later.append(range) }
-                    bytes += body
                 }
             }
             records.append(record)
         }
+        let nobody = ConnectVersion.allCases.map { append(.nobody(applet: applet), $0) }
         self.bytes = bytes
         self.ranges = memory.freeze(ranges + later)
         ruleCount = rules.count
         self.rules = memory.freeze(records)
-        self.huntNumbers = memory.freeze(huntNumbers)
+        self.huntContacts = memory.freeze(huntContacts)
+        self.nobody = memory.freeze(nobody)
     }
 
     func answerCount(rule: Int) -> Int { Int(rules[rule].answers) }
 
     /// The attempt after the one that dialled `dialWhom` (see `Rule.attempt(after:)`).
-    func attempt(rule: Int, after dialWhom: PhoneNumber?) -> Int {
+    func attempt(rule: Int, after dialWhom: DialedContact?) -> Int {
         guard let dialWhom else { return 0 }
         let record = rules[rule]
-        for offset in 0..<Int(record.huntCount) where huntNumbers[Int(record.huntStart) + offset] == dialWhom.value {
+        for offset in 0..<Int(record.huntCount) where huntContacts[Int(record.huntStart) + offset] == dialWhom {
             return offset + 1
         }
         return 0
@@ -81,7 +99,7 @@ struct AnswerStore: Sendable {
 
     /// The body of an attempt, or nil past the last one.
     @inline(__always)
-    func body(rule: Int, attempt: Int, version: ConnectVersion) -> ArraySlice<UInt8>? {
+    func body(rule: Int, attempt: Int, version: ConnectVersion) -> Body? {
         let range: Range
         if attempt == 0 {
             // Every rule has a first answer.
@@ -91,7 +109,15 @@ struct AnswerStore: Sendable {
             guard attempt < record.answers else { return nil }
             range = ranges[Int(record.laterRanges) + (attempt - 1) * ConnectVersion.count + version.index]
         }
-        return bytes[Int(range.start)..<Int(range.start + range.count)]
+        return body(range)
+    }
+
+    /// The empty answer (`unmatched: nobody`).
+    func nobodyBody(version: ConnectVersion) -> ArraySlice<UInt8> { body(nobody[version.index]).bytes }
+
+    @inline(__always)
+    private func body(_ range: Range) -> Body {
+        Body(bytes: bytes[Int(range.start)..<Int(range.start) + Int(range.count)], dialsNobody: range.dialsNobody)
     }
 
     /// The encoded bodies (the rest of the store is in the table's memory).

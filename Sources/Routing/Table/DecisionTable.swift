@@ -26,6 +26,7 @@ public final class DecisionTable: Sendable {
     let time: TimeIndex
     let skill: SkillIndex
     let answers: AnswerStore
+    let unmatched: Unmatched
 
     private let speculativeWords: Int
 
@@ -42,7 +43,8 @@ public final class DecisionTable: Sendable {
         exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, memory: memory)
         time = TimeIndex(ruleSet: ruleSet, memory: memory)
         skill = SkillIndex(ruleSet: ruleSet, memory: memory)
-        answers = try AnswerStore(rules: ruleSet.rules, memory: memory)
+        answers = try AnswerStore(rules: ruleSet.rules, applet: ruleSet.applet, memory: memory)
+        unmatched = ruleSet.unmatched
         reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact), memory: memory)
         self.memory = memory
     }
@@ -98,14 +100,28 @@ public final class DecisionTable: Sendable {
     static let speculativeWords = 4
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
-        guard let rule = decide(facts, version: version) else { return .noMatch }
+        guard let rule = decide(facts, version: version) else { return noMatch(version: version) }
         return outcome(rule: rule, attempt: answers.attempt(rule: rule, after: facts.dialWhom), version: version)
     }
 
     /// The answer of a rule at an attempt (the server pins the rule and counts attempts).
     public func outcome(rule: Int, attempt: Int, version: ConnectVersion) -> Outcome {
-        guard let body = answers.body(rule: rule, attempt: attempt, version: version) else { return .huntExhausted(rule: rule) }
-        return .answer(rule: rule, attempt: attempt, body: body)
+        guard let body = answers.body(rule: rule, attempt: attempt, version: version) else {
+            switch unmatched {
+            case .nobody: return .nobody(.huntExhausted(rule: rule), body: answers.nobodyBody(version: version))
+            case .fallback: return .huntExhausted(rule: rule)
+            }
+        }
+        if body.dialsNobody { return .nobody(.rule(rule), body: body.bytes) }
+        return .answer(rule: rule, attempt: attempt, body: body.bytes)
+    }
+
+    /// What a call no rule matches gets (`unmatched`).
+    public func noMatch(version: ConnectVersion) -> Outcome {
+        switch unmatched {
+        case .nobody: return .nobody(.noMatch, body: answers.nobodyBody(version: version))
+        case .fallback: return .noMatch
+        }
     }
 
     /// Raw query and header to answer: the whole in-process path. `now` is the server
@@ -119,7 +135,7 @@ public final class DecisionTable: Sendable {
 
     /// The attempt after the one that dialled `dialWhom` (0 when none): how a re-fetch
     /// moves down a hunt when no per-call state says where the call is.
-    public func attempt(rule: Int, after dialWhom: PhoneNumber?) -> Int { answers.attempt(rule: rule, after: dialWhom) }
+    public func attempt(rule: Int, after dialWhom: DialedContact?) -> Int { answers.attempt(rule: rule, after: dialWhom) }
 
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {

@@ -19,8 +19,18 @@ extension Checker {
             }
             // Nil when a condition is wrong (reported): such a rule is no catch-all.
             let conditions: Conditions? = if let when = syntax.when { self.conditions(when) } else if syntax.whenIsInvalid { nil } else { Conditions() }
-            let options = self.options(syntax.options).overriding(defaults)
+            var options = self.options(syntax.options).overriding(defaults)
             guard let conditions, let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
+            if dial.isNobody {
+                // An empty answer carries no options: `defaults` do not apply, and the
+                // rule's own would be ignored, which is surely not what was meant.
+                if let key = syntax.options.firstSetKey {
+                    diagnostics.error(.nobodyWithOptions, "`\(key.name)` has no effect: rule `\(name.value)` dials nobody", at: key.span,
+                                      help: "remove it; an answer that dials nobody carries nothing but its empty `destination`")
+                    continue
+                }
+                options = AnswerOptions()
+            }
             rules.append(Rule(name: name.value, conditions: conditions, dial: dial, options: options))
         }
         return rules
@@ -104,33 +114,19 @@ extension Checker {
     // MARK: Dial
 
     private mutating func dial(_ syntax: DialSyntax) -> Dial? {
+        if syntax.nobody != nil { return .nobody }
+        if syntax.to.count == 1, syntax.to[0].value == DialSyntax.nobodyKeyword, syntax.strategy == nil, syntax.maxParallel == nil {
+            return .nobody
+        }
         var destinations: [Destination] = []
         var origins: [Destination: Text] = [:]
         var failed = false
         for target in syntax.to {
-            let expanded: [Destination]
-            if Numbers.looksLikeNumber(target.value) {
-                guard let number = number(target) else { failed = true; continue }
-                expanded = [Destination(type: .externalNumber, number: number, agent: nil)]
-            } else if let agent = agents[target.value] {
-                used.insert("agent \(target.value)")
-                guard let number = agent.number else { failed = true; continue }
-                expanded = [Destination(type: .user, number: number, agent: target.value)]
-            } else if let group = groups[target.value] {
-                used.insert("group \(target.value)")
-                for member in group.members { used.insert("agent \(member)") }
-                expanded = group.members.compactMap { member in
-                    agents[member]?.number.map { Destination(type: .user, number: $0, agent: member) }
-                }
-            } else {
-                unknown(target, kind: "agent or group", known: Array(agents.keys) + Array(groups.keys))
-                failed = true
-                continue
-            }
+            guard let expanded = expand(target) else { failed = true; continue }
             for destination in expanded {
                 if let first = origins[destination] {
                     diagnostics.add(Diagnostic(.duplicateDestination,
-                                               "`\(destination.agent ?? destination.number.description)` is dialled twice by this rule",
+                                               "`\(destination.name)` is dialled twice by this rule",
                                                at: target.span, notes: [.init("already dialled through `\(first.value)`", at: first.span)],
                                                help: "the repeat is skipped; remove it"))
                     continue
@@ -141,6 +137,53 @@ extension Checker {
         }
         guard let strategy = strategy(syntax, destinations: destinations), !failed, !destinations.isEmpty else { return nil }
         return Dial(destinations: destinations, strategy: strategy)
+    }
+
+    /// What one entry of `to` dials: an external number, an agent, or a group's agents;
+    /// nil when it is wrong (reported).
+    private mutating func expand(_ target: Text) -> [Destination]? {
+        if target.value == DialSyntax.nobodyKeyword {
+            diagnostics.error(.conflictingKeys, "`nobody` dials no one, so it cannot be dialled with other destinations or options",
+                              at: target.span, help: "write `dial: nobody` on its own, or remove `nobody`")
+            return nil
+        }
+        if SIPAddress.looksLikeSIP(target.value) {
+            diagnostics.error(.invalidNumber, "`\(target.value)` is not a number: external destinations are E.164 numbers", at: target.span,
+                              help: "a SIP address is an agent's contact: define it under `agents:` (`name: \"\(target.value)\"`) and dial the agent")
+            return nil
+        }
+        if Numbers.looksLikeNumber(target.value) {
+            return number(target).map { [Destination(type: .externalNumber, contact: .number($0), agent: nil)] }
+        }
+        if let agent = agents[target.value] {
+            used.insert("agent \(target.value)")
+            guard let contact = agent.contact, dialable(contact, agent: target.value, at: target, definedAt: agent.span) else { return nil }
+            return [Destination(type: .user, contact: contact, agent: target.value)]
+        }
+        if let group = groups[target.value] {
+            used.insert("group \(target.value)")
+            for member in group.members { used.insert("agent \(member)") }
+            var expanded: [Destination] = []
+            for member in group.members {
+                guard let agent = agents[member], let contact = agent.contact else { continue }
+                guard dialable(contact, agent: member, at: target, definedAt: agent.span) else { return nil }
+                expanded.append(Destination(type: .user, contact: contact, agent: member))
+            }
+            return expanded
+        }
+        unknown(target, kind: "agent or group", known: Array(agents.keys) + Array(groups.keys))
+        return nil
+    }
+
+    /// Whether the rule set's applet can dial an agent's contact (the generic Connect
+    /// applet dials numbers only).
+    private mutating func dialable(_ contact: Contact, agent: String, at target: Text, definedAt span: SourceSpan) -> Bool {
+        guard contact.isSIP, !applet.dialsSIP else { return true }
+        diagnostics.error(.sipInConnectApplet,
+                          "agent `\(agent)` is the softphone `\(contact)`, and the generic Connect applet (`applet: connect`) dials numbers only",
+                          at: target.span, notes: [.init("`\(agent)` is defined here", at: span)],
+                          help: "give the agent an E.164 number, or use `applet: ccm` (CCM Programmable Connect dials softphones)")
+        return false
     }
 
     private mutating func strategy(_ syntax: DialSyntax, destinations: [Destination]) -> DialStrategy? {
@@ -164,8 +207,8 @@ extension Checker {
             }
             return .hunt
         }
-        if let first = destinations.first, let mixed = destinations.first(where: { $0.type != first.type }) {
-            let culprit = mixed.agent ?? mixed.number.description
+        if applet.hasDestinationType, let first = destinations.first, let mixed = destinations.first(where: { $0.type != first.type }) {
+            let culprit = mixed.name
             diagnostics.error(.mixedDestinationTypes,
                               "parallel ringing mixes agents and external numbers (`\(culprit)`); one answer has one `destination_type`",
                               at: syntax.toSpan, help: "ring agents and external numbers in separate rules, or use `strategy: hunt`")
@@ -212,7 +255,7 @@ extension Checker {
         return seconds
     }
 
-    private mutating func oneOf(_ text: Text, _ allowed: [String], what: String) -> String? {
+    mutating func oneOf(_ text: Text, _ allowed: [String], what: String) -> String? {
         if allowed.contains(text.value) { return text.value }
         diagnostics.error(.unknownValue, "unknown \(what) `\(text.value)`", at: text.span,
                           help: Suggestions.help(for: text.value, in: allowed) ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")

@@ -18,8 +18,12 @@ struct Checker {
     var country = Country.india
     var timeZone = "Asia/Kolkata"
     var clockTimeZone = "Asia/Kolkata"
+    var applet = Applet.ccm
+    var unmatched = Unmatched.nobody
 
-    var agents: [String: (number: PhoneNumber?, span: SourceSpan)] = [:]
+    /// Agent name -> its contact (nil when it could not be read, reported) and where it is
+    /// defined.
+    var agents: [String: (contact: Contact?, span: SourceSpan)] = [:]
     var groups: [String: (members: [String], span: SourceSpan)] = [:]
     var listIndex: [String: Int] = [:]
     var lists: [NumberList] = []
@@ -56,8 +60,8 @@ struct Checker {
         let defaults = main.defaults.map { options($0) } ?? AnswerOptions()
         let rules = checkRules(rulesSyntax, defaults: defaults)
         guard !diagnostics.hasErrors else { return nil }
-        return RuleSet(name: name, timeZone: timeZone, clockTimeZone: clockTimeZone, country: country,
-                       lists: lists, calendars: calendars, skills: skillDigits, rules: rules)
+        return RuleSet(name: name, timeZone: timeZone, clockTimeZone: clockTimeZone, country: country, applet: applet,
+                       unmatched: unmatched, lists: lists, calendars: calendars, skills: skillDigits, rules: rules)
     }
 
     private mutating func checkVersion(_ file: RuleFileSyntax) {
@@ -75,6 +79,12 @@ struct Checker {
                                   help: Suggestions.help(for: text.value, in: Country.known.keys)
                                       ?? "supported: \(Country.known.keys.sorted().joined(separator: ", "))")
             }
+        }
+        if let text = main.applet {
+            applet = oneOf(text, Applet.allCases.map(\.rawValue), what: "applet").flatMap(Applet.init) ?? applet
+        }
+        if let text = main.unmatched {
+            unmatched = oneOf(text, Unmatched.allCases.map(\.rawValue), what: "`unmatched` value").flatMap(Unmatched.init) ?? unmatched
         }
         if let text = main.timezone { timeZone = checkTimeZone(text) ?? timeZone }
         if let text = main.clockTimezone { clockTimeZone = checkTimeZone(text) ?? clockTimeZone }
@@ -97,6 +107,11 @@ struct Checker {
                               help: "names start with a letter and hold letters, digits, `_` and `-` (at most \(Values.maxNameLength))")
             return false
         }
+        if (kind == "agent" || kind == "group") && name.value == DialSyntax.nobodyKeyword {
+            diagnostics.error(.invalidName, "`\(name.value)` cannot name an \(kind): `dial: nobody` dials no one", at: name.span,
+                              help: "choose another name")
+            return false
+        }
         if let first = table[name.value] {
             diagnostics.error(.duplicateDefinition, "\(kind) `\(name.value)` is defined twice", at: name.span,
                               notes: [.init("first defined here", at: first)], help: "rename or remove one of them")
@@ -108,7 +123,7 @@ struct Checker {
     private mutating func collectAgentsAndGroups() {
         for file in files {
             for agent in file.agents where define(agent.name, kind: "agent", in: agents.mapValues(\.span)) {
-                agents[agent.name.value] = (number(agent.number), agent.name.span)
+                agents[agent.name.value] = (contact(agent.contact), agent.name.span)
             }
         }
         let groupNames = Set(files.flatMap { $0.groups.map(\.name.value) })

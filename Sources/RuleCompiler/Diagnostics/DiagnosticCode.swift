@@ -44,6 +44,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case maxParallelOutOfRange = "RP0312"
     case tooLong = "RP0313"
     case invalidDigits = "RP0314"
+    case invalidSIPAddress = "RP0315"
 
     // Names and references
     case unknownReference = "RP0400"
@@ -58,6 +59,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case duplicateDestination = "RP0409"
     case maxParallelWithoutParallel = "RP0410"
     case ambiguousName = "RP0411"
+    case sipInConnectApplet = "RP0412"
+    case nobodyWithOptions = "RP0413"
 
     // Analyses
     case unreachableRule = "RP0500"
@@ -73,6 +76,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
     case invalidTestFile = "RP0601"
+    case uncoveredRule = "RP0602"
 
     /// A short name, for people and for SARIF `rules[].name`.
     public var name: String {
@@ -114,6 +118,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .maxParallelOutOfRange: return "max-parallel-out-of-range"
         case .tooLong: return "too-long"
         case .invalidDigits: return "invalid-digits"
+        case .invalidSIPAddress: return "invalid-sip-address"
         case .unknownReference: return "unknown-reference"
         case .duplicateDefinition: return "duplicate-definition"
         case .duplicateRule: return "duplicate-rule"
@@ -126,6 +131,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .duplicateDestination: return "duplicate-destination"
         case .maxParallelWithoutParallel: return "max-parallel-without-parallel"
         case .ambiguousName: return "ambiguous-name"
+        case .sipInConnectApplet: return "sip-in-connect-applet"
+        case .nobodyWithOptions: return "nobody-with-options"
         case .unreachableRule: return "unreachable-rule"
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
@@ -137,13 +144,14 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .clockChangeEdge: return "window-edge-in-clock-change"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
+        case .uncoveredRule: return "uncovered-rule"
         }
     }
 
     public var defaultSeverity: Severity {
         switch self {
         case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge: return .warning
-        case .partlyShadowed, .pastDate: return .note
+        case .partlyShadowed, .pastDate, .uncoveredRule: return .note
         default: return .error
         }
     }
@@ -188,6 +196,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .maxParallelOutOfRange: return "max_parallel outside Exotel's limits"
         case .tooLong: return "a text or URL longer than Ringplan sends"
         case .invalidDigits: return "an IVR digit string that cannot be pressed"
+        case .invalidSIPAddress: return "an agent's SIP address that cannot be read"
         case .unknownReference: return "a name that is not defined"
         case .duplicateDefinition: return "a name defined twice"
         case .duplicateRule: return "two rules with one name"
@@ -200,6 +209,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .duplicateDestination: return "a destination dialled twice by one rule"
         case .maxParallelWithoutParallel: return "max_parallel without strategy: parallel"
         case .ambiguousName: return "an agent and a group with one name"
+        case .sipInConnectApplet: return "a softphone agent dialled through the generic Connect applet, which dials numbers only"
+        case .nobodyWithOptions: return "answer options on a rule that dials nobody"
         case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"
@@ -211,6 +222,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .clockChangeEdge: return "a window that starts or ends in a time a daylight-saving change skips or repeats"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
+        case .uncoveredRule: return "a rule no test case reaches (`ringplan test --coverage`)"
         }
     }
 }

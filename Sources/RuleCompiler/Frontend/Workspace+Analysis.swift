@@ -22,9 +22,13 @@ extension Workspace {
                                   at: span(rule), notes: [.init("rule `\(name(taker))` is here", at: span(taker))],
                                   help: "see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
             case .gap(let example):
-                report(Diagnostic(.routingGap, "some calls match no rule, such as \(example.description); Exotel then goes to the Fallback URL",
+                let fate = switch ruleSet.unmatched {
+                case .nobody: "they get the empty answer, and Exotel takes \"We didn't dial anyone\" (`unmatched: nobody`)"
+                case .fallback: "Exotel then goes to the Fallback URL (`unmatched: fallback`)"
+                }
+                report(Diagnostic(.routingGap, "some calls match no rule, such as \(example.description); \(fate)",
                                   at: syntax.rulesSpan,
-                                  help: "add a last rule without `when`, or see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
+                                  help: "add a last rule without `when` (with `dial: nobody` if that is meant), or see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
             }
         }
     }

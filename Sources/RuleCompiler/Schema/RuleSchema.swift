@@ -13,6 +13,10 @@ public enum RuleSchema {
 
     nonisolated(unsafe) static let name: [String: Any] = ["type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"]
     nonisolated(unsafe) static let e164: [String: Any] = ["type": "string", "pattern": "^\\+[1-9][0-9]{1,14}$", "description": "an E.164 number, such as \"+919876500001\""]
+    nonisolated(unsafe) static let agentContact: [String: Any] = [
+        "type": "string", "pattern": "^(\\+[1-9][0-9]{1,14}|sip:[A-Za-z0-9._-]{1,64}(@[A-Za-z0-9.-]{1,253})?)$",
+        "description": "an E.164 number, such as \"+919876500001\", or an Exotel softphone's SIP address, such as \"sip:priya7f3a\"",
+    ]
     nonisolated(unsafe) static let numberPattern: [String: Any] = [
         "type": "string", "pattern": "^(\\+[1-9][0-9]{0,14}\\*?|[A-Za-z][A-Za-z0-9_-]{0,63})$",
         "description": "an E.164 number, a prefix ending in * or a list name",
@@ -65,7 +69,10 @@ public enum RuleSchema {
                     "timezone": ["type": "string", "description": "an IANA time zone such as Asia/Kolkata"],
                     "clock_timezone": ["type": "string"],
                     "country": ["type": "string", "pattern": "^[A-Za-z]{2}$"],
-                    "agents": ["type": "object", "propertyNames": name, "additionalProperties": e164],
+                    "applet": ["enum": ["ccm", "connect"], "description": "ccm: CCM Programmable Connect; connect: the generic Programmable Connect"],
+                    "unmatched": ["enum": ["nobody", "fallback"],
+                                  "description": "calls no rule takes: nobody (an empty answer) or fallback (non-200, Exotel's Fallback URL)"],
+                    "agents": ["type": "object", "propertyNames": name, "additionalProperties": agentContact],
                     "groups": ["type": "object", "propertyNames": name, "additionalProperties": oneOrMany(name)],
                     "lists": ["type": "object", "propertyNames": name, "additionalProperties": [
                         "anyOf": [oneOrMany(numberPattern), ["type": "object", "additionalProperties": false, "required": ["file"],

@@ -1,8 +1,8 @@
 extension RuleFileSyntax {
-    static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "agents", "groups",
-                               "lists", "calendars", "skills", "defaults", "rules"]
+    static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "applet", "unmatched",
+                               "agents", "groups", "lists", "calendars", "skills", "defaults", "rules"]
     /// Keys that only mean something in a rule set (a file with `rules:`).
-    static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "defaults"]
+    static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "applet", "unmatched", "defaults"]
 
     /// Decodes the document's shape. Problems are reported; what could be read is kept,
     /// so that one mistake does not hide the next.
@@ -19,6 +19,8 @@ extension RuleFileSyntax {
         file.timezone = top["timezone"].flatMap { Read.text($0, expected: "an IANA time zone such as `Asia/Kolkata`", diagnostics: &diagnostics) }
         file.clockTimezone = top["clock_timezone"].flatMap { Read.text($0, expected: "an IANA time zone such as `Asia/Kolkata`", diagnostics: &diagnostics) }
         file.country = top["country"].flatMap { Read.text($0, expected: "a country code such as `IN`", diagnostics: &diagnostics) }
+        file.applet = top["applet"].flatMap { Read.text($0, expected: "`ccm` or `connect`", diagnostics: &diagnostics) }
+        file.unmatched = top["unmatched"].flatMap { Read.text($0, expected: "`nobody` or `fallback`", diagnostics: &diagnostics) }
         if let node = top["agents"] { file.agents = decodeAgents(node, &diagnostics) }
         if let node = top["groups"] { file.groups = decodeGroups(node, &diagnostics) }
         if let node = top["lists"] { file.lists = decodeLists(node, &diagnostics) }
@@ -55,8 +57,9 @@ extension RuleFileSyntax {
 
     private static func decodeAgents(_ node: Node, _ diagnostics: inout Diagnostics) -> [AgentSyntax] {
         sectionEntries(node, section: "agents", &diagnostics).compactMap { entry in
-            Read.text(entry.value, expected: "the agent's E.164 number, such as \"+919876500001\"", diagnostics: &diagnostics)
-                .map { AgentSyntax(name: name(entry), number: $0) }
+            Read.text(entry.value, expected: "the agent's E.164 number or softphone SIP address, such as \"+919876500001\" or \"sip:priya7f3a\"",
+                      diagnostics: &diagnostics)
+                .map { AgentSyntax(name: name(entry), contact: $0) }
         }
     }
 
@@ -205,13 +208,21 @@ extension WhenSyntax {
 }
 
 extension DialSyntax {
+    /// `dial: nobody`: a reserved word, so no agent or group may have this name.
+    static let nobodyKeyword = "nobody"
+
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> DialSyntax? {
         let expected = "an agent, a group or an E.164 number"
         guard case .mapping = node.content else {
             // `dial: priya` is short for `dial: { to: priya }`.
             let to = Read.texts(node, expected: expected, diagnostics: &diagnostics)
             if case .sequence(let items) = node.content, items.isEmpty {
-                diagnostics.error(.empty, "`dial` has no destination", at: node.span)
+                diagnostics.error(.empty, "`dial` has no destination", at: node.span,
+                                  help: "to dial no one on purpose, write `dial: nobody`")
+            }
+            // `dial: nobody` dials no one on purpose; in a list it is a mistake, reported by the checker.
+            if case .scalar = node.content, let only = to.first, only.value == DialSyntax.nobodyKeyword {
+                return DialSyntax(nobody: only, to: [], toSpan: node.span, span: node.span)
             }
             return to.isEmpty ? nil : DialSyntax(to: to, toSpan: node.span, span: node.span)
         }

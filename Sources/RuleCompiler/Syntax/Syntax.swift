@@ -16,6 +16,8 @@ public struct RuleFileSyntax: Sendable {
     public var timezone: Text?
     public var clockTimezone: Text?
     public var country: Text?
+    public var applet: Text?
+    public var unmatched: Text?
     public var agents: [AgentSyntax] = []
     public var groups: [GroupSyntax] = []
     public var lists: [ListSyntax] = []
@@ -31,7 +33,8 @@ public struct RuleFileSyntax: Sendable {
 
 public struct AgentSyntax: Sendable {
     public let name: Text
-    public let number: Text
+    /// An E.164 number or a SIP address.
+    public let contact: Text
 }
 
 public struct GroupSyntax: Sendable {
@@ -85,6 +88,14 @@ public struct OptionsSyntax: Sendable {
     public var events: Text?
 
     static let keys = ["ringing", "conversation", "record", "hold_music", "caller_id", "playback", "events"]
+
+    /// The first option set, in the order of `keys`, with its span.
+    var firstSetKey: (name: String, span: SourceSpan)? {
+        let set: [(String, SourceSpan?)] = [("ringing", ringing?.span), ("conversation", conversation?.span), ("record", record?.span),
+                                            ("hold_music", holdMusic?.span), ("caller_id", callerID?.span), ("playback", playback?.span),
+                                            ("events", events?.span)]
+        return set.lazy.compactMap { name, span in span.map { (name, $0) } }.first
+    }
 }
 
 /// A condition as written: a value, a list of values (ORed), or `{ not: ... }`.
@@ -106,6 +117,8 @@ public struct WhenSyntax: Sendable {
 }
 
 public struct DialSyntax: Sendable {
+    /// `dial: nobody`, spanned; `to` is then empty.
+    public var nobody: Text?
     public var to: [Text]
     public var toSpan: SourceSpan
     public var strategy: Text?

@@ -91,7 +91,7 @@ public struct TestRunner {
                     outcome = table.outcome(rule: rule, attempt: attempt, version: version)
                     if let callSid = request.callSid { ledger[callSid] = (rule, attempt + 1) }
                 } else {
-                    outcome = .noMatch
+                    outcome = table.noMatch(version: version)
                 }
                 if let rule = outcome.rule { reached.insert(rule) }
                 if let problem = mismatch(fetch.expect, outcome, ruleSet: ruleSet) {
@@ -119,16 +119,22 @@ public struct TestRunner {
         let got: String
         switch outcome {
         case .answer: got = "rule `\(ruleName!)`"
-        case .noMatch: got = "no rule"
-        case .huntExhausted: got = "rule `\(ruleName!)` with its hunt exhausted"
+        case .nobody(.rule, _): got = "rule `\(ruleName!)`, which dials nobody"
+        case .nobody(.noMatch, _): got = "no rule (the empty answer: nobody is dialled)"
+        case .nobody(.huntExhausted, _): got = "rule `\(ruleName!)` with its hunt exhausted (the empty answer: nobody is dialled)"
+        case .noMatch: got = "no rule (no answer: Exotel goes to the Fallback URL)"
+        case .huntExhausted: got = "rule `\(ruleName!)` with its hunt exhausted (no answer: Exotel goes to the Fallback URL)"
         }
         switch expectation {
         case nil:
             return nil
         case .noRule:
-            return outcome == .noMatch ? nil : ("expected no rule, got \(got)", nil)
+            switch outcome {
+            case .noMatch, .nobody(.noMatch, _): return nil
+            default: return ("expected no rule, got \(got)", nil)
+            }
         case .fields(let fields):
-            guard case .answer(_, let attempt, let body) = outcome else {
+            guard let body = outcome.body else {
                 return ("expected an answer, got \(got)", fields.first?.span)
             }
             let json = ExpectedValue.decoding(json: Array(body))
@@ -136,15 +142,13 @@ public struct TestRunner {
             for (key, expected, span) in fields {
                 let actual: ExpectedValue
                 switch key {
-                case "rule": actual = .string(ruleName!)
-                case "attempt": actual = .int(attempt + 1)
+                case "rule": actual = ruleName.map(ExpectedValue.string) ?? .null
+                case "attempt":
+                    if case .answer(_, let attempt, _) = outcome { actual = .int(attempt + 1) } else { actual = .null }
+                case "nobody":
+                    if case .nobody = outcome { actual = .bool(true) } else { actual = .bool(false) }
                 case "destination":
-                    // Numbers, whichever key the Connect version uses.
-                    guard case .list(let items)? = answer["destination"] else { actual = .null; break }
-                    actual = .list(items.map { item -> ExpectedValue in
-                        guard case .object(let fields) = item else { return item }
-                        return fields["device_contact_uri"] ?? fields["contact_uri"] ?? item
-                    })
+                    actual = destinations(answer["destination"])
                 default:
                     actual = answer[key] ?? .null
                 }
@@ -155,6 +159,22 @@ public struct TestRunner {
                 }
             }
             return nil
+        }
+    }
+
+    /// The contacts an answer dials, whichever shape the applet and version give them:
+    /// `[{"device_contact_uri": ...}]`, `[{"contact_uri": ...}]` or `{"numbers": [...]}`.
+    private static func destinations(_ destination: ExpectedValue?) -> ExpectedValue {
+        switch destination {
+        case .list(let items)?:
+            return .list(items.map { item -> ExpectedValue in
+                guard case .object(let fields) = item else { return item }
+                return fields["device_contact_uri"] ?? fields["contact_uri"] ?? item
+            })
+        case .object(let fields)?:
+            return fields["numbers"] ?? .null
+        default:
+            return .null
         }
     }
 }

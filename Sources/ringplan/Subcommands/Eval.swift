@@ -8,9 +8,11 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer one Connect request from a rule set, as the server would.",
         discussion: """
-            Prints exactly the body the server would send. Exit status: 0 with an answer; 1 when the \
-            rule set has errors; 2 for usage or I/O errors; 3 when no rule matched or a hunt is exhausted \
-            (the server answers non-200 then, so that Exotel goes to the Fallback URL).
+            Prints exactly the body the server would send. Exit status: 0 with an answer that dials \
+            someone; 1 when the rule set has errors; 2 for usage or I/O errors; 3 when there is no answer \
+            (no rule matched or a hunt is exhausted, under `unmatched: fallback`: the server answers non-200, \
+            so that Exotel goes to the Fallback URL); 4 when the answer dials nobody (`dial: nobody`, or \
+            `unmatched: nobody`: Exotel takes "We didn't dial anyone").
             """
     )
 
@@ -68,21 +70,40 @@ struct Eval: ParsableCommand {
 
         switch format {
         case .body:
-            if case .answer(_, _, let body) = outcome {
+            if let body = outcome.body {
                 FileHandle.standardOutput.write(Data(body))
                 if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             }
             if explain || !outcome.isAnswer {
                 var lines = explain ? explanation.lines : []
                 if isFallback { lines.append("exotel-version `\(header ?? "")` is unknown; answered in \(version.rawValue), the newest known") }
-                if case .huntExhausted(let rule) = outcome { lines.append("the hunt of rule `\(rules.rules[rule].name)` is exhausted: no destination left") }
-                if case .noMatch = outcome, !explain { lines.append("no rule matched (use --explain to see why)") }
+                if let reason = outcome.reason(names: { rules.rules[$0].name }), !(explain && Self.explained(outcome)) {
+                    lines.append(reason + (explain || outcome.rule != nil ? "" : " (use --explain to see why)"))
+                }
+                switch outcome {
+                case .nobody: lines.append("the answer dials nobody: Exotel takes \"We didn't dial anyone\"")
+                case .noMatch, .huntExhausted: lines.append("no answer (HTTP 422): Exotel goes to the Fallback URL")
+                case .answer: break
+                }
                 FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
             }
         case .json:
             FileHandle.standardOutput.write(Data(try json(outcome, explanation, version: version, isFallback: isFallback, rules: rules).utf8))
         }
-        if !outcome.isAnswer { throw ExitCode(3) }
+        switch outcome {
+        case .answer: break
+        case .nobody: throw ExitCode(4)
+        case .noMatch, .huntExhausted: throw ExitCode(3)
+        }
+    }
+
+    /// Whether the explanation's lines already say it: "no rule matched", or the rule that
+    /// decided (which dials nobody).
+    private static func explained(_ outcome: Outcome) -> Bool {
+        switch outcome {
+        case .noMatch, .nobody(.noMatch, _): return true
+        default: return false
+        }
     }
 
     private func serverClock() throws -> Int64 {
@@ -109,6 +130,14 @@ struct Eval: ParsableCommand {
             object["status"] = "answer"
             object["rule"] = rules.rules[rule].name
             object["attempt"] = attempt
+            object["body"] = try JSONSerialization.jsonObject(with: Data(body))
+        case .nobody(let cause, let body):
+            object["status"] = "nobody"
+            switch cause {
+            case .rule(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "dial-nobody"
+            case .noMatch: object["reason"] = "no-match"
+            case .huntExhausted(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "hunt-exhausted"
+            }
             object["body"] = try JSONSerialization.jsonObject(with: Data(body))
         case .noMatch:
             object["status"] = "no-match"
