@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "RuleCompilerTests",
             dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"],
-            exclude: ["Corpus", "Golden"]
+            exclude: ["Corpus", "Golden", "Answers"]
         ),
         .testTarget(
             name: "RingplanServerTests",

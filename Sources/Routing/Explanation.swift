@@ -29,6 +29,10 @@ public struct Explanation: Sendable, Hashable, Codable {
     public let rule: String?
     public let attempt: Int?
     public let steps: [Step]
+    /// What the call gets: `dialled`, `nobody` or `fallback` (see `Outcome.kind`).
+    public let outcome: String
+    /// Why nobody is dialled, or why there is no answer, in words.
+    public let reason: String?
 
     /// Human-readable lines, for stderr.
     public var lines: [String] {
@@ -44,6 +48,11 @@ public struct Explanation: Sendable, Hashable, Codable {
             lines.append(attempt > 0 ? "decided by rule `\(rule)`, attempt \(attempt + 1)" : "decided by rule `\(rule)`")
         } else if rule == nil {
             lines.append("no rule matched")
+        }
+        switch outcome {
+        case "nobody": lines.append("nobody is dialled: \(reason ?? "the empty answer"); Exotel takes \"We didn't dial anyone\"")
+        case "fallback": lines.append("no answer: \(reason ?? "nothing to dial"); the server answers 422 and Exotel goes to the Fallback URL")
+        default: break
         }
         return lines
     }

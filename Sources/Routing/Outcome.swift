@@ -43,6 +43,12 @@ public enum Outcome: Sendable, Hashable {
         return false
     }
 
+    /// Whether a rule says `dial: nobody`.
+    public var isNobodyByRule: Bool {
+        if case .nobody(.rule, _) = self { return true }
+        return false
+    }
+
     /// The rule that decided (or whose hunt is exhausted).
     public var rule: Int? {
         switch self {

@@ -198,7 +198,12 @@ public struct ReferenceEvaluator: Sendable {
             timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
             direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe))
         let attempt = decided.map { ruleSet.rules[$0].attempt(after: facts.dialWhom) }
+        // The outcome's kind and reason; the version does not change them.
+        let outcome = self.outcome(for: facts, version: .v1_0)
+        var reason = outcome.reason { ruleSet.rules[$0].name }
+        // Unmatched calls and exhausted hunts get what `unmatched` says.
+        if let said = reason, !outcome.isNobodyByRule { reason = said + " (`unmatched: \(ruleSet.unmatched.rawValue)`)" }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
-                           attempt: attempt, steps: steps)
+                           attempt: attempt, steps: steps, outcome: outcome.kind, reason: reason)
     }
 }

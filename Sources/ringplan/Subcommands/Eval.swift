@@ -75,16 +75,10 @@ struct Eval: ParsableCommand {
                 if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
             }
             if explain || !outcome.isAnswer {
-                var lines = explain ? explanation.lines : []
+                // The explanation ends with what the call gets; without it, say just that.
+                var lines = explain ? explanation.lines : explanation.lines.suffix(1)
                 if isFallback { lines.append("exotel-version `\(header ?? "")` is unknown; answered in \(version.rawValue), the newest known") }
-                if let reason = outcome.reason(names: { rules.rules[$0].name }), !(explain && Self.explained(outcome)) {
-                    lines.append(reason + (explain || outcome.rule != nil ? "" : " (use --explain to see why)"))
-                }
-                switch outcome {
-                case .nobody: lines.append("the answer dials nobody: Exotel takes \"We didn't dial anyone\"")
-                case .noMatch, .huntExhausted: lines.append("no answer (HTTP 422): Exotel goes to the Fallback URL")
-                case .answer: break
-                }
+                if !explain && outcome.rule == nil { lines.append("(use --explain to see why no rule matched)") }
                 FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
             }
         case .json:
@@ -94,15 +88,6 @@ struct Eval: ParsableCommand {
         case .answer: break
         case .nobody: throw ExitCode(4)
         case .noMatch, .huntExhausted: throw ExitCode(3)
-        }
-    }
-
-    /// Whether the explanation's lines already say it: "no rule matched", or the rule that
-    /// decided (which dials nobody).
-    private static func explained(_ outcome: Outcome) -> Bool {
-        switch outcome {
-        case .noMatch, .nobody(.noMatch, _): return true
-        default: return false
         }
     }
 
