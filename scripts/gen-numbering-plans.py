@@ -186,17 +186,22 @@ def prefix_free(rows, accept):
 
 # --- output
 
+DEAD = 0x7FFF
+ACCEPTS = 0x8000
+
+
 def swift_automaton(name, pattern, out, prefix):
     rows, accept = automaton(pattern)
     if prefix and not prefix_free(rows, accept):
         raise SystemExit(f"{name}: `{pattern}` is not prefix-free; NumberingPlan reads prefixes by their first match")
-    start = len(out["transitions"])
+    if accept[0]:
+        raise SystemExit(f"{name}: `{pattern}` matches the empty string")
+    start = len(out["transitions"]) // 10
+    if start + len(rows) >= DEAD:
+        raise SystemExit("too many states for 15-bit state numbers")
     for row in rows:
-        out["transitions"].extend(t + start // 10 if t >= 0 else 0xFFFF for t in row)
-    accepting_start = len(out["accepting"])
-    out["accepting"].extend(accept)
-    assert start // 10 == accepting_start
-    return f"DigitAutomaton(start: {start // 10}, states: {len(rows)})"
+        out["transitions"].extend(DEAD if t < 0 else (t + start) | (ACCEPTS if accept[t] else 0) for t in row)
+    return f"DigitAutomaton(start: {start})"
 
 
 def lengths_mask(lengths):
@@ -208,7 +213,7 @@ def lengths_mask(lengths):
 
 
 def main():
-    out = {"transitions": [], "accepting": []}
+    out = {"transitions": []}
     plans = []
     for region in REGIONS:
         meta = PhoneMetadata.metadata_for_region(region)
@@ -225,9 +230,9 @@ def main():
             f"            // {general.national_number_pattern}\n"
             f"            general: {swift_automaton(region, general.national_number_pattern, out, False)},\n"
             f"            // {national or 'none'}\n"
-            f"            nationalPrefix: {swift_automaton(region, national, out, True) if national else 'nil'},\n"
+            f"            nationalPrefix: {swift_automaton(region, national, out, True) if national else '.never'},\n"
             f"            // {idd or 'none'}\n"
-            f"            internationalPrefix: {swift_automaton(region, idd, out, True) if idd else 'nil'},\n"
+            f"            internationalPrefix: {swift_automaton(region, idd, out, True) if idd else '.never'},\n"
             f"            trunkPrefix: \"{meta.national_prefix or ''}\"\n"
             f"        ),"
         )
@@ -247,14 +252,10 @@ extension NumberingPlan {{
 {chr(10).join(plans)}
     ]
 
-    /// Every automaton's transitions, ten per state (one per digit); 0xFFFF is the dead state.
+    /// Every automaton's transitions, ten per state (one per digit): the next state's
+    /// number, with bit 15 set when that state accepts; 0x7fff is the dead state.
     static let generatedTransitions: [UInt16] = [
-{rows(out["transitions"], 20, lambda v: f"0x{v:04x}" if v == 0xFFFF else str(v))}
-    ]
-
-    /// Whether each state accepts.
-    static let generatedAccepting: [Bool] = [
-{rows(out["accepting"], 20, lambda v: "true" if v else "false")}
+{rows(out["transitions"], 16, lambda v: f"0x{v:04x}")}
     ]
 }}
 """)

@@ -155,6 +155,41 @@ import Testing
         #expect(result.stderr.isEmpty)
     }
 
+    @Test func version1_1HasNoDestinationType() throws {
+        let result = try cli.run(["eval", "rules/support.yaml", "--header", "exotel-version: 1.1", "--query",
+                                  "CallSid=a1&CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&digits=%222%22"])
+        #expect(result.status == 0)
+        #expect(result.stdout == #"{"fetch_after_attempt":true,"destination":[{"contact_uri":"+919876500001"}],"outgoing_phone_number":"+918047115000","record":true,"recording_channels":"dual","max_ringing_duration":20,"max_conversation_duration":1800,"music_on_hold":{"type":"operator_tone"}}"#)
+    }
+
+    @Test func genericConnectAppletAnswersNumbers() throws {
+        let directory = try cli.brokenCopy("team.yaml") { $0.replacingOccurrences(of: "\"sip:vikram4c2e\"", with: "\"+919876500004\"") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let support = directory.appendingPathComponent("rules/support.yaml")
+        let text = try String(contentsOf: support, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "country: IN", with: "country: IN\napplet: connect").utf8).write(to: support)
+        let query = "CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00&digits=%222%22"
+        for version in ["1.0", "1.1"] {
+            let result = try cli.run(["eval", "rules/support.yaml", "--header", "exotel-version: \(version)", "--query", query], in: directory)
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix(#"{"destination":{"numbers":["+919876500003","+919876500004","+919876500001"]},"parallel_ringing":{"activate":true,"max_parallel_attempts":3}"#))
+        }
+        #expect(try cli.run(["check", "rules"], in: directory).status == 0)
+        // A softphone agent cannot be dialled through the generic applet.
+        try Data(try String(contentsOf: directory.appendingPathComponent("rules/team.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "\"+919876500004\"", with: "\"sip:vikram4c2e\"").utf8).write(to: directory.appendingPathComponent("rules/team.yaml"))
+        let refused = try cli.run(["check", "rules"], in: directory)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("error[RP0412]: agent `vikram` is the softphone `sip:vikram4c2e`"))
+    }
+
+    @Test func numbersAreReadAsLibphonenumberReadsThem() throws {
+        let result = try cli.run(["number", "--country", "IN", "09845012345", "1800 123 4567", "919845012345", "0091-98450-12345", "garbage"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "+919845012345\n+9118001234567\n+919845012345\n+919845012345\n-\n")
+        #expect(try cli.run(["number", "--country", "XX", "1"]).status == 2)
+    }
+
     @Test func headerSelectsVersionAndExplainGoesToStderr() throws {
         let result = try cli.run(["eval", "rules/support.yaml", "--query", "CallFrom=09900000001&CallTo=08047110000&CurrentTime=2026-01-26+11:00:00",
                                   "--header", "Exotel-Version: 1.1", "--explain"])

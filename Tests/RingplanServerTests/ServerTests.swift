@@ -121,6 +121,29 @@ import Testing
         await server.stop()
     }
 
+    @Test func genericConnectAppletAndTollFreeCallers() async throws {
+        let server = try await TestServer(files: ["generic.yaml": """
+            ringplan: 1
+            applet: connect
+            agents: { priya: "+919876500001" }
+            rules:
+              - name: toll-free
+                when: { caller: "+9118001234567" }
+                dial: { to: [priya, "+918047119999"], strategy: parallel }
+              - name: rest
+                dial: nobody
+            """])
+        do {
+            // A national toll-free caller is India's, not a United States number.
+            let tollFree = try await server.get("/connect/generic?CallFrom=1800%20123%204567", headers: ["exotel-version": "1.1"])
+            #expect(tollFree.headers["ringplan-rule"] == "toll-free")
+            #expect(tollFree.body == #"{"destination":{"numbers":["+919876500001","+918047119999"]},"parallel_ringing":{"activate":true,"max_parallel_attempts":2}}"#)
+            let other = try await server.get("/connect/generic?CallFrom=09900000001")
+            #expect(other.body == #"{"fetch_after_attempt":false,"destination":{"numbers":[]}}"#)
+        }
+        await server.stop()
+    }
+
     @Test func softphoneAgentsHuntedAcrossReplicas() async throws {
         let server = try await TestServer(files: ["soft.yaml": """
             ringplan: 1

@@ -32,12 +32,6 @@ import Testing
             }
             output += "\n"
         }
-        let expectedURL = Self.directory.appendingPathComponent("\(name).answers.txt")
-        if GoldenTests.record {
-            try Data(output.utf8).write(to: expectedURL)
-            return
-        }
-        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        #expect(output == expected, "re-record with RECORD_GOLDEN=1 if the change is intended")
+        try expectGolden(output, Self.directory.appendingPathComponent("\(name).answers.txt"))
     }
 }

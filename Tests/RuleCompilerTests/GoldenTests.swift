@@ -36,12 +36,6 @@ import Testing
         }
         // Paths as a user who ran `ringplan check NAME` from Golden/ would see them.
         output = output.replacingOccurrences(of: TestPaths.golden.path + "/", with: "")
-        let expectedURL = TestPaths.golden.appendingPathComponent("\(name).\(format).txt")
-        if Self.record {
-            try Data(output.utf8).write(to: expectedURL)
-            return
-        }
-        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        #expect(output == expected, "re-record with RECORD_GOLDEN=1 if the change is intended")
+        try expectGolden(output, TestPaths.golden.appendingPathComponent("\(name).\(format).txt"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import RuleCompiler
 
 /// Where the test sources are, for the corpus and golden files (read in place, so that
@@ -7,6 +8,16 @@ enum TestPaths {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let corpus = testsDirectory.appendingPathComponent("Corpus")
     static let golden = testsDirectory.appendingPathComponent("Golden")
+}
+
+/// Compares `output` with a golden file, or writes it there under `RECORD_GOLDEN=1`.
+func expectGolden(_ output: String, _ url: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    if GoldenTests.record {
+        try Data(output.utf8).write(to: url)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(output == expected, "re-record with RECORD_GOLDEN=1 if the change is intended", sourceLocation: sourceLocation)
 }
 
 /// A fresh directory holding the given files, removed by `remove()`.

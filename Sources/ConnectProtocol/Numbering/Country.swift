@@ -13,10 +13,23 @@ public struct Country: Sendable, Hashable {
     public let nationalLengths: NationalLengths
     let localOnlyLengths: NationalLengths
     let general: DigitAutomaton
-    let nationalPrefix: DigitAutomaton?
-    let internationalPrefix: DigitAutomaton?
+    let nationalPrefix: DigitAutomaton
+    let internationalPrefix: DigitAutomaton
     /// The trunk prefix written before national numbers (`0`), one digit or none.
     private let trunkDigit: Int8
+    /// The calling code's digits as a number's first nibbles (see `RawNumber`), to test
+    /// whether a number starts with it without arithmetic.
+    let callingCodeNibbles: UInt64
+    /// The possible national lengths of every country with this calling code (+1: the
+    /// United States' and Canada's), and whether this country's own plan reads numbers of
+    /// its code once the code is known (not Canada's: libphonenumber reads +1 with the
+    /// United States' plan). Kept here so that reading a home number reads no global.
+    private(set) var codeLengths: NationalLengths
+    private(set) var readsOwnCode = true
+    /// The first steps of the three automata: most numbers are read without a step.
+    let generalFirst: DigitAutomaton.FirstSteps
+    let nationalPrefixFirst: DigitAutomaton.FirstSteps
+    let internationalPrefixFirst: DigitAutomaton.FirstSteps
 
     init(plan: NumberingPlan) {
         let iso = Array(plan.isoCode.utf8)
@@ -31,6 +44,13 @@ public struct Country: Sendable, Hashable {
         internationalPrefix = plan.internationalPrefix
         precondition(plan.trunkPrefix.count <= 1, "trunk prefixes of the supported countries are one digit")
         trunkDigit = plan.trunkPrefix.first.flatMap { $0.wholeNumberValue }.map(Int8.init) ?? -1
+        var nibbles: UInt64 = 0
+        for digit in String(plan.callingCode).utf8 { nibbles = nibbles << 4 | UInt64(digit - UInt8(ascii: "0")) }
+        callingCodeNibbles = nibbles
+        codeLengths = nationalLengths
+        generalFirst = general.firstSteps
+        nationalPrefixFirst = nationalPrefix.firstSteps
+        internationalPrefixFirst = internationalPrefix.firstSteps
     }
 
     /// ISO 3166-1 alpha-2, upper case.
@@ -48,8 +68,16 @@ public struct Country: Sendable, Hashable {
 
     public static let india = known["IN"]!
 
-    public static let known: [String: Country] = Dictionary(
-        uniqueKeysWithValues: NumberingPlan.generated.map { ($0.isoCode, Country(plan: $0)) })
+    public static let known: [String: Country] = {
+        var countries = NumberingPlan.generated.map(Country.init(plan:))
+        for index in countries.indices {
+            let sharing = countries.filter { $0.callingCode == countries[index].callingCode }
+            countries[index].codeLengths = NationalLengths(mask: sharing.reduce(0) { $0 | $1.nationalLengths.mask })
+            // +1 is read with the United States' plan, as libphonenumber's main country of +1.
+            countries[index].readsOwnCode = sharing.count == 1 || countries[index].isoCode == "US"
+        }
+        return Dictionary(uniqueKeysWithValues: countries.map { ($0.isoCode, $0) })
+    }()
 
     /// The country whose plan reads numbers of a calling code (+1 is read with the United
     /// States' plan, as libphonenumber does), indexed by calling codes below 1000.
@@ -66,10 +94,7 @@ public struct Country: Sendable, Hashable {
     /// 1000: a number is possible when one of them says so.
     static let lengthsByCallingCode: [NationalLengths?] = {
         var table = [NationalLengths?](repeating: nil, count: 1000)
-        for country in known.values {
-            let mask = (table[country.callingCode]?.mask ?? 0) | country.nationalLengths.mask
-            table[country.callingCode] = NationalLengths(mask: mask)
-        }
+        for country in known.values { table[country.callingCode] = country.codeLengths }
         return table
     }()
 
@@ -78,9 +103,17 @@ public struct Country: Sendable, Hashable {
         code > 0 && code < 1000 ? lengthsByCallingCode[code] : nil
     }
 
-    /// The countries whose plans hold `+code` numbers (two for +1).
+    /// The countries whose plans hold `+code` numbers (two for +1), by calling codes below
+    /// 1000: list files check a million numbers against them.
+    private static let sharingByCallingCode: [[Country]] = {
+        var table = [[Country]](repeating: [], count: 1000)
+        for country in known.values.sorted(by: { $0.isoCode > $1.isoCode }) { table[country.callingCode].append(country) }
+        return table
+    }()
+
+    /// The countries whose plans hold `+code` numbers (empty when none is generated).
     static func sharing(callingCode code: Int) -> [Country] {
-        known.values.filter { $0.callingCode == code }.sorted { $0.isoCode > $1.isoCode }
+        code > 0 && code < 1000 ? sharingByCallingCode[code] : []
     }
 
     /// Whether some number of the plan of `+code` starts with national `digits` (ASCII);

@@ -11,10 +11,10 @@ struct NumberingPlan: Sendable {
     /// Every national significant number of the country matches it.
     let general: DigitAutomaton
     /// What is dialled before a national number inside the country (`0`), and carrier
-    /// selection codes read as one (`1831` in Australia); nil where there is none.
-    let nationalPrefix: DigitAutomaton?
+    /// selection codes read as one (`1831` in Australia); `never` where there is none.
+    let nationalPrefix: DigitAutomaton
     /// What is dialled before a country code to call abroad (`00`, `011`, `0011`...).
-    let internationalPrefix: DigitAutomaton?
+    let internationalPrefix: DigitAutomaton
     /// The national prefix as written in national formats (`0`; empty for Singapore).
     let trunkPrefix: String
 }
@@ -26,6 +26,7 @@ public struct NationalLengths: Sendable, Hashable, CustomStringConvertible {
 
     public init(mask: UInt32) { self.mask = mask }
 
+    @inline(__always)
     public func contains(_ length: Int) -> Bool { length >= 0 && length < 32 && mask & (1 << UInt32(length)) != 0 }
     public var isEmpty: Bool { mask == 0 }
     public var shortest: Int { mask.trailingZeroBitCount }
@@ -48,6 +49,7 @@ enum LengthVerdict {
 }
 
 extension Country {
+    @inline(__always)
     func lengthVerdict(_ length: Int) -> LengthVerdict {
         if localOnlyLengths.contains(length) { return .possibleLocalOnly }
         if length == nationalLengths.shortest { return .possible }

@@ -79,11 +79,10 @@ public enum E164 {
     /// that code (nil when one holds them): an impossible length, a length that numbers
     /// starting with the same digits do not have, or digits outside every number range.
     private static func problem(_ digits: UnsafeBufferPointer<UInt8>, code: Int, plans: [Country]) -> E164Problem? {
-        let possible = plans.filter { $0.lengthVerdict(digits.count) == .possible }
-        if possible.isEmpty {
+        for plan in plans where plan.lengthVerdict(digits.count) == .possible && plan.general.matches(digits: digits) { return nil }
+        if !plans.contains(where: { $0.lengthVerdict(digits.count) == .possible }) {
             return .wrongNationalLength(callingCode: code, leading: "", expected: Country.nationalLengths(forCallingCode: code)!, found: digits.count)
         }
-        if possible.contains(where: { $0.general.matches(digits: digits) }) { return nil }
         // The lengths of the plans' numbers that start with the same three digits.
         let leading = digits.prefix(3)
         let mask = plans.reduce(UInt32(0)) { $0 | ($1.general.lengths(ofWordsStartingWith: leading).mask & $1.nationalLengths.mask) }
