@@ -8,7 +8,6 @@ extension RawNumber {
     /// place: `+CC...` and `IDD CC...` as written; otherwise always a number of `home`
     /// (a national number with or without its trunk prefix, or the home calling code and a
     /// national number), never another country's.
-    @inline(__always)
     public func e164(home: borrowing Country) -> PhoneNumber? {
         if plus {
             if let number = international(from: 0) { return number }
@@ -99,12 +98,15 @@ extension RawNumber {
     private func afterNationalPrefix(from start: Int, plan: borrowing Country) -> Int {
         guard start < count else { return start }
         // The usual cases without a step: no national prefix starts with the first digit;
-        // or a one-digit prefix (`0`) is there, and no number of the plan starts with it,
-        // so the number is no viable one with it.
+        // or a one-digit prefix (`0`) is there, and no number of the plan starts with it
+        // and the next digit, so the number is no viable one with it.
         let first = UInt16(1) << UInt16(digit(start))
         let prefixSteps = plan.nationalPrefixFirst, generalSteps = plan.generalFirst
         if prefixSteps.deadFirst & first != 0 { return start }
-        if prefixSteps.acceptsFirst & first != 0 && generalSteps.deadFirst & first != 0 { return start + 1 }
+        if prefixSteps.acceptsFirst & first != 0,
+           generalSteps.deadFirst & first != 0 || (start + 1 < count && generalSteps.diesByTwo(digit(start), digit(start + 1))) {
+            return start + 1
+        }
         guard let end = plan.nationalPrefix.prefixEnd(in: self, from: start) else { return start }
         let general = plan.general
         if general.matches(self, from: start, to: count) && !general.matches(self, from: end, to: count) { return start }
