@@ -320,6 +320,17 @@ import Testing
             #expect(object["connect_version"] as? String == "1.0")
             #expect(object["rules_version"] as? String == server.server.store.current?.version)
             #expect(object["us"] as? Int != nil)
+            #expect(object["outcome"] as? String == "dialled")
+            #expect(object["reason"] == nil)
+            // A blocked caller: nobody is dialled, and the line says why.
+            _ = try await server.get("/connect/support?CallSid=b2&CallFrom=09999900000&CallTo=08047112345")
+            server.logSink.flush()
+            let lines = try String(contentsOfFile: server.logPath, encoding: .utf8).split(separator: "\n")
+            let blocked = try #require(lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { $0["call_sid"] as? String == "b2" })
+            #expect(blocked["outcome"] as? String == "nobody")
+            #expect(blocked["reason"] as? String == "rule `blocked` dials nobody")
+            #expect(blocked["status"] as? Int == 200)
         }
         await server.stop()
     }
