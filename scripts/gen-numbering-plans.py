@@ -232,8 +232,7 @@ def main():
             f"            // {national or 'none'}\n"
             f"            nationalPrefix: {swift_automaton(region, national, out, True) if national else '.never'},\n"
             f"            // {idd or 'none'}\n"
-            f"            internationalPrefix: {swift_automaton(region, idd, out, True) if idd else '.never'},\n"
-            f"            trunkPrefix: \"{meta.national_prefix or ''}\"\n"
+            f"            internationalPrefix: {swift_automaton(region, idd, out, True) if idd else '.never'}\n"
             f"        ),"
         )
 

@@ -4,7 +4,7 @@
 /// are listed, so that `country:` can also check the length of home numbers.
 public struct Country: Sendable, Hashable {
     // Only trivial fields: a Country is passed on every request, and must cost no
-    // reference counting. The plan's automata are indexes into shared tables.
+    // reference counting. The plan's automata point into one shared table.
     private let isoBytes: (UInt8, UInt8)
     public let callingCode: Int
     /// How many digits the calling code has.
@@ -15,8 +15,6 @@ public struct Country: Sendable, Hashable {
     let general: DigitAutomaton
     let nationalPrefix: DigitAutomaton
     let internationalPrefix: DigitAutomaton
-    /// The trunk prefix written before national numbers (`0`), one digit or none.
-    private let trunkDigit: Int8
     /// The calling code's digits as a number's first nibbles (see `RawNumber`), to test
     /// whether a number starts with it without arithmetic.
     let callingCodeNibbles: UInt64
@@ -42,8 +40,6 @@ public struct Country: Sendable, Hashable {
         general = plan.general
         nationalPrefix = plan.nationalPrefix
         internationalPrefix = plan.internationalPrefix
-        precondition(plan.trunkPrefix.count <= 1, "trunk prefixes of the supported countries are one digit")
-        trunkDigit = plan.trunkPrefix.first.flatMap { $0.wholeNumberValue }.map(Int8.init) ?? -1
         var nibbles: UInt64 = 0
         for digit in String(plan.callingCode).utf8 { nibbles = nibbles << 4 | UInt64(digit - UInt8(ascii: "0")) }
         callingCodeNibbles = nibbles
@@ -55,7 +51,6 @@ public struct Country: Sendable, Hashable {
 
     /// ISO 3166-1 alpha-2, upper case.
     public var isoCode: String { String(decoding: [isoBytes.0, isoBytes.1], as: UTF8.self) }
-    public var trunkPrefix: String { trunkDigit < 0 ? "" : String(trunkDigit) }
 
     public static func == (lhs: Country, rhs: Country) -> Bool {
         lhs.isoBytes == rhs.isoBytes && lhs.callingCode == rhs.callingCode

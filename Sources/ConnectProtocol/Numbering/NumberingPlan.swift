@@ -15,8 +15,6 @@ struct NumberingPlan: Sendable {
     let nationalPrefix: DigitAutomaton
     /// What is dialled before a country code to call abroad (`00`, `011`, `0011`...).
     let internationalPrefix: DigitAutomaton
-    /// The national prefix as written in national formats (`0`; empty for Singapore).
-    let trunkPrefix: String
 }
 
 /// The possible lengths of a country's national significant numbers.

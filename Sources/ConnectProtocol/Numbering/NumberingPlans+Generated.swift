@@ -12,8 +12,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 28),
             // 00
-            internationalPrefix: DigitAutomaton(start: 30),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 30)
         ),
         NumberingPlan(
             isoCode: "AE", callingCode: 971,
@@ -23,8 +22,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 62),
             // 00
-            internationalPrefix: DigitAutomaton(start: 64),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 64)
         ),
         NumberingPlan(
             isoCode: "AU", callingCode: 61,
@@ -34,8 +32,7 @@ extension NumberingPlan {
             // (183[12])|0
             nationalPrefix: DigitAutomaton(start: 95),
             // 001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011
-            internationalPrefix: DigitAutomaton(start: 100),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 100)
         ),
         NumberingPlan(
             isoCode: "BD", callingCode: 880,
@@ -45,8 +42,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 151),
             // 00
-            internationalPrefix: DigitAutomaton(start: 153),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 153)
         ),
         NumberingPlan(
             isoCode: "CA", callingCode: 1,
@@ -56,8 +52,7 @@ extension NumberingPlan {
             // 1
             nationalPrefix: DigitAutomaton(start: 174),
             // 011
-            internationalPrefix: DigitAutomaton(start: 176),
-            trunkPrefix: "1"
+            internationalPrefix: DigitAutomaton(start: 176)
         ),
         NumberingPlan(
             isoCode: "DE", callingCode: 49,
@@ -67,8 +62,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 215),
             // 00
-            internationalPrefix: DigitAutomaton(start: 217),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 217)
         ),
         NumberingPlan(
             isoCode: "FR", callingCode: 33,
@@ -78,8 +72,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 230),
             // 00
-            internationalPrefix: DigitAutomaton(start: 232),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 232)
         ),
         NumberingPlan(
             isoCode: "GB", callingCode: 44,
@@ -89,8 +82,7 @@ extension NumberingPlan {
             // 0|180020
             nationalPrefix: DigitAutomaton(start: 262),
             // 00
-            internationalPrefix: DigitAutomaton(start: 269),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 269)
         ),
         NumberingPlan(
             isoCode: "ID", callingCode: 62,
@@ -100,8 +92,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 320),
             // 00[89]
-            internationalPrefix: DigitAutomaton(start: 322),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 322)
         ),
         NumberingPlan(
             isoCode: "KE", callingCode: 254,
@@ -111,8 +102,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 354),
             // 000
-            internationalPrefix: DigitAutomaton(start: 356),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 356)
         ),
         NumberingPlan(
             isoCode: "LK", callingCode: 94,
@@ -122,8 +112,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 370),
             // 00
-            internationalPrefix: DigitAutomaton(start: 372),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 372)
         ),
         NumberingPlan(
             isoCode: "MY", callingCode: 60,
@@ -133,8 +122,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 394),
             // 00
-            internationalPrefix: DigitAutomaton(start: 396),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 396)
         ),
         NumberingPlan(
             isoCode: "NG", callingCode: 234,
@@ -144,8 +132,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 424),
             // 009
-            internationalPrefix: DigitAutomaton(start: 426),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 426)
         ),
         NumberingPlan(
             isoCode: "NP", callingCode: 977,
@@ -155,8 +142,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 455),
             // 00
-            internationalPrefix: DigitAutomaton(start: 457),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 457)
         ),
         NumberingPlan(
             isoCode: "PH", callingCode: 63,
@@ -166,8 +152,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 489),
             // 00
-            internationalPrefix: DigitAutomaton(start: 491),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 491)
         ),
         NumberingPlan(
             isoCode: "PK", callingCode: 92,
@@ -177,8 +162,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 549),
             // 00
-            internationalPrefix: DigitAutomaton(start: 551),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 551)
         ),
         NumberingPlan(
             isoCode: "SA", callingCode: 966,
@@ -188,8 +172,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 567),
             // 00
-            internationalPrefix: DigitAutomaton(start: 569),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 569)
         ),
         NumberingPlan(
             isoCode: "SG", callingCode: 65,
@@ -199,8 +182,7 @@ extension NumberingPlan {
             // none
             nationalPrefix: .never,
             // 0[0-3]\d
-            internationalPrefix: DigitAutomaton(start: 595),
-            trunkPrefix: ""
+            internationalPrefix: DigitAutomaton(start: 595)
         ),
         NumberingPlan(
             isoCode: "US", callingCode: 1,
@@ -210,8 +192,7 @@ extension NumberingPlan {
             // 1
             nationalPrefix: DigitAutomaton(start: 617),
             // 011
-            internationalPrefix: DigitAutomaton(start: 619),
-            trunkPrefix: "1"
+            internationalPrefix: DigitAutomaton(start: 619)
         ),
         NumberingPlan(
             isoCode: "ZA", callingCode: 27,
@@ -221,8 +202,7 @@ extension NumberingPlan {
             // 0
             nationalPrefix: DigitAutomaton(start: 642),
             // 00
-            internationalPrefix: DigitAutomaton(start: 644),
-            trunkPrefix: "0"
+            internationalPrefix: DigitAutomaton(start: 644)
         ),
     ]
 
