@@ -55,14 +55,9 @@ public struct SIPAddress: Sendable, Hashable, CustomStringConvertible {
         return user.withUTF8 { userKey($0) }
     }
 
-    /// FNV-1a, 64 bits: stable across runs and machines (Swift's `Hasher` is seeded per
-    /// process), so that every replica finds the same position.
+    /// Stable across runs and machines, so that every replica finds the same position.
     @inline(__always)
-    static func userKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
+    static func userKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { FNV1a.hash(bytes) }
 
     /// Whether `text` starts with a SIP scheme (any case): the checker then reads it as a SIP
     /// address and reports what is wrong with it.

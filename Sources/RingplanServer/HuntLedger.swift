@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 import Synchronization
 
@@ -53,12 +54,7 @@ public final class HuntLedger: Sendable {
         self.lifetime = lifetime
     }
 
-    /// FNV-1a, 64 bits.
-    static func key(_ callSid: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in callSid.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0100_0000_01b3 }
-        return hash
-    }
+    static func key(_ callSid: String) -> UInt64 { FNV1a.hash(callSid.utf8) }
 
     static func now() -> UInt64 {
         var spec = timespec()

@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 import Routing
 import RuleCompiler
@@ -143,18 +144,14 @@ public final class RuleStore: Sendable {
 
     /// FNV-1a over every file's path and bytes, in path order.
     static func version(of sources: SourceManager) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        var hash = FNV1a()
         for path in sources.paths.sorted() {
-            for byte in path.utf8 { mix(byte) }
-            mix(0)
-            for byte in sources.file(path)?.bytes ?? [] { mix(byte) }
-            mix(0)
+            hash.mix(path.utf8)
+            hash.mix(0)
+            hash.mix(sources.file(path)?.bytes ?? [])
+            hash.mix(0)
         }
-        let text = String(hash, radix: 16)
+        let text = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }
 }
