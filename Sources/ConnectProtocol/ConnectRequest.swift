@@ -4,7 +4,8 @@ import Foundation
 /// still as text (numbers are normalised per rule set, which knows the home country).
 ///
 /// Parsing works on the query's UTF-8 bytes and decodes only the parameters it keeps.
-/// Real traffic's quirks, from `shared/reference/connect-protocol.md`:
+/// Real traffic's quirks, gathered from Exotel's pages and integrators' logs (Grammar.md,
+/// "Numbers", and the README's "Serving Exotel" say how each is handled):
 /// - `+` is a space and `%XX` a byte; a malformed escape is kept literally.
 /// - The literal `null` and empty values mean absent.
 /// - `digits` arrives wrapped in literal double quotes (`"2"`), which are stripped.

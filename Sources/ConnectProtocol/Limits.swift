@@ -1,5 +1,5 @@
 /// Exotel Connect's limits, in one place so that a correction is a one-line change.
-/// Source: CCM Programmable Connect 1.0 (`shared/reference/ccm-programmable-connect-seed.txt`).
+/// Source: Exotel's support article "CCM Programmable Connect" (version 1.0's response table).
 public enum ConnectLimits {
     /// `max_ringing_duration`, seconds.
     public static let ringingSeconds: ClosedRange<Int> = 1...60

@@ -133,7 +133,12 @@ public final class RuleStore: Sendable {
         for path in paths {
             var info = stat()
             if stat(path, &info) == 0 {
-                result[path] = FileFingerprint(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                #if canImport(Darwin)
+                let modified = info.st_mtimespec
+                #else
+                let modified = info.st_mtim
+                #endif
+                result[path] = FileFingerprint(size: Int64(info.st_size), modified: Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec),
                                                inode: UInt64(info.st_ino))
             } else {
                 result[path] = FileFingerprint(size: -1, modified: 0, inode: 0)

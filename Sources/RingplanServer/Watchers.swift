@@ -10,7 +10,8 @@ import Glibc
 final class DirectoryWatcher: @unchecked Sendable {
     private let descriptor: Int32
     private let thread: Thread
-    private let stopPipe: [Int32]
+    /// Read end, write end. Internal for the test that checks they are closed.
+    let stopPipe: [Int32]
 
     init?(path: String, onChange: @escaping @Sendable () -> Void) {
         #if os(Linux)
@@ -27,10 +28,17 @@ final class DirectoryWatcher: @unchecked Sendable {
             close(descriptor)
             return nil
         }
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         self.descriptor = descriptor
         stopPipe = pipeEnds
         let stopRead = pipeEnds[0]
         thread = Thread {
+            // The thread owns the inotify descriptor and the pipe's read end: it closes them
+            // when it stops, so that `stop` never closes a descriptor under a running poll.
+            defer {
+                close(descriptor)
+                close(stopRead)
+            }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
             while true {
@@ -49,10 +57,10 @@ final class DirectoryWatcher: @unchecked Sendable {
         #endif
     }
 
+    /// Wakes the thread, which closes its descriptors and ends.
     func stop() {
         var byte: UInt8 = 1
         _ = write(stopPipe[1], &byte, 1)
-        close(descriptor)
         close(stopPipe[1])
     }
 }
