@@ -301,6 +301,14 @@ extension UnsafeBufferPointer<UInt8> {
     func equals(_ literal: StaticString) -> Bool {
         literal.utf8CodeUnitCount == count && (count == 0 || memcmp(literal.utf8Start, baseAddress!, count) == 0)
     }
+
+    /// The same with a String (the version table's raw values).
+    func equals(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { expected in
+            expected.count == count && (count == 0 || memcmp(expected.baseAddress!, baseAddress!, count) == 0)
+        }
+    }
 }
 
 /// IVR key presses (`digits`) packed into an integer, so that finding a skill is a hash

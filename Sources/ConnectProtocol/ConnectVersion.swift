@@ -52,16 +52,8 @@ public enum ConnectVersion: String, Sendable, Hashable, CaseIterable, Comparable
             while start < end && (bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t")) { start += 1 }
             while end > start && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
             let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            func equals(_ text: String) -> Bool {
-                var text = text
-                return text.withUTF8 { expected in
-                    guard expected.count == value.count else { return false }
-                    for index in 0..<expected.count where expected[index] != value[index] { return false }
-                    return true
-                }
-            }
-            for version in allCases where equals(version.rawValue) { return (version, false) }
-            if equals("1") { return (.v1_0, false) }
+            for version in allCases where value.equals(version.rawValue) { return (version, false) }
+            if value.equals("1" as StaticString) { return (.v1_0, false) }
             return (newest, true)
         }
     }

@@ -1,3 +1,5 @@
+import ConnectProtocol
+
 /// A calendar (`calendars:`): open on its `dates` (all day) and in its weekly windows,
 /// except while any calendar in `except` is open or on an `except` date.
 public struct RuleCalendar: Sendable, Hashable {
@@ -44,9 +46,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Whether the date exists in the proleptic Gregorian calendar.
     public var isValid: Bool {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+        return day <= CivilCalendar.daysInMonth(year: year, month: month)
     }
 }
 

@@ -35,18 +35,18 @@ public struct CoverageAnalysis {
 
         func intersection(_ other: Classes) -> Classes {
             switch (self, other) {
-            case (.some(let a), .some(let b)): return .some(Self.intersect(a, b))
-            case (.some(let a), .allBut(let b)), (.allBut(let b), .some(let a)): return .some(Self.subtract(a, b))
-            case (.allBut(let a), .allBut(let b)): return .allBut(Self.union(a, b))
+            case (.some(let a), .some(let b)): return .some(a.sortedIntersection(b))
+            case (.some(let a), .allBut(let b)), (.allBut(let b), .some(let a)): return .some(a.sortedSubtracting(b))
+            case (.allBut(let a), .allBut(let b)): return .allBut(a.sortedUnion(b))
             }
         }
 
         func subtracting(_ other: Classes) -> Classes {
             switch (self, other) {
-            case (.some(let a), .some(let b)): return .some(Self.subtract(a, b))
-            case (.some(let a), .allBut(let b)): return .some(Self.intersect(a, b))
-            case (.allBut(let a), .some(let b)): return .allBut(Self.union(a, b))
-            case (.allBut(let a), .allBut(let b)): return .some(Self.subtract(b, a))
+            case (.some(let a), .some(let b)): return .some(a.sortedSubtracting(b))
+            case (.some(let a), .allBut(let b)): return .some(a.sortedIntersection(b))
+            case (.allBut(let a), .some(let b)): return .allBut(a.sortedUnion(b))
+            case (.allBut(let a), .allBut(let b)): return .some(b.sortedSubtracting(a))
             }
         }
 
@@ -69,37 +69,6 @@ public struct CoverageAnalysis {
                 }
                 return Int(candidate) < universe ? Int(candidate) : nil
             }
-        }
-
-        static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-            var result: [Int32] = []
-            var i = 0, j = 0
-            while i < a.count && j < b.count {
-                if a[i] == b[j] { result.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
-            }
-            return result
-        }
-
-        static func subtract(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-            var result: [Int32] = []
-            var j = 0
-            for value in a {
-                while j < b.count && b[j] < value { j += 1 }
-                if j >= b.count || b[j] != value { result.append(value) }
-            }
-            return result
-        }
-
-        static func union(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-            var result: [Int32] = []
-            result.reserveCapacity(a.count + b.count)
-            var i = 0, j = 0
-            while i < a.count || j < b.count {
-                if j >= b.count || (i < a.count && a[i] < b[j]) { result.append(a[i]); i += 1 }
-                else if i >= a.count || b[j] < a[i] { result.append(b[j]); j += 1 }
-                else { result.append(a[i]); i += 1; j += 1 }
-            }
-            return result
         }
     }
 
@@ -156,16 +125,11 @@ public struct CoverageAnalysis {
     func meet(_ a: Classes, _ b: Classes, universe: Int) -> Bool {
         switch (a, b) {
         case (.some(let left), .some(let right)):
-            var i = 0, j = 0
-            while i < left.count && j < right.count {
-                if left[i] == right[j] { return true }
-                if left[i] < right[j] { i += 1 } else { j += 1 }
-            }
-            return false
+            return left.sortedIntersects(right)
         case (.some(let list), .allBut(let excluded)), (.allBut(let excluded), .some(let list)):
-            return Classes.subtract(list, excluded).isEmpty == false
+            return list.sortedHasElement(notIn: excluded)
         case (.allBut(let left), .allBut(let right)):
-            return !(left.count + right.count >= universe && Classes.union(left, right).count >= universe)
+            return !(left.count + right.count >= universe && left.sortedUnion(right).count >= universe)
         }
     }
 

@@ -10,7 +10,7 @@ enum ClassSet {
             // Merged as sorted lists: a list atom of a million numbers holds in hundreds of
             // classes, and thousands of rules name it beside something else.
             var union: [Int] = []
-            for match in matches { union = merge(union, classes(where: match, atomClasses: atomClasses, classCount: classCount)) }
+            for match in matches { union = union.sortedUnion(classes(where: match, atomClasses: atomClasses, classCount: classCount)) }
             return union
         case .not(let inner):
             let excluded = classes(where: inner, atomClasses: atomClasses, classCount: classCount)
@@ -24,23 +24,6 @@ enum ClassSet {
             while next < classCount { result.append(next); next += 1 }
             return result
         }
-    }
-
-    /// The union of two sorted lists without repeats, sorted.
-    static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
-        var result: [Int] = []
-        result.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            if a[i] < b[j] { result.append(a[i]); i += 1 } else if b[j] < a[i] { result.append(b[j]); j += 1 } else {
-                result.append(a[i]); i += 1; j += 1
-            }
-        }
-        result += a[i...]
-        result += b[j...]
-        return result
     }
 
     /// Rows for `classCount` classes: every rule without a condition in the dimension is set
