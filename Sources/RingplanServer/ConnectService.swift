@@ -31,7 +31,7 @@ public final class ConnectService: Sendable {
     }
 
     static func error(_ status: Int, _ message: String) -> (Int, ArraySlice<UInt8>) {
-        (status, Array("{\"error\":\"\(message)\"}".utf8)[...])
+        (status, Array("{\"error\":\(JSONText.quoted(message))}".utf8)[...])
     }
 
     /// `now`: the server clock, seconds since 1970.

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HTTPTypes
 import Logging
 import NIOCore
+import RuleCompiler
 import ServiceLifecycle
 
 /// `ringplan serve`: the public application (`/connect/{name}`, `/healthz`, `/readyz`), the
@@ -111,8 +112,7 @@ public struct RingplanHTTPServer: Sendable {
                 "diagnostics": report.diagnostics, "version": report.version ?? NSNull(),
             ] as [String: Any]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return ReadableJSON.string(object)
     }
 
     /// Both applications and the reload service. `onReady` gets the bound ports (useful

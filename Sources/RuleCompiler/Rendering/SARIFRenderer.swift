@@ -42,8 +42,7 @@ public enum SARIFRenderer {
                 "results": results,
             ] as [String: Any]],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return ReadableJSON.string(log)
     }
 
     static func level(_ severity: Severity) -> String {

@@ -7,8 +7,7 @@ import Foundation
 /// beyond simple ranges.
 public enum RuleSchema {
     public static func json() -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        ReadableJSON.string(schema)
     }
 
     nonisolated(unsafe) static let name: [String: Any] = ["type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$"]

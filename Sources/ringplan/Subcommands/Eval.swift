@@ -130,7 +130,6 @@ struct Eval: ParsableCommand {
             object["status"] = "hunt-exhausted"
             object["rule"] = rules.rules[rule].name
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return ReadableJSON.string(object)
     }
 }
