@@ -67,7 +67,7 @@ extension Checker {
     private mutating func numberCondition(_ text: Text) -> NumberAtom? {
         if Numbers.looksLikeNumber(text.value) { return numberOrPrefix(text) }
         if let index = listIndex[text.value] {
-            used.insert("list \(text.value)")
+            used.insert(.list(text.value))
             return .list(index)
         }
         if listSpans[text.value] == nil { unknown(text, kind: "list", known: listSpans.keys) }
@@ -88,7 +88,7 @@ extension Checker {
 
     /// A calendar is used with every calendar its `except` names.
     private mutating func markCalendarUsed(_ index: Int) {
-        guard used.insert("calendar \(calendars[index].name)").inserted else { return }
+        guard used.insert(.calendar(calendars[index].name)).inserted else { return }
         for excepted in calendars[index].exceptCalendars { markCalendarUsed(excepted) }
     }
 
@@ -156,13 +156,13 @@ extension Checker {
             return number(target).map { [Destination(type: .externalNumber, contact: .number($0), agent: nil)] }
         }
         if let agent = agents[target.value] {
-            used.insert("agent \(target.value)")
+            used.insert(.agent(target.value))
             guard let contact = agent.contact, dialable(contact, agent: target.value, at: target, definedAt: agent.span) else { return nil }
             return [Destination(type: .user, contact: contact, agent: target.value)]
         }
         if let group = groups[target.value] {
-            used.insert("group \(target.value)")
-            for member in group.members { used.insert("agent \(member)") }
+            used.insert(.group(target.value))
+            for member in group.members { used.insert(.agent(member)) }
             var expanded: [Destination] = []
             for member in group.members {
                 guard let agent = agents[member], let contact = agent.contact else { continue }

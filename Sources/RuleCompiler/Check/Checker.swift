@@ -35,8 +35,8 @@ struct Checker {
     var skillNames: [String: SourceSpan] = [:]
     var skillDigits: [String: String] = [:]
     /// Definitions referenced from the main file's rules, directly or through groups and
-    /// `except`, as "kind name", for the unused-definition analysis.
-    var used = Set<String>()
+    /// `except`, for the unused-definition analysis.
+    var used = Set<Definition>()
 
     static let defaultTimeZone = "Asia/Kolkata"
 

@@ -41,13 +41,13 @@ extension Workspace {
     func reportUnusedDefinitions() {
         for (key, used) in usedIn where !unjudged.contains(key) {
             guard let syntax = syntaxCache[key] ?? nil else { continue }
-            var definitions: [(kind: String, name: Text)] = []
-            definitions += syntax.agents.map { ("agent", $0.name) }
-            definitions += syntax.groups.map { ("group", $0.name) }
-            definitions += syntax.lists.map { ("list", $0.name) }
-            definitions += syntax.calendars.map { ("calendar", $0.name) }
-            for (kind, name) in definitions where !used.contains("\(kind) \(name.value)") {
-                report(Diagnostic(.unusedDefinition, "\(kind) `\(name.value)` is not used by any rule", at: name.span,
+            var definitions: [(kind: Definition.Kind, name: Text)] = []
+            definitions += syntax.agents.map { (.agent, $0.name) }
+            definitions += syntax.groups.map { (.group, $0.name) }
+            definitions += syntax.lists.map { (.list, $0.name) }
+            definitions += syntax.calendars.map { (.calendar, $0.name) }
+            for (kind, name) in definitions where !used.contains(Definition(kind: kind, name: name.value)) {
+                report(Diagnostic(.unusedDefinition, "\(kind.rawValue) `\(name.value)` is not used by any rule", at: name.span,
                                   help: "remove it, or use it in a rule"))
             }
         }

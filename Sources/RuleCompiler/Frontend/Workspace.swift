@@ -33,7 +33,7 @@ public final class Workspace {
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
     var analyze = true
     /// Per file included by (or being) a rule set: the definitions its rule sets use.
-    var usedIn: [String: Set<String>] = [:]
+    var usedIn: [String: Set<Definition>] = [:]
     var tables: [String: DecisionTable] = [:]
     var unjudged = Set<String>()
 
