@@ -35,7 +35,7 @@ import Testing
                 let view = matrix.view(row: index)
                 #expect((0..<Self.words).map { view.word($0) } == row, "row \(index)")
                 var visited: [Int] = []
-                _ = view.firstResult { word, bits in
+                _ = view.firstResult { word, bits -> Int? in
                     #expect(bits == row[word])
                     visited.append(word)
                     return nil
@@ -71,18 +71,18 @@ import Testing
             let picks = matrices.map { random.int(0...$0.0.count - 1) }
             let rows = zip(matrices, picks).map { $0.0[$1] }
             let views = zip(matrices, picks).map { $0.1.view(row: $1) }
-            #expect(BitMatrix.firstCommon(views[0], views[1], views[2], views[3]) == first(rows))
+            #expect(BitMatrix.firstCommon(views[0], views[1], views[2], views[3]) ?? -1 == first(rows))
 
             let limit = random.int(1...6)
-            let meet = BitMatrix.firstCommonWord(views[1], views[2], views[3], limit: limit)
+            let meeting = BitMatrix.firstCommonWord(views[1], views[2], views[3], limit: limit)
             let three = first(Array(rows[1...]))
-            if meet.index >= 0 {
-                #expect(meet.index == three >> 6)
-                #expect(meet.bits == rows[1][meet.index] & rows[2][meet.index] & rows[3][meet.index])
-            } else if meet.index == -1 {
+            switch meeting {
+            case .at(let word, let bits):
+                #expect(word == three >> 6)
+                #expect(bits == rows[1][word] & rows[2][word] & rows[3][word])
+            case .nowhere:
                 #expect(three == -1)
-            } else {
-                #expect(meet.index == -2)
+            case .notWithin:
                 // Given up only after `limit` words of the lightest row, none of them common.
                 #expect(three == -1 || three >> 6 >= limit - 1)
             }

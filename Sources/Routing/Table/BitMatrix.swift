@@ -19,8 +19,30 @@ struct BitMatrix: Sendable {
     struct Pair: BitwiseCopyable {
         var word: UInt64
         var index: Int32
-        /// In a record: the row's pairs, or for a dense row -1 minus its non-zero words.
-        var shape: Int32
+        /// In a record: how the row keeps its extra bits.
+        var shape: RowShape
+    }
+
+    /// How a row keeps its extra bits, in 32 bits of its record (so that records stay 16
+    /// bytes): as pairs (a row of one pair keeps it in the record itself), or densely.
+    struct RowShape: BitwiseCopyable {
+        /// The pairs, or for a dense row -1 minus its non-zero words.
+        private let raw: Int32
+
+        static func sparse(pairs: Int) -> RowShape { RowShape(raw: Int32(pairs)) }
+        static func dense(nonZeroWords: Int) -> RowShape { RowShape(raw: -1 - Int32(nonZeroWords)) }
+        /// In a pair that is no record.
+        static let none = RowShape(raw: 0)
+
+        private init(raw: Int32) { self.raw = raw }
+
+        var isDense: Bool { @inline(__always) get { raw < 0 } }
+        /// A sparse row's pairs.
+        var pairs: Int { @inline(__always) get { Int(raw) } }
+        /// Whether the row's only pair is its record.
+        var pairIsRecord: Bool { @inline(__always) get { raw == 1 } }
+        /// The row's own non-zero words (pairs, or a dense row's), to pick the row to walk.
+        var weight: Int { @inline(__always) get { raw >= 0 ? Int(raw) : Int(-1 - raw) } }
     }
 
     let words: Int
@@ -46,15 +68,15 @@ struct BitMatrix: Sendable {
         for row in rows {
             precondition(row.count == words)
             let extra = zip(row, template).enumerated().compactMap { position, pair in
-                pair.0 & ~pair.1 == 0 ? nil : Pair(word: pair.0 & ~pair.1, index: Int32(position), shape: 0)
+                pair.0 & ~pair.1 == 0 ? nil : Pair(word: pair.0 & ~pair.1, index: Int32(position), shape: .none)
             }
             if extra.count > Self.densePairs {
-                records.append(Pair(word: 0, index: Int32(dense.count), shape: -1 - Int32(extra.count)))
+                records.append(Pair(word: 0, index: Int32(dense.count), shape: .dense(nonZeroWords: extra.count)))
                 dense += zip(row, template).map { $0 & ~$1 }
             } else if extra.count == 1 {
-                records.append(Pair(word: extra[0].word, index: extra[0].index, shape: 1))
+                records.append(Pair(word: extra[0].word, index: extra[0].index, shape: .sparse(pairs: 1)))
             } else {
-                records.append(Pair(word: 0, index: Int32(pairs.count), shape: Int32(extra.count)))
+                records.append(Pair(word: 0, index: Int32(pairs.count), shape: .sparse(pairs: extra.count)))
                 pairs += extra
             }
         }
@@ -78,10 +100,10 @@ struct BitMatrix: Sendable {
                 word &= word - 1
             }
         }
-        if view.pairs < 0 {
+        if view.shape.isDense {
             for index in 0..<words { bits(view.denseWord(index), index) }
         } else {
-            for pair in 0..<view.pairs { bits(view.pairWord(pair), view.pairIndex(pair)) }
+            for pair in 0..<view.shape.pairs { bits(view.pairWord(pair), view.pairIndex(pair)) }
         }
     }
 
@@ -94,19 +116,19 @@ struct BitMatrix: Sendable {
     @inline(__always)
     func view(row: Int) -> RowView {
         let record = records.base + row
-        let shape = Int(record.pointee.shape)
-        let extra = shape == 1 ? UnsafeRawPointer(record)
-            : shape >= 0 ? UnsafeRawPointer(pairs.base + Int(record.pointee.index)) : UnsafeRawPointer(dense.base + Int(record.pointee.index))
+        let shape = record.pointee.shape
+        let extra = shape.pairIsRecord ? UnsafeRawPointer(record)
+            : shape.isDense ? UnsafeRawPointer(dense.base + Int(record.pointee.index)) : UnsafeRawPointer(pairs.base + Int(record.pointee.index))
         return RowView(template: template.base, templateNonZero: templateNonZero.base, templateNonZeroCount: templateNonZero.count,
-                       extra: extra, pairs: max(shape, -1), words: words, weight: templateNonZero.count + (shape >= 0 ? shape : -1 - shape))
+                       extra: extra, shape: shape, words: words, weight: templateNonZero.count + shape.weight)
     }
 
-    /// The first rule set in all four rows (a row of each dimension), or -1: walk the
+    /// The first rule set in all four rows (a row of each dimension), or nil: walk the
     /// lightest row, and AND each of its non-zero words with the same word of the other
     /// three. Those three are read unconditionally, so that their loads (often cache
     /// misses, in a large rule set) are in flight together rather than one after another.
     @inline(__always)
-    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int {
+    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int? {
         if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d) }
         if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d) }
         if c.weight <= d.weight { return walk(c, a, b, d) }
@@ -114,34 +136,41 @@ struct BitMatrix: Sendable {
     }
 
     @inline(__always)
-    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView) -> Int {
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, _ z: RowView) -> Int? {
         walked.firstResult { index, word in
             let common = word & x.word(index) & y.word(index) & z.word(index)
             return common == 0 ? nil : index << 6 | common.trailingZeroBitCount
-        } ?? -1
+        }
+    }
+
+    /// Where three rows first meet, within a walk of a few words of the lightest.
+    enum Meeting {
+        /// At word `word`, whose common bits are `bits`.
+        case at(word: Int, bits: UInt64)
+        /// Nowhere: no rule holds, whatever the fourth row.
+        case nowhere
+        /// Not within the words walked: the walk gave up.
+        case notWithin
     }
 
     /// Where three rows first meet, looking at no more than `limit` non-zero words of the
-    /// lightest: the word's index and common bits; index -1 when the rows meet nowhere, so
-    /// no rule holds whatever the fourth row; -2 when the limit was reached first.
+    /// lightest.
     @inline(__always)
-    static func firstCommonWord(_ a: RowView, _ b: RowView, _ c: RowView, limit: Int) -> (index: Int, bits: UInt64) {
+    static func firstCommonWord(_ a: RowView, _ b: RowView, _ c: RowView, limit: Int) -> Meeting {
         if a.weight <= b.weight && a.weight <= c.weight { return walk(a, b, c, limit: limit) }
         if b.weight <= c.weight { return walk(b, a, c, limit: limit) }
         return walk(c, a, b, limit: limit)
     }
 
     @inline(__always)
-    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, limit: Int) -> (index: Int, bits: UInt64) {
+    private static func walk(_ walked: RowView, _ x: RowView, _ y: RowView, limit: Int) -> Meeting {
         var visited = 0
-        var bits: UInt64 = 0
-        let index = walked.firstResult { index, word in
-            bits = word & x.word(index) & y.word(index)
-            if bits != 0 { return index }
+        return walked.firstResult { index, word -> Meeting? in
+            let bits = word & x.word(index) & y.word(index)
+            if bits != 0 { return .at(word: index, bits: bits) }
             visited += 1
-            return visited == limit ? -2 : nil
-        } ?? -1
-        return (index, bits)
+            return visited == limit ? .notWithin : nil
+        } ?? .nowhere
     }
 }
 
@@ -153,8 +182,7 @@ struct RowView {
     /// Sparse rows: `pairs` `BitMatrix.Pair`s sorted by index (a one-pair row's pair is its
     /// record). Dense rows: the row's own bits, every word.
     let extra: UnsafeRawPointer
-    /// Pairs in `extra`, or -1 when the row is dense.
-    let pairs: Int
+    let shape: BitMatrix.RowShape
     let words: Int
     /// An upper bound of the non-zero words, to pick the row to walk.
     let weight: Int
@@ -171,7 +199,8 @@ struct RowView {
     /// Word `index`.
     @inline(__always)
     func word(_ index: Int) -> UInt64 {
-        if pairs < 0 { return template[index] | denseWord(index) }
+        if shape.isDense { return template[index] | denseWord(index) }
+        let pairs = shape.pairs
         var found: UInt64 = 0
         if pairs <= 8 {
             for pair in 0..<pairs where pairIndex(pair) == index { found = pairWord(pair) }
@@ -190,8 +219,8 @@ struct RowView {
     /// Calls `visit` with each non-zero word in increasing index order until it returns a
     /// result.
     @inline(__always)
-    func firstResult(_ visit: (Int, UInt64) -> Int?) -> Int? {
-        if pairs < 0 {
+    func firstResult<Result>(_ visit: (Int, UInt64) -> Result?) -> Result? {
+        if shape.isDense {
             for index in 0..<words {
                 let value = template[index] | denseWord(index)
                 if value != 0, let result = visit(index, value) { return result }
@@ -199,6 +228,7 @@ struct RowView {
             return nil
         }
         // Merge the template's non-zero words with the row's pairs.
+        let pairs = shape.pairs
         var nextTemplate = 0, nextPair = 0
         while nextTemplate < templateNonZeroCount || nextPair < pairs {
             let fromTemplate = nextTemplate < templateNonZeroCount ? Int(templateNonZero[nextTemplate]) : Int.max

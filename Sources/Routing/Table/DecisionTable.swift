@@ -77,21 +77,20 @@ public final class DecisionTable: Sendable {
         let skillRow = skill.row(digits: facts.digits, direction: facts.direction)
         skill.matrix.prefetch(row: skillRow)
         let others = (exophone.matrix.view(row: exophoneRow), time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow))
-        let meet = BitMatrix.firstCommonWord(others.0, others.1, others.2, limit: speculativeWords)
-        if meet.index == -1 { return nil }
-        if meet.index >= 0 {
-            let first = meet.index << 6 | meet.bits.trailingZeroBitCount
+        let meeting = BitMatrix.firstCommonWord(others.0, others.1, others.2, limit: speculativeWords)
+        if case .nowhere = meeting { return nil }
+        if case .at(let word, let bits) = meeting {
+            let first = word << 6 | bits.trailingZeroBitCount
             if let version { answers.prefetch(rule: first, version: version) }
             if caller.holdsWhateverListed(rule: first, prefixRow: callerPrefixRow) { return first }
         }
         let callerRow = facts.caller.map { caller.row($0, prefixRow: callerPrefixRow) } ?? 0
         let callerView = caller.matrix.view(row: callerRow)
-        if meet.index >= 0 {
-            let common = meet.bits & callerView.word(meet.index)
-            if common != 0 { return meet.index << 6 | common.trailingZeroBitCount }
+        if case .at(let word, let bits) = meeting {
+            let common = bits & callerView.word(word)
+            if common != 0 { return word << 6 | common.trailingZeroBitCount }
         }
-        let rule = BitMatrix.firstCommon(callerView, others.0, others.1, others.2)
-        return rule < 0 ? nil : rule
+        return BitMatrix.firstCommon(callerView, others.0, others.1, others.2)
     }
 
     /// How far the three rows other than the caller's are walked before the caller's class
