@@ -85,3 +85,15 @@ let package = Package(
         .testTarget(name: "RingplanCLITests"),
     ]
 )
+
+// Fuzz targets (issue "Hardening"), kept out of the normal build: they exist only with
+// RINGPLAN_FUZZ=1, built by scripts/fuzz.sh in a build folder of their own, instrumented
+// for libFuzzer (coverage and AddressSanitizer) and linked with its driver without `main`:
+// each target's own `main` hands libFuzzer the function to fuzz.
+if Context.environment["RINGPLAN_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks"], path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzRequests", dependencies: ["FuzzSupport", "ConnectProtocol"], path: "Fuzz/Requests"),
+        .executableTarget(name: "FuzzRules", dependencies: ["FuzzSupport"], path: "Fuzz/Rules"),
+    ]
+}

@@ -17,8 +17,15 @@ public struct WallClockTime: Sendable, Hashable, CustomStringConvertible {
         self.second = second
     }
 
+    /// The years a `CurrentTime` may name. Exotel's clock says now; a year far from it is a
+    /// broken value, read as none (the server clock decides), and it keeps every reader of
+    /// time inside the years where calendars agree (Foundation's Gregorian calendar is
+    /// Julian before 1582; zone rules are guesses centuries ahead).
+    public static let plausibleYears = 2000...2199
+
     /// Reads `YYYY-MM-DD HH:MM:SS` (also with `T`, or without seconds); nil for anything
-    /// else, including dates that do not exist, so that the caller falls back to its clock.
+    /// else, including dates that do not exist or years outside `plausibleYears`, so that
+    /// the caller falls back to its clock.
     public init?(parsing text: String) {
         var text = text
         guard let parsed = text.withUTF8({ WallClockTime(bytes: $0) }) else { return nil }
@@ -43,7 +50,7 @@ public struct WallClockTime: Sendable, Hashable, CustomStringConvertible {
               let hour = number(11..<13), let minute = number(14..<16) else { return nil }
         let second = bytes.count == 19 ? number(17..<19) : 0
         guard let second, hour < 24, minute < 60, second < 60, month >= 1, month <= 12, day >= 1,
-              day <= CivilCalendar.daysInMonth(year: year, month: month), year >= 1 else { return nil }
+              day <= CivilCalendar.daysInMonth(year: year, month: month), Self.plausibleYears.contains(year) else { return nil }
         self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 

@@ -167,3 +167,17 @@ import Testing
         #expect(facts.moment.description == "03:43 Wednesday 2023-11-15")
     }
 }
+
+/// Requests the fuzzers found, each kept as it was found.
+@Suite struct FuzzFindingTests {
+    /// A `CurrentTime` in 1013 crashed the reference evaluator (`eval --explain`): its
+    /// Foundation calendar is Julian before 1582. Such a time is now unreadable, and the
+    /// server clock decides, in both evaluators.
+    @Test func ancientCurrentTimeFallsBackToTheServerClock() throws {
+        let query = "CkllFrom=1800-iecrtion=outboudn-dial&CurrentTime=1013-01-26+11:00:00"
+        let facts = AcceptanceTests.table.reader.facts(for: ConnectRequest(query: query), now: AcceptanceTests.now)
+        let plain = AcceptanceTests.reference.facts(for: ConnectRequest(query: query), now: Date(timeIntervalSince1970: TimeInterval(AcceptanceTests.now)))
+        #expect(facts == plain)
+        #expect(facts.timeSource == .serverClock)
+    }
+}
