@@ -101,15 +101,33 @@ public struct SIPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A `DialWhomNumber` of `sip:USER[@HOST]` (scheme in any case): its user's hash, or nil
-    /// when it is no SIP address.
+    /// when it is no SIP address or its user is none an agent can have.
     @inline(__always)
     static func dialedUser(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
         guard bytes.count > 4, bytes[0] | 0x20 == UInt8(ascii: "s"), bytes[1] | 0x20 == UInt8(ascii: "i"),
               bytes[2] | 0x20 == UInt8(ascii: "p"), bytes[3] == UInt8(ascii: ":") else { return nil }
         var end = 4
-        while end < bytes.count && bytes[end] != UInt8(ascii: "@") && bytes[end] != UInt8(ascii: ";") { end += 1 }
-        guard end > 4 else { return nil }
+        while end < bytes.count && bytes[end] != UInt8(ascii: "@") && bytes[end] != UInt8(ascii: ";") {
+            // A user no agent can have matches none: say so here, as the plain reading does.
+            guard isUserByte(bytes[end]) else { return nil }
+            end += 1
+        }
+        guard end > 4, end - 4 <= maxUserLength else { return nil }
         return userKey(UnsafeBufferPointer(rebasing: bytes[4..<end]))
+    }
+
+    @inline(__always)
+    private static func isUserByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): return true
+        default: return false
+        }
+    }
+
+    /// Whether `user` is a SIP user an agent can have (the plain reading of `DialWhomNumber`).
+    public static func isUser(_ user: Substring) -> Bool {
+        !user.isEmpty && user.utf8.count <= maxUserLength && user.utf8.allSatisfy(isUserByte)
     }
 }
 

@@ -48,7 +48,7 @@ public struct ReferenceEvaluator: Sendable {
     private func dialed(_ text: String) -> DialedContact? {
         if text.count > 4, text.prefix(4).lowercased() == "sip:" {
             let user = text.dropFirst(4).prefix { $0 != "@" && $0 != ";" }
-            return user.isEmpty ? nil : .sipUser(SIPAddress.userKey(of: String(user)))
+            return SIPAddress.isUser(user) ? .sipUser(SIPAddress.userKey(of: String(user))) : nil
         }
         return E164.normalize(text[...], home: ruleSet.country).map(DialedContact.number)
     }

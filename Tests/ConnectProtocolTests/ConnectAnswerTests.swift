@@ -115,5 +115,10 @@ import Testing
         }
         #expect(ConnectRequest(query: "DialWhomNumber=sip%3Apriya7f3b").lexed.dialWhom != .sipUser(key))
         #expect(ConnectRequest(query: "DialWhomNumber=sip:").lexed.dialWhom == nil)
+        // A fuzzing finding: bytes no SIP user holds (here invalid UTF-8, which the plain
+        // reading's String repairs) made the two readings hash different users. Such a user
+        // is no agent's: neither reading keeps it.
+        #expect(ConnectRequest(query: "DialWhomNumber=sip%3Aash%FF%00").lexed.dialWhom == nil)
+        #expect(ConnectRequest(query: "DialWhomNumber=sip:ash%20a").lexed.dialWhom == nil)
     }
 }

@@ -170,6 +170,30 @@ import Testing
 
 /// Requests the fuzzers found, each kept as it was found.
 @Suite struct FuzzFindingTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus/requests")
+
+    /// Every request of the fuzz corpus (findings included), read as the fuzz target reads
+    /// it: both evaluators read the same facts and answer the same bytes.
+    @Test func corpusRequestsAgree() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).sorted()
+        #expect(names.count >= 6)
+        for name in names {
+            let bytes = try Data(contentsOf: Self.corpus.appendingPathComponent(name))
+            let text = String(decoding: bytes, as: UTF8.self)
+            let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            let (header, query) = lines.count == 2 ? (String(lines[0]), lines[1]) : (nil, text[...])
+            let request = ConnectRequest(query: query)
+            let version = ConnectVersion.negotiate(header: header).version
+            let now = AcceptanceTests.now
+            let facts = AcceptanceTests.table.reader.facts(for: request, now: now)
+            let plain = AcceptanceTests.reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(now)))
+            #expect(facts == plain, "\(name)")
+            #expect(AcceptanceTests.table.outcome(for: facts, version: version) == AcceptanceTests.reference.outcome(for: plain, version: version),
+                    "\(name)")
+        }
+    }
+
     /// A `CurrentTime` in 1013 crashed the reference evaluator (`eval --explain`): its
     /// Foundation calendar is Julian before 1582. Such a time is now unreadable, and the
     /// server clock decides, in both evaluators.
