@@ -95,5 +95,16 @@ if Context.environment["RINGPLAN_FUZZ"] == "1" {
         .target(name: "FuzzSupport", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks"], path: "Fuzz/Support"),
         .executableTarget(name: "FuzzRequests", dependencies: ["FuzzSupport", "ConnectProtocol"], path: "Fuzz/Requests"),
         .executableTarget(name: "FuzzRules", dependencies: ["FuzzSupport"], path: "Fuzz/Rules"),
+        .executableTarget(
+            name: "FuzzConnection",
+            dependencies: [
+                "FuzzSupport", "RingplanServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/Connection"
+        ),
     ]
 }

@@ -203,6 +203,19 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
+/// A connection's handlers up to the application: NIO's HTTP/1 codec and `ConnectFastPath`.
+/// Public for the connection fuzzer, which puts an application of its own behind them.
+public enum ConnectPipeline {
+    public static func install(on channel: any Channel, connect: ConnectService, serverName: String = "ringplan",
+                               idleTimeout: TimeAmount?, limits: NIOHTTPDecoderLimitConfiguration = .init()) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+        try pipeline.addHandler(ConnectFastPath(connect: connect, serverName: serverName, idleTimeout: idleTimeout))
+    }
+}
+
 /// Hummingbird's HTTP/1 child channel with `ConnectFastPath` between NIO's HTTP/1 codec
 /// and the conversion to swift-http-types (`HTTP1Channel` can only add handlers after
 /// it). The fast path takes over `HTTPConnectionStateHandler`'s job; the rest is
@@ -221,12 +234,9 @@ struct ConnectHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
             limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
-            try pipeline.addHandler(ConnectFastPath(connect: connect, serverName: serverName, idleTimeout: configuration.idleTimeout))
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try ConnectPipeline.install(on: channel, connect: connect, serverName: serverName, idleTimeout: configuration.idleTimeout,
+                                        limits: limits)
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
