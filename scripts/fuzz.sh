@@ -15,7 +15,7 @@ case "$target" in
   connection) product=FuzzConnection ;;
   *) echo "unknown target $target (requests, rules, connection)" >&2; exit 2 ;;
 esac
-export RINGPLAN_FUZZ=1 SWIFT_BACKTRACE=enable=no
+export RINGPLAN_FUZZ=1 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 # Instrumented as `-sanitize=fuzzer` would, but linked with libFuzzer's driver without its
 # `main` (SwiftPM gives every executable a `main` of its own).
 runtime="$(dirname "$(readlink -f "$(command -v swiftc)")")/../lib/swift/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a"

@@ -128,7 +128,7 @@ def oracle(text, region):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ringplan", help="the ringplan binary")
-    parser.add_argument("--per-type", type=int, default=50, help="valid numbers per country and type")
+    parser.add_argument("--per-type", type=int, default=300, help="valid numbers per country and type")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rnd = random.Random(args.seed)
@@ -185,6 +185,10 @@ def main():
     print(f"phonenumbers {phonenumbers.__version__}: {numbers} valid numbers of {len(per_type) - len(empty)} country types "
           f"({len(plans.REGIONS)} countries), {compared} texts phonenumbers reads as valid, {agreed} read alike, "
           f"{len(problems)} disagreements")
+    by_type = {}
+    for (region, name), count in per_type.items():
+        by_type[name] = by_type.get(name, 0) + count
+    print("numbers by type:", ", ".join(f"{name} {count}" for name, count in sorted(by_type.items(), key=lambda item: -item[1])))
     if empty:
         print("types without a valid generated number:", ", ".join(empty))
     for problem in problems[:50]:
