@@ -51,6 +51,9 @@ public struct RequestSynthesizer {
             var text = digits
             while text.count < 12 { text += String(int(10)) }
             return PhoneNumber(uncheckedDigits: text[...])
+        case .table(let index):
+            let table = ruleSet.tables[index]
+            return table.numbers.isEmpty ? nil : table.numbers[int(table.numbers.count)]
         case .list(let index):
             let list = ruleSet.lists[index]
             if !list.numbers.isEmpty && (list.prefixes.isEmpty || int(4) > 0) { return list.numbers[int(list.numbers.count)] }

@@ -28,6 +28,8 @@ public struct ConnectRequest: Sendable, Hashable {
     public private(set) var lexed = Lexed()
 
     public var callSid: String? { value(spans[.callSid]) }
+    /// FNV-1a of the decoded `CallSid`: the key a split by call hashes, the same in every replica.
+    public var callSidKey: UInt64? { callSid.map { FNV1a.hash($0.utf8) } }
     /// `CallFrom`, or `From` without it.
     public var callFrom: String? { value(spans[.callFrom]) }
     /// `CallTo`, or `To` without it.

@@ -71,13 +71,13 @@ public final class ConnectService: Sendable {
                 guard let rule = table.decide(facts) else { return nil }
                 let entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
                                              ruleName: table.ruleSet.rules[rule].name,
-                                             attempt: table.attempt(rule: rule, after: facts.dialWhom))
-                // Only hunts are fetched again; other calls need no memory.
-                return (entry, table.answerCount(rule: rule) > 1)
+                                             attempt: table.attempt(rule: rule, facts: facts))
+                // Only plans of several attempts are fetched again; other calls need no memory.
+                return (entry, table.attemptCount(rule: rule, facts: facts) > 1)
             }
             if let (entry, wasPinned) = advanced {
                 pinned = wasPinned
-                outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, version: version)
+                outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
             } else {
                 outcome = table.noMatch(version: version)
             }
@@ -90,6 +90,7 @@ public final class ConnectService: Sendable {
         case .answer(_, _, let answer), .nobody(_, let answer): (status, body) = (200, answer)
         case .noMatch: (status, body) = Self.error(422, "no rule matched")
         case .huntExhausted: (status, body) = Self.error(422, "hunt exhausted: no destination left")
+        case .noDestination: (status, body) = Self.error(422, "no destination for this call: the rule's lookups found nothing")
         }
         let ruleName = outcome.rule.map { table.ruleSet.rules[$0].name }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
@@ -99,7 +100,7 @@ public final class ConnectService: Sendable {
         let record = DecisionRecord(
             callSid: callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, outcome: outcome.kind,
             reason: outcome.reason { table.ruleSet.rules[$0].name }, attempt: attempt,
-            pinned: pinned, destinations: destinations(table, outcome),
+            pinned: pinned, destinations: destinations(table, outcome, facts),
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : ""),
             rulesVersion: rules.version, timeSource: facts.timeSource.rawValue, microseconds: elapsed / 1000)
@@ -107,15 +108,20 @@ public final class ConnectService: Sendable {
         return Reply(status: status, body: body, version: rules.version, rule: ruleName)
     }
 
-    private func destinations(_ table: DecisionTable, _ outcome: Outcome) -> [String] {
+    private func destinations(_ table: DecisionTable, _ outcome: Outcome, _ facts: CallFacts) -> [String] {
         guard case .answer(let rule, let attempt, _) = outcome else { return [] }
         let dial = table.ruleSet.rules[rule].dial
-        let used: [Destination]
-        switch dial.strategy {
-        case .hunt: used = [dial.destinations[attempt]]
-        case .parallel: used = dial.destinations
+        if !dial.dependsOnCall, dial.branches[0].steps.count == 1 {
+            // One fixed step, the common rule: its targets are its destinations, no plan to resolve.
+            let step = dial.branches[0].steps[0]
+            func name(_ target: Target) -> String { if case .destination(let destination) = target { destination.name } else { "" } }
+            switch step.strategy {
+            case .hunt: return attempt < step.targets.count ? [name(step.targets[attempt])] : []
+            case .parallel: return step.targets.map(name)
+            }
         }
-        return used.map(\.name)
+        let attempts = table.attempts(rule: rule, facts: facts)
+        return attempt < attempts.count ? attempts[attempt].destinations.map(\.name) : []
     }
 
     private func finish(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {

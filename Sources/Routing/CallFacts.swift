@@ -19,9 +19,11 @@ public struct CallFacts: Sendable, Hashable {
     public var direction: CallDirection?
     /// `DialWhomNumber`: whom the last attempt dialled.
     public var dialWhom: DialedContact?
+    /// FNV-1a of the `CallSid`, read only for rule sets that split calls (see `SplitHash`).
+    public var callSid: UInt64?
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
-                digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?) {
+                digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?, callSid: UInt64? = nil) {
         self.caller = caller
         self.exophone = exophone
         self.moment = moment
@@ -29,7 +31,12 @@ public struct CallFacts: Sendable, Hashable {
         self.digits = digits
         self.direction = direction
         self.dialWhom = dialWhom
+        self.callSid = callSid
     }
+
+    /// The key a split by `by` hashes.
+    @inline(__always)
+    public func splitKey(_ by: SplitKey) -> UInt64 { SplitHash.key(by, caller: caller, callSid: callSid) }
 }
 
 /// Turns requests into facts for one rule set, with its zones read once.
@@ -44,10 +51,15 @@ public final class FactReader: Sendable {
     /// Keeps the maps' memory alive as long as the reader (apart from `probes`, which a
     /// request copies: a class reference in it would be retained and released each time).
     private let memory: TableMemory?
+    /// Whether a rule splits: then the `CallSid` is hashed (a split by call needs it, and a
+    /// split by caller falls back to it).
+    let readsCallSid: Bool
 
     struct NumberProbes: Sendable {
         let caller: PackedNumberMap
         let exophone: PackedNumberMap
+        /// The tables keyed by caller, probed for every call of a rule that looks one up.
+        let callerTables: [PackedNumberMap]
     }
 
     public convenience init(ruleSet: RuleSet) {
@@ -61,18 +73,24 @@ public final class FactReader: Sendable {
         clockZone = ZoneRules(identifier: ruleSet.clockTimeZone) ?? zone
         self.probes = probes
         self.memory = memory
+        readsCallSid = ruleSet.rules.contains { $0.dial.isSplit }
     }
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
     /// or unreadable.
     public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
-        facts(for: request.lexed, now: now)
+        var facts = facts(for: request.lexed, now: now)
+        if readsCallSid { facts.callSid = request.callSidKey }
+        return facts
     }
 
     /// From the lexed values only: plain values, no strings.
     public func facts(for lexed: borrowing ConnectRequest.Lexed, now: Int64) -> CallFacts {
         let caller = lexed.caller?.e164(home: country)
-        if let probes, let caller { probes.caller.prefetch(caller.value) }
+        if let probes, let caller {
+            probes.caller.prefetch(caller.value)
+            for table in probes.callerTables { table.prefetch(caller.value) }
+        }
         let exophone = lexed.exophone?.e164(home: country)
         if let probes, let exophone { probes.exophone.prefetch(exophone.value) }
         var utc = now

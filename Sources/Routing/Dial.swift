@@ -19,24 +19,99 @@ public struct Destination: Sendable, Hashable {
 public enum DialStrategy: Sendable, Hashable {
     /// One destination per fetch, in order, through `fetch_after_attempt`.
     case hunt
-    /// All destinations at once, `max_parallel_attempts` at a time.
-    case parallel(maxAttempts: Int)
+    /// All destinations at once, `max_parallel_attempts` at a time; nil: as many as the
+    /// step dials, within Exotel's limits (a lookup can change how many that is).
+    case parallel(maxAttempts: Int?)
 }
 
-public struct Dial: Sendable, Hashable {
-    /// In dialling order, groups expanded, duplicates removed; empty for `nobody`.
-    public var destinations: [Destination]
-    public var strategy: DialStrategy
+/// Who a step names: a fixed destination, or what a lookup table gives for the call.
+public enum Target: Sendable, Hashable {
+    case destination(Destination)
+    /// The value of `RuleSet.tables[table]` for the call's key; `otherwise` when the key is
+    /// not in the table (empty: nobody, and the step may be left with no destination).
+    case lookup(table: Int, otherwise: [Destination])
+}
 
-    public init(destinations: [Destination], strategy: DialStrategy) {
-        self.destinations = destinations
+/// One stage of a plan: its destinations are hunted one per attempt, or rung together in
+/// one attempt, with the step's answer options.
+public struct Step: Sendable, Hashable {
+    public var targets: [Target]
+    public var strategy: DialStrategy
+    /// The options of the step's answers, with the rule's and the defaults' already applied.
+    public var options: AnswerOptions
+
+    public init(targets: [Target], strategy: DialStrategy, options: AnswerOptions) {
+        self.targets = targets
         self.strategy = strategy
+        self.options = options
+    }
+
+    /// The tables the step looks up, in order.
+    public var tables: [Int] {
+        targets.compactMap { if case .lookup(let table, _) = $0 { table } else { nil } }
+    }
+}
+
+/// One branch of a split: `weight` parts of the calls, and the steps they are dialled through.
+public struct Branch: Sendable, Hashable {
+    public var weight: Int
+    public var steps: [Step]
+
+    public init(weight: Int, steps: [Step]) {
+        self.weight = weight
+        self.steps = steps
+    }
+}
+
+/// What a weighted split hashes, so that a key always lands on the same branch.
+public enum SplitKey: String, Sendable, Hashable, CaseIterable {
+    /// The caller's E.164 number: a caller always lands on the same branch.
+    case caller
+    /// The `CallSid`: each call is drawn on its own.
+    case call
+}
+
+/// What a rule dials: a plan of steps, or several weighted plans, or nobody.
+public struct Dial: Sendable, Hashable {
+    /// Empty for `nobody`; one branch (of any weight) when the rule does not split.
+    public var branches: [Branch]
+    public var splitBy: SplitKey
+
+    public init(branches: [Branch], splitBy: SplitKey = .caller) {
+        self.branches = branches
+        self.splitBy = splitBy
+    }
+
+    /// One step, the form of `dial: { to: ..., strategy: ... }`.
+    public init(destinations: [Destination], strategy: DialStrategy, options: AnswerOptions = AnswerOptions()) {
+        self.init(branches: [Branch(weight: 1, steps: [Step(targets: destinations.map(Target.destination), strategy: strategy, options: options)])])
     }
 
     /// `dial: nobody`: an empty `destination`, so that Exotel takes "We didn't dial anyone".
-    public static let nobody = Dial(destinations: [], strategy: .hunt)
+    public static let nobody = Dial(branches: [])
 
-    public var isNobody: Bool { destinations.isEmpty }
+    public var isNobody: Bool { branches.isEmpty }
+
+    public var isSplit: Bool { branches.count > 1 }
+
+    /// Every step of every branch.
+    public var steps: [Step] { branches.flatMap(\.steps) }
+
+    /// Whether the attempts depend on the call beyond the rule that decided it: a split
+    /// picks a branch, a lookup reads a table.
+    public var dependsOnCall: Bool { isSplit || steps.contains { !$0.tables.isEmpty } }
+
+    /// Every destination a step may name, lookups' `otherwise` included (not their tables).
+    public var namedDestinations: [Destination] {
+        steps.flatMap { step in
+            step.targets.flatMap { target -> [Destination] in
+                switch target {
+                case .destination(let destination): return [destination]
+                case .lookup(_, let otherwise): return otherwise
+                }
+            }
+        }
+    }
 }
 
 /// What a call gets when no rule matches it, or when a hunt has no destination left

@@ -29,6 +29,9 @@ public struct Explanation: Sendable, Hashable, Codable {
     public let rule: String?
     public let attempt: Int?
     public let steps: [Step]
+    /// How the deciding rule's plan came out for this call: the split's branch, what each
+    /// table gave, the steps skipped, the step of the attempt.
+    public let plan: [String]
     /// What the call gets: `dialled`, `nobody` or `fallback` (see `Outcome.kind`).
     public let outcome: String
     /// Why nobody is dialled, or why there is no answer, in words.
@@ -49,6 +52,7 @@ public struct Explanation: Sendable, Hashable, Codable {
         } else if rule == nil {
             lines.append("no rule matched")
         }
+        lines += plan.map { "  \($0)" }
         switch outcome {
         case "nobody": lines.append("nobody is dialled: \(reason ?? "the empty answer"); Exotel takes \"We didn't dial anyone\"")
         case "fallback": lines.append("no answer: \(reason ?? "nothing to dial"); the server answers 422 and Exotel goes to the Fallback URL")

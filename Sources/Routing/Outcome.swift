@@ -11,6 +11,9 @@ public enum Outcome: Sendable, Hashable {
     /// A re-fetch of a hunt whose last destination was already dialled, under
     /// `unmatched: fallback`.
     case huntExhausted(rule: Int)
+    /// The rule's plan has no destination for this call at all (its lookups found nothing
+    /// and have no `else`), under `unmatched: fallback`.
+    case noDestination(rule: Int)
 
     /// Why nobody is dialled.
     public enum Nobody: Sendable, Hashable {
@@ -20,13 +23,15 @@ public enum Outcome: Sendable, Hashable {
         case noMatch
         /// The hunt of `rule` has no destination left (`unmatched: nobody`).
         case huntExhausted(rule: Int)
+        /// The plan of `rule` has no destination for this call (`unmatched: nobody`).
+        case noDestination(rule: Int)
     }
 
     /// The HTTP status the server answers with.
     public var status: Int {
         switch self {
         case .answer, .nobody: return 200
-        case .noMatch, .huntExhausted: return 422
+        case .noMatch, .huntExhausted, .noDestination: return 422
         }
     }
 
@@ -34,7 +39,7 @@ public enum Outcome: Sendable, Hashable {
     public var body: ArraySlice<UInt8>? {
         switch self {
         case .answer(_, _, let body), .nobody(_, let body): return body
-        case .noMatch, .huntExhausted: return nil
+        case .noMatch, .huntExhausted, .noDestination: return nil
         }
     }
 
@@ -52,7 +57,8 @@ public enum Outcome: Sendable, Hashable {
     /// The rule that decided (or whose hunt is exhausted).
     public var rule: Int? {
         switch self {
-        case .answer(let rule, _, _), .huntExhausted(let rule), .nobody(.rule(let rule), _), .nobody(.huntExhausted(let rule), _):
+        case .answer(let rule, _, _), .huntExhausted(let rule), .noDestination(let rule), .nobody(.rule(let rule), _),
+             .nobody(.huntExhausted(let rule), _), .nobody(.noDestination(let rule), _):
             return rule
         case .noMatch, .nobody(.noMatch, _):
             return nil
@@ -64,7 +70,7 @@ public enum Outcome: Sendable, Hashable {
         switch self {
         case .answer: return "dialled"
         case .nobody: return "nobody"
-        case .noMatch, .huntExhausted: return "fallback"
+        case .noMatch, .huntExhausted, .noDestination: return "fallback"
         }
     }
 
@@ -77,6 +83,8 @@ public enum Outcome: Sendable, Hashable {
         case .noMatch, .nobody(.noMatch, _): return "no rule matched"
         case .huntExhausted(let rule), .nobody(.huntExhausted(let rule), _):
             return "the hunt of rule `\(names(rule))` is exhausted: no destination left"
+        case .noDestination(let rule), .nobody(.noDestination(let rule), _):
+            return "rule `\(names(rule))` has no destination for this call: its lookups found nothing and have no `else`"
         }
     }
 }

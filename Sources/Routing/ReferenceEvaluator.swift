@@ -41,7 +41,8 @@ public struct ReferenceEvaluator: Sendable {
             exophone: request.callTo.flatMap { E164.normalize($0[...], home: ruleSet.country) },
             moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
-            dialWhom: request.dialWhomNumber.flatMap(dialed))
+            dialWhom: request.dialWhomNumber.flatMap(dialed),
+            callSid: ruleSet.rules.contains { $0.dial.isSplit } ? request.callSid.map { FNV1a.hash($0.utf8) } : nil)
     }
 
     /// `DialWhomNumber` read plainly: `sip:` (any case) and a user, or a number.
@@ -70,12 +71,55 @@ public struct ReferenceEvaluator: Sendable {
             return ruleSet.unmatched == .nobody ? .nobody(.noMatch, body: nobody) : .noMatch
         }
         let rule = ruleSet.rules[index]
-        let attempt = rule.attempt(after: facts.dialWhom)
-        guard attempt < rule.answerCount, let answer = try? rule.answer(attempt: attempt, applet: ruleSet.applet) else {
-            return ruleSet.unmatched == .nobody ? .nobody(.huntExhausted(rule: index), body: nobody) : .huntExhausted(rule: index)
+        if rule.dial.isNobody { return .nobody(.rule(index), body: nobody) }
+        let attempts = plan(of: rule, facts).attempts
+        let attempt = attempts.attempt(after: facts.dialWhom)
+        guard attempt < attempts.count, let answer = try? attempts[attempt].answer(isLast: attempt == attempts.count - 1, applet: ruleSet.applet) else {
+            let reason: Outcome.Nobody = attempts.isEmpty ? .noDestination(rule: index) : .huntExhausted(rule: index)
+            guard ruleSet.unmatched == .nobody else { return attempts.isEmpty ? .noDestination(rule: index) : .huntExhausted(rule: index) }
+            return .nobody(reason, body: nobody)
         }
-        let body = answer.encoded(for: version)[...]
-        return rule.dial.isNobody ? .nobody(.rule(index), body: body) : .answer(rule: index, attempt: attempt, body: body)
+        return .answer(rule: index, attempt: attempt, body: answer.encoded(for: version)[...])
+    }
+
+    /// A rule's attempts for a call, read plainly: the branch from the split key, each
+    /// table's value by binary search; with what was found, in words.
+    func plan(of rule: Rule, _ facts: CallFacts) -> (attempts: [Attempt], notes: [String]) {
+        let dial = rule.dial
+        var notes: [String] = []
+        let branch = dial.branch(forKey: facts.splitKey(dial.splitBy))
+        if dial.isSplit {
+            let total = dial.branches.reduce(0) { $0 + $1.weight }
+            let key = switch dial.splitBy {
+            case .caller: facts.caller.map { "caller \($0)" } ?? (facts.callSid == nil ? "no caller and no CallSid" : "the CallSid (no caller number)")
+            case .call: facts.callSid == nil ? "no CallSid" : "the CallSid"
+            }
+            notes.append("split by \(dial.splitBy.rawValue): \(key) falls on branch \(branch + 1) of \(dial.branches.count) (weight \(dial.branches[branch].weight) of \(total))")
+        }
+        var looked = Set<Int>()
+        for (position, step) in dial.branches[branch].steps.enumerated() {
+            for table in step.tables where looked.insert(table).inserted {
+                let lookup = ruleSet.tables[table]
+                if let value = value(of: table, facts) {
+                    notes.append("table `\(lookup.name)` gives `\(value.name)` for caller \(facts.caller!) (step \(position + 1))")
+                } else {
+                    notes.append("caller \(facts.caller.map(\.description) ?? "(none)") is not in table `\(lookup.name)` (step \(position + 1))")
+                }
+            }
+        }
+        let attempts = dial.attempts(branch: branch) { value(of: $0, facts) }
+        let stepsUsed = Set(attempts.map(\.step))
+        for position in dial.branches[branch].steps.indices where !stepsUsed.contains(position) {
+            notes.append("step \(position + 1) has no destination for this call and is skipped")
+        }
+        return (attempts, notes)
+    }
+
+    /// The destination a table gives the call, nil when its key is not in it.
+    private func value(of table: Int, _ facts: CallFacts) -> Destination? {
+        let lookup = ruleSet.tables[table]
+        guard let caller = facts.caller, let index = lookup.valueIndex(of: caller) else { return nil }
+        return lookup.values[index]
     }
 
     // MARK: Conditions, with reasons
@@ -133,6 +177,10 @@ public struct ReferenceEvaluator: Sendable {
             let list = ruleSet.lists[index]
             let holds = listNumbers[index].contains(value) || list.prefixes.contains { value.digits.hasPrefix($0) }
             return holds ? (true, "\(what) \(value) is in list `\(list.name)`") : (false, "\(what) \(value) is not in list `\(list.name)`")
+        case .table(let index):
+            let table = ruleSet.tables[index]
+            return table.valueIndex(of: value) != nil
+                ? (true, "\(what) \(value) is in table `\(table.name)`") : (false, "\(what) \(value) is not in table `\(table.name)`")
         }
     }
 
@@ -174,7 +222,7 @@ public struct ReferenceEvaluator: Sendable {
         switch dialed {
         case .number(let number): return number.description
         case .sipUser:
-            let agents = ruleSet.rules.lazy.flatMap(\.dial.destinations)
+            let agents = ruleSet.rules.lazy.flatMap(\.dial.namedDestinations) + ruleSet.tables.lazy.flatMap(\.values)
             return agents.first { $0.contact.dialed == dialed }.map { "\($0.contact) (agent `\($0.agent ?? "?")`)" } ?? "a SIP user no rule dials"
         }
     }
@@ -197,13 +245,19 @@ public struct ReferenceEvaluator: Sendable {
             caller: facts.caller?.description, exophone: facts.exophone?.description, time: facts.moment.description,
             timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
             direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe))
-        let attempt = decided.map { ruleSet.rules[$0].attempt(after: facts.dialWhom) }
+        let planned = decided.map { plan(of: ruleSet.rules[$0], facts) }
+        let attempt = planned.map { $0.attempts.attempt(after: facts.dialWhom) }
+        var planNotes = planned?.notes ?? []
+        if let planned, let attempt, attempt < planned.attempts.count, planned.attempts.map(\.step).max() ?? 0 > 0 {
+            let used = planned.attempts[attempt]
+            planNotes.append("attempt \(attempt + 1) of \(planned.attempts.count) is step \(used.step + 1): \(used.destinations.map { "`\($0.name)`" }.joined(separator: ", "))")
+        }
         // The outcome's kind and reason; the version does not change them.
         let outcome = self.outcome(for: facts, version: .v1_0)
         var reason = outcome.reason { ruleSet.rules[$0].name }
         // Unmatched calls and exhausted hunts get what `unmatched` says.
         if let said = reason, !outcome.isNobodyByRule { reason = said + " (`unmatched: \(ruleSet.unmatched.rawValue)`)" }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
-                           attempt: attempt, steps: steps, outcome: outcome.kind, reason: reason)
+                           attempt: attempt, steps: steps, plan: planNotes, outcome: outcome.kind, reason: reason)
     }
 }

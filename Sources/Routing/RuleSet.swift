@@ -18,13 +18,15 @@ public struct RuleSet: Sendable {
     public var unmatched: Unmatched
     public var lists: [NumberList]
     public var calendars: [RuleCalendar]
+    /// Lookup tables (`tables:`), from CRM exports.
+    public var tables: [LookupTable]
     /// IVR digits to skill name.
     public var skills: [String: String]
     public var rules: [Rule]
 
     public init(name: String, timeZone: String, clockTimeZone: String, country: Country, applet: Applet = .ccm,
-                unmatched: Unmatched = .nobody, lists: [NumberList], calendars: [RuleCalendar], skills: [String: String],
-                rules: [Rule]) {
+                unmatched: Unmatched = .nobody, lists: [NumberList], calendars: [RuleCalendar], tables: [LookupTable] = [],
+                skills: [String: String], rules: [Rule]) {
         self.name = name
         self.timeZone = timeZone
         self.clockTimeZone = clockTimeZone
@@ -33,6 +35,7 @@ public struct RuleSet: Sendable {
         self.unmatched = unmatched
         self.lists = lists
         self.calendars = calendars
+        self.tables = tables
         self.skills = skills
         self.rules = rules
     }
@@ -60,6 +63,8 @@ public enum NumberAtom: Sendable, Hashable {
     case prefix(String)
     /// An index into `RuleSet.lists`.
     case list(Int)
+    /// The keys of `RuleSet.tables[index]`, a table keyed by caller (`{ in: table }`).
+    case table(Int)
 }
 
 /// One time condition atom.
@@ -94,13 +99,12 @@ public struct Conditions: Sendable, Hashable {
 public struct Rule: Sendable {
     public var name: String
     public var conditions: Conditions
+    /// Whom it dials; the answer options are its steps'.
     public var dial: Dial
-    public var options: AnswerOptions
 
-    public init(name: String, conditions: Conditions, dial: Dial, options: AnswerOptions) {
+    public init(name: String, conditions: Conditions, dial: Dial) {
         self.name = name
         self.conditions = conditions
         self.dial = dial
-        self.options = options
     }
 }

@@ -152,7 +152,7 @@ import Testing
         let index = rules.firstIndex { $0.name == "after-hours" }!
         var trimmed = Self.support
         trimmed.rules = [Rule(name: "open", conditions: Conditions(time: .atom(.calendar(Self.support.calendars.firstIndex { $0.name == "business_hours" }!))),
-                              dial: rules[index].dial, options: rules[index].options)]
+                              dial: rules[index].dial)]
         let evaluator = ReferenceEvaluator(ruleSet: trimmed)
         let explanation = evaluator.explain(evaluator.facts(for: ConnectRequest(query: "CurrentTime=2026-01-26+11:00:00"), now: Date()))
         #expect(explanation.steps.first?.reason == "11:00 Monday 2026-01-26 is in calendar `holidays`, excluded from `business_hours`")

@@ -52,10 +52,11 @@ struct RuleSetGenerator {
         String(poolNumber().digits.prefix(random.int(3...11)))
     }
 
-    mutating func numberAtom(lists: Int) -> NumberAtom {
-        switch random.int(0...2) {
+    mutating func numberAtom(lists: Int, tables: Int = 0) -> NumberAtom {
+        switch random.int(0...3) {
         case 0: return .number(poolNumber())
         case 1: return .prefix(prefix())
+        case 2: return tables > 0 ? .table(random.int(0...tables - 1)) : .prefix(prefix())
         default: return lists > 0 ? .list(random.int(0...lists - 1)) : .prefix(prefix())
         }
     }
@@ -112,6 +113,19 @@ struct RuleSetGenerator {
                 ? .sip(try! SIPAddress.parse("sip:agent\(index)x7f").get())
                 : .number(PhoneNumber(uncheckedDigits: "919876500\(String(format: "%03d", index))"[...]))
         }
+        let agentDestinations = agents.enumerated().map { Destination(type: .user, contact: $1, agent: "agent\($0)") }
+        // Tables of pool numbers, each giving agents only or external numbers only (so that a
+        // parallel step can ring all it may dial in one answer).
+        let tables = (0..<random.int(0...2)).map { index -> LookupTable in
+            let external = random.chance(0.4)
+            let values = external
+                ? Array(Set((0..<random.int(1...3)).map { _ in Destination(type: .externalNumber, contact: .number(poolNumber()), agent: nil) }))
+                    .sorted { $0.contact.description < $1.contact.description }
+                : Array(agentDestinations.prefix(random.int(1...agents.count)))
+            let keys = Array(Set((0..<random.int(0...12)).map { _ in poolNumber() })).sorted()
+            return LookupTable(name: "table\(index)", key: .caller, values: values, numbers: keys,
+                               valueIndexes: keys.map { _ in Int32(random.int(0...values.count - 1)) })
+        }
         var rules: [Rule] = []
         // Now and then hundreds of rules, most of them on one ExoPhone, so that rows span
         // many words: sparse rows with many pairs, dense rows, long walks.
@@ -124,7 +138,8 @@ struct RuleSetGenerator {
                 if random.chance(0.5) { conditions.caller = .atom(selectiveAtom(lists: listCount)) }
                 if random.chance(0.97) { conditions.exophone = .atom(selectiveAtom(lists: listCount)) }
             } else {
-                if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount) } }
+                let tableCount = tables.count
+                if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount, tables: tableCount) } }
                 if random.chance(0.3) { conditions.exophone = match { $0.numberAtom(lists: listCount) } }
             }
             if random.chance(0.5) {
@@ -137,30 +152,54 @@ struct RuleSetGenerator {
             }
             if random.chance(0.3) { conditions.skill = match { $0.random.pick(["sales", "support", "billing", "unused"]) } }
             if random.chance(0.2) { conditions.direction = match { $0.random.pick([CallDirection.incoming, .outboundDial]) } }
-            let count = random.int(1...3)
-            let external = random.chance(0.3)
-            let destinations = (0..<count).map { position in
-                external ? Destination(type: .externalNumber, contact: .number(poolNumber()), agent: nil)
-                    : Destination(type: .user, contact: agents[(index + position) % agents.count], agent: "agent\((index + position) % agents.count)")
-            }
-            var unique: [Destination] = []
-            for destination in destinations where !unique.contains(destination) { unique.append(destination) }
-            let strategy: DialStrategy = random.chance(0.3) ? .parallel(maxAttempts: random.int(1...5)) : .hunt
-            var options = AnswerOptions()
-            if random.chance(0.5) { options.ringing = random.int(1...60) }
-            if random.chance(0.3) { options.conversation = random.int(1...4500) }
-            if random.chance(0.3) { options.record = random.pick(RecordingMode.allCases) }
-            if random.chance(0.3) { options.holdMusic = random.pick([.defaultTone, .operatorTone, .custom(url: "https://x.example/a b\"c.wav".replacingOccurrences(of: " ", with: "%20"))]) }
-            if random.chance(0.2) { options.playback = Playback(content: .text("Hello \"caller\"\n"), audience: random.chance(0.5) ? .callee : nil) }
             // Now and then a rule that dials nobody on purpose (it carries no options).
-            let nobody = random.chance(0.08)
+            if random.chance(0.08) {
+                rules.append(Rule(name: "rule\(index)", conditions: conditions, dial: .nobody))
+                continue
+            }
+            let branches = (0..<(random.chance(0.2) ? random.int(2...3) : 1)).map { _ in
+                Branch(weight: random.int(1...100), steps: (0..<(random.chance(0.3) ? random.int(2...3) : 1)).map { _ in
+                    step(index: index, agents: agentDestinations, tables: tables)
+                })
+            }
             rules.append(Rule(name: "rule\(index)", conditions: conditions,
-                              dial: nobody ? .nobody : Dial(destinations: unique, strategy: strategy), options: nobody ? AnswerOptions() : options))
+                              dial: Dial(branches: branches, splitBy: random.chance(0.5) ? .caller : .call)))
         }
         return RuleSet(name: "generated", timeZone: random.pick(Self.zones),
                        clockTimeZone: random.chance(0.7) ? "Asia/Kolkata" : random.pick(Self.zones),
                        country: .india, applet: applet, unmatched: random.chance(0.5) ? .nobody : .fallback,
-                       lists: lists, calendars: calendars, skills: skills, rules: rules)
+                       lists: lists, calendars: calendars, tables: tables, skills: skills, rules: rules)
+    }
+
+    /// A step of one destination type: fixed destinations, lookups of tables of that type
+    /// (with or without `else`), and options.
+    private mutating func step(index: Int, agents: [Destination], tables: [LookupTable]) -> Step {
+        let external = random.chance(0.3)
+        let ofType = tables.indices.filter { (tables[$0].values.first?.type == .externalNumber) == external }
+        func destination(_ generator: inout RuleSetGenerator, _ position: Int) -> Destination {
+            external ? Destination(type: .externalNumber, contact: .number(generator.poolNumber()), agent: nil)
+                : agents[(index + position) % agents.count]
+        }
+        var targets: [Target] = []
+        for position in 0..<random.int(1...3) {
+            if !ofType.isEmpty && random.chance(0.3) {
+                let otherwise = random.chance(0.5) ? (0..<random.int(1...2)).map { destination(&self, position + $0) } : []
+                var unique: [Destination] = []
+                for candidate in otherwise where !unique.contains(candidate) { unique.append(candidate) }
+                targets.append(.lookup(table: random.pick(ofType), otherwise: unique))
+            } else {
+                let fixed = destination(&self, position)
+                if !targets.contains(.destination(fixed)) { targets.append(.destination(fixed)) }
+            }
+        }
+        let strategy: DialStrategy = random.chance(0.3) ? .parallel(maxAttempts: random.chance(0.3) ? nil : random.int(1...5)) : .hunt
+        var options = AnswerOptions()
+        if random.chance(0.5) { options.ringing = random.int(1...60) }
+        if random.chance(0.3) { options.conversation = random.int(1...4500) }
+        if random.chance(0.3) { options.record = random.pick(RecordingMode.allCases) }
+        if random.chance(0.3) { options.holdMusic = random.pick([.defaultTone, .operatorTone, .custom(url: "https://x.example/a b\"c.wav".replacingOccurrences(of: " ", with: "%20"))]) }
+        if random.chance(0.2) { options.playback = Playback(content: .text("Hello \"caller\"\n"), audience: random.chance(0.5) ? .callee : nil) }
+        return Step(targets: targets, strategy: strategy, options: options)
     }
 
     /// A raw query string as Exotel might send it.
@@ -174,8 +213,9 @@ struct RuleSetGenerator {
             case 3: return "0" + String(ruleSet.rules.randomNumberDestination(&random)?.digits.dropFirst(2) ?? "12")
             case 4: return "garbage"
             case 5:
-                // A listed number, so that lists (and `not` lists) decide often.
-                let listed = ruleSet.lists.flatMap(\.numbers)
+                // A listed number or a table's key, so that lists (and `not` lists) decide
+                // often and lookups find a value.
+                let listed = ruleSet.lists.flatMap(\.numbers) + ruleSet.tables.flatMap(\.numbers)
                 return "0" + (listed.isEmpty ? poolNumber() : random.pick(listed)).digits.dropFirst(2)
             default: return "0" + poolNumber().digits.dropFirst(2)
             }
@@ -194,6 +234,7 @@ struct RuleSetGenerator {
             let presses = random.chance(0.85) ? String(random.int(1...5)) : random.pick(["1a", "%23", "12", String(repeating: "1", count: 17)])
             parameters.append("digits=%22\(presses)%22")
         }
+        if random.chance(0.7) { parameters.append("CallSid=\(random.pick(["a1", "b2", "c3", "d4%2B", "e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"]))") }
         if random.chance(0.5) { parameters.append("Direction=\(random.pick(["incoming", "outbound-dial", "outbound-api"]))") }
         if random.chance(0.3), let destination = ruleSet.rules.randomDestination(&random) {
             switch destination {
@@ -211,12 +252,12 @@ struct RuleSetGenerator {
 
 extension Array where Element == Rule {
     func randomDestination(_ random: inout SeededRandom) -> Contact? {
-        let all = flatMap { $0.dial.destinations.map(\.contact) }
+        let all = flatMap { $0.dial.namedDestinations.map(\.contact) }
         return all.isEmpty ? nil : random.pick(all)
     }
 
     func randomNumberDestination(_ random: inout SeededRandom) -> PhoneNumber? {
-        let all = flatMap { $0.dial.destinations.compactMap { if case .number(let number) = $0.contact { number } else { nil } } }
+        let all = flatMap { $0.dial.namedDestinations.compactMap { if case .number(let number) = $0.contact { number } else { nil } } }
         return all.isEmpty ? nil : random.pick(all)
     }
 }

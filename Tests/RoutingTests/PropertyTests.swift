@@ -51,6 +51,7 @@ import Testing
         case .nobody(let cause, let body): return "nobody (\(cause)) \(String(decoding: body, as: UTF8.self))"
         case .noMatch: return "no match"
         case .huntExhausted(let rule): return "rule \(rule) exhausted"
+        case .noDestination(let rule): return "rule \(rule) has no destination"
         }
     }
 

@@ -99,7 +99,7 @@ import Testing
         let agent = PhoneNumber(uncheckedDigits: "919876500001"[...])
         let rules = conditions.enumerated().map { index, caller in
             Rule(name: "rule\(index)", conditions: Conditions(caller: caller),
-                 dial: Dial(destinations: [Destination(type: .user, contact: .number(agent), agent: "agent")], strategy: .hunt), options: AnswerOptions())
+                 dial: Dial(destinations: [Destination(type: .user, contact: .number(agent), agent: "agent")], strategy: .hunt))
         }
         return RuleSet(name: "shortcut", timeZone: "Asia/Kolkata", clockTimeZone: "Asia/Kolkata", country: .india,
                        lists: [NumberList(name: "vip", numbers: [vip], prefixes: [])], calendars: [], skills: [:], rules: rules)

@@ -4,19 +4,62 @@ import CPrefetch
 /// Every answer a rule set can give, encoded at compile time for every Connect version:
 /// answering a request copies bytes, it builds no JSON. A rule's first answer is found by
 /// one load indexed by the version and the rule (a record first, then its ranges, were two
-/// trips to memory one after the other in a large rule set); a hunt's later attempts go
-/// through the rule's 16-byte record. First answers are grouped by version, since traffic
-/// mostly speaks one: the ranges it reads are half as many cache lines. A range says
-/// itself whether its answer dials nobody, so that the outcome costs no other load.
+/// trips to memory one after the other in a large rule set); a plan's later attempts go
+/// through the rule's record. First answers are grouped by version, since traffic mostly
+/// speaks one: the ranges it reads are half as many cache lines. A range says itself
+/// whether its answer dials nobody, so that the outcome costs no other load.
+///
+/// A rule whose attempts depend on the call (a split, a lookup) has one variant per branch
+/// and per combination of its tables' values (each value, or none): the variant is found
+/// from the call's split key and one probe per table, and its attempts are encoded like a
+/// fixed rule's. Identical answers are encoded once, so variants cost their ranges.
 struct AnswerStore: Sendable {
+    private enum Kind: UInt8, BitwiseCopyable {
+        /// The same attempts for every call the rule decides.
+        case fixed
+        /// Attempts that depend on a split or a lookup: see `CallPlan`.
+        case dependsOnCall
+    }
+
     private struct RuleAnswers: BitwiseCopyable {
-        /// Index in `ranges` of the rule's second attempt (hunts only).
-        var laterRanges: Int32
-        /// Answers: one per hunt attempt, or one for parallel ringing.
+        var kind: Kind
+        /// Fixed: index in `ranges` of the rule's second attempt. Depends on the call: index
+        /// in `plans`.
+        var later: Int32
+        /// Fixed: how many attempts (1 for `nobody`, which answers once).
         var answers: Int32
-        /// The rule's hunt destinations in `huntNumbers`.
-        var huntStart: Int32
-        var huntCount: Int32
+        /// Fixed: the rule's contacts in `contacts`.
+        var contactStart: Int32
+        var contactCount: Int32
+    }
+
+    /// How a rule that depends on the call finds its variant.
+    private struct CallPlan: BitwiseCopyable {
+        var byCall: Bool
+        /// The branches' weights in `weights`.
+        var branchStart: Int32
+        var branchCount: Int32
+        var totalWeight: Int32
+        /// The tables it looks up, in `planTables`.
+        var tableStart: Int32
+        var tableCount: Int32
+        /// Variants per branch: the product of the tables' radices.
+        var variantsPerBranch: Int32
+        var variantStart: Int32
+    }
+
+    private struct PlanTable: BitwiseCopyable {
+        var table: Int32
+        /// The table's distinct values, and one more for a key not in it.
+        var radix: Int32
+    }
+
+    /// One variant's attempts: `attempts` ranges per version from `rangeStart`, attempt by attempt.
+    private struct Variant: BitwiseCopyable {
+        var rangeStart: Int32
+        var attempts: Int32
+        var contactStart: Int32
+        var contactCount: Int32
     }
 
     fileprivate struct Range: BitwiseCopyable {
@@ -35,60 +78,200 @@ struct AnswerStore: Sendable {
     /// Outcomes hand out slices of these bytes, so they stay a Swift array.
     private let bytes: [UInt8]
     /// First the first attempt of every rule, at `version * ruleCount + rule`; then the
-    /// later attempts of hunts.
+    /// later attempts of fixed plans; then the variants' attempts.
     private let ranges: Frozen<Range>
     private let ruleCount: Int
     private let rules: Frozen<RuleAnswers>
-    /// What `DialWhomNumber` says for each hunt destination, rule by rule.
-    private let huntContacts: Frozen<DialedContact>
+    private let plans: Frozen<CallPlan>
+    private let weights: Frozen<Int32>
+    private let planTables: Frozen<PlanTable>
+    private let variants: Frozen<Variant>
+    /// What `DialWhomNumber` says for each destination of each attempt, with the attempt,
+    /// rule by rule (and variant by variant), in attempt order.
+    private let contacts: Frozen<DialedContact>
+    private let contactAttempts: Frozen<Int32>
     /// The empty answer of each version, for calls no rule answers (`unmatched: nobody`).
     private let nobody: Frozen<Range>
 
-    init(rules: [Rule], applet: Applet, memory: TableMemory) throws(AnswerError) {
+    /// Most variants one rule may have (see `RuleSet.variantCount`); the checker reports more.
+    static let maxVariants = 1 << 20
+
+    init(ruleSet: RuleSet, memory: TableMemory) throws(AnswerError) {
+        let rules = ruleSet.rules, applet = ruleSet.applet
+        var encoder = Encoder(applet: applet)
+        var ranges = [Range](repeating: Range(start: 0, count: 0, dialsNobody: false), count: rules.count * ConnectVersion.count)
+        var later: [Range] = []
+        var records: [RuleAnswers] = []
+        var plans: [CallPlan] = [], weights: [Int32] = [], planTables: [PlanTable] = [], variants: [Variant] = []
+        var variantRanges: [Range] = []
+        var contacts: [DialedContact] = [], contactAttempts: [Int32] = []
+        func addContacts(_ attempts: [Attempt]) {
+            for (index, attempt) in attempts.enumerated() {
+                for destination in attempt.destinations {
+                    contacts.append(destination.contact.dialed)
+                    contactAttempts.append(Int32(index))
+                }
+            }
+        }
+        for (index, rule) in rules.enumerated() {
+            let dial = rule.dial
+            guard dial.dependsOnCall else {
+                let attempts = dial.attempts(branch: 0) { _ in nil }
+                var record = RuleAnswers(kind: .fixed, later: Int32(rules.count * ConnectVersion.count + later.count),
+                                         answers: Int32(max(attempts.count, 1)), contactStart: Int32(contacts.count), contactCount: 0)
+                addContacts(attempts)
+                record.contactCount = Int32(contacts.count) - record.contactStart
+                if dial.isNobody {
+                    for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+                }
+                for (position, attempt) in attempts.enumerated() {
+                    let encoded = try encoder.ranges(attempt, isLast: position == attempts.count - 1)
+                    for version in ConnectVersion.allCases {
+                        if position == 0 { ranges[version.index * rules.count + index] = encoded[version.index] } else { later.append(encoded[version.index]) }
+                    }
+                }
+                records.append(record)
+                continue
+            }
+            let tables = Array(Set(dial.steps.flatMap(\.tables))).sorted()
+            let radices = tables.map { ruleSet.tables[$0].values.count + 1 }
+            let perBranch = radices.reduce(1, *)
+            precondition(perBranch * dial.branches.count <= Self.maxVariants, "the checker bounds variants")
+            plans.append(CallPlan(byCall: dial.splitBy == .call, branchStart: Int32(weights.count), branchCount: Int32(dial.branches.count),
+                                  totalWeight: Int32(dial.branches.reduce(0) { $0 + $1.weight }),
+                                  tableStart: Int32(planTables.count), tableCount: Int32(tables.count),
+                                  variantsPerBranch: Int32(perBranch), variantStart: Int32(variants.count)))
+            weights += dial.branches.map { Int32($0.weight) }
+            planTables += zip(tables, radices).map { PlanTable(table: Int32($0), radix: Int32($1)) }
+            records.append(RuleAnswers(kind: .dependsOnCall, later: Int32(plans.count - 1), answers: 0, contactStart: 0, contactCount: 0))
+            for branch in dial.branches.indices {
+                for combination in 0..<perBranch {
+                    // The combination's digits, most significant first, one per table: 0 for a
+                    // key not in the table, else the value's index + 1.
+                    var digits = [Int](repeating: 0, count: tables.count)
+                    var rest = combination
+                    for position in tables.indices.reversed() {
+                        digits[position] = rest % radices[position]
+                        rest /= radices[position]
+                    }
+                    let attempts = dial.attempts(branch: branch) { table in
+                        let digit = digits[tables.firstIndex(of: table)!]
+                        return digit == 0 ? nil : ruleSet.tables[table].values[digit - 1]
+                    }
+                    let variant = Variant(rangeStart: Int32(variantRanges.count), attempts: Int32(attempts.count),
+                                          contactStart: Int32(contacts.count), contactCount: 0)
+                    for (position, attempt) in attempts.enumerated() {
+                        variantRanges += try encoder.ranges(attempt, isLast: position == attempts.count - 1)
+                    }
+                    addContacts(attempts)
+                    variants.append(Variant(rangeStart: variant.rangeStart, attempts: variant.attempts, contactStart: variant.contactStart,
+                                            contactCount: Int32(contacts.count) - variant.contactStart))
+                }
+            }
+            // A first-answer slot still points somewhere: the first variant's first answer, or nobody's.
+            for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+        }
+        let variantOffset = Int32(ranges.count + later.count)
+        self.bytes = encoder.bytes
+        self.ranges = memory.freeze(ranges + later + variantRanges)
+        ruleCount = rules.count
+        self.rules = memory.freeze(records)
+        self.plans = memory.freeze(plans)
+        self.weights = memory.freeze(weights)
+        self.planTables = memory.freeze(planTables)
+        self.variants = memory.freeze(variants.map {
+            Variant(rangeStart: $0.rangeStart + variantOffset, attempts: $0.attempts, contactStart: $0.contactStart, contactCount: $0.contactCount)
+        })
+        self.contacts = memory.freeze(contacts)
+        self.contactAttempts = memory.freeze(contactAttempts)
+        self.nobody = memory.freeze(encoder.nobody)
+    }
+
+    /// Encodes each distinct answer once.
+    private struct Encoder {
+        let applet: Applet
         var bytes: [UInt8] = []
-        func append(_ answer: ConnectAnswer, _ version: ConnectVersion) -> Range {
+        var nobody: [Range] = []
+        private var known: [Key: [Range]] = [:]
+
+        private struct Key: Hashable {
+            let attempt: Attempt
+            let isLast: Bool
+        }
+
+        init(applet: Applet) {
+            self.applet = applet
+            nobody = ConnectVersion.allCases.map { append(.nobody(applet: applet), $0) }
+        }
+
+        private mutating func append(_ answer: ConnectAnswer, _ version: ConnectVersion) -> Range {
             let body = answer.encoded(for: version)
             precondition(body.count <= UInt16.max, "an answer is a few KB at most")
             defer { bytes += body }
             return Range(start: Int32(bytes.count), count: UInt16(body.count), dialsNobody: answer.dialsNobody)
         }
-        var ranges = [Range](repeating: Range(start: 0, count: 0, dialsNobody: false), count: rules.count * ConnectVersion.count)
-        var later: [Range] = []
-        var records: [RuleAnswers] = []
-        var huntContacts: [DialedContact] = []
-        for (index, rule) in rules.enumerated() {
-            var record = RuleAnswers(laterRanges: Int32(rules.count * ConnectVersion.count + later.count),
-                                     answers: Int32(rule.answerCount), huntStart: Int32(huntContacts.count), huntCount: 0)
-            if case .hunt = rule.dial.strategy {
-                huntContacts += rule.dial.destinations.map(\.contact.dialed)
-                record.huntCount = Int32(rule.dial.destinations.count)
-            }
-            for attempt in 0..<rule.answerCount {
-                let answer = try rule.answer(attempt: attempt, applet: applet)
-                for version in ConnectVersion.allCases {
-                    let range = append(answer, version)
-                    if attempt == 0 { ranges[version.index * rules.count + index] = range } else { later.append(range) }
-                }
-            }
-            records.append(record)
+
+        /// The attempt's answer in every version, by version index.
+        mutating func ranges(_ attempt: Attempt, isLast: Bool) throws(AnswerError) -> [Range] {
+            let key = Key(attempt: attempt, isLast: isLast)
+            if let found = known[key] { return found }
+            let answer = try attempt.answer(isLast: isLast, applet: applet)
+            let ranges = ConnectVersion.allCases.map { append(answer, $0) }
+            known[key] = ranges
+            return ranges
         }
-        let nobody = ConnectVersion.allCases.map { append(.nobody(applet: applet), $0) }
-        self.bytes = bytes
-        self.ranges = memory.freeze(ranges + later)
-        ruleCount = rules.count
-        self.rules = memory.freeze(records)
-        self.huntContacts = memory.freeze(huntContacts)
-        self.nobody = memory.freeze(nobody)
     }
 
-    func answerCount(rule: Int) -> Int { Int(rules[rule].answers) }
+    // MARK: Answering
 
-    /// The attempt after the one that dialled `dialWhom` (see `Rule.attempt(after:)`).
-    func attempt(rule: Int, after dialWhom: DialedContact?) -> Int {
-        guard let dialWhom else { return 0 }
+    /// Whether the rule's attempts depend on the call (its variant is then needed).
+    @inline(__always)
+    func dependsOnCall(rule: Int) -> Bool { rules[rule].kind == .dependsOnCall }
+
+    /// The variant of a rule that depends on the call: its branch, then its tables' values.
+    @inline(__always)
+    private func variant(rule: Int, facts: CallFacts, tables: LookupMaps) -> Variant {
+        let plan = plans[Int(rules[rule].later)]
+        var branch = 0
+        if plan.branchCount > 1 {
+            var point = SplitHash.point(facts.splitKey(plan.byCall ? .call : .caller), total: Int(plan.totalWeight))
+            while branch < Int(plan.branchCount) - 1 && point >= Int(weights[Int(plan.branchStart) + branch]) {
+                point -= Int(weights[Int(plan.branchStart) + branch])
+                branch += 1
+            }
+        }
+        var combination = 0
+        for offset in 0..<Int(plan.tableCount) {
+            let table = planTables[Int(plan.tableStart) + offset]
+            let digit = tables.valueIndex(table: Int(table.table), facts: facts).map { $0 + 1 } ?? 0
+            combination = combination * Int(table.radix) + digit
+        }
+        return variants[Int(plan.variantStart) + branch * Int(plan.variantsPerBranch) + combination]
+    }
+
+    /// How many attempts the rule has for this call (a `nobody` rule answers once; a plan
+    /// whose lookups found nothing has none).
+    func attemptCount(rule: Int, facts: CallFacts, tables: LookupMaps) -> Int {
         let record = rules[rule]
-        for offset in 0..<Int(record.huntCount) where huntContacts[Int(record.huntStart) + offset] == dialWhom {
-            return offset + 1
+        switch record.kind {
+        case .fixed: return Int(record.answers)
+        case .dependsOnCall: return Int(variant(rule: rule, facts: facts, tables: tables).attempts)
+        }
+    }
+
+    /// The attempt after the one that dialled `facts.dialWhom` (see `[Attempt].attempt(after:)`).
+    func attempt(rule: Int, facts: CallFacts, tables: LookupMaps) -> Int {
+        guard let dialWhom = facts.dialWhom else { return 0 }
+        let start: Int, count: Int
+        let record = rules[rule]
+        switch record.kind {
+        case .fixed: (start, count) = (Int(record.contactStart), Int(record.contactCount))
+        case .dependsOnCall:
+            let variant = variant(rule: rule, facts: facts, tables: tables)
+            (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
+        }
+        for index in (start..<start + count).reversed() where contacts[index] == dialWhom {
+            return Int(contactAttempts[index]) + 1
         }
         return 0
     }
@@ -97,17 +280,24 @@ struct AnswerStore: Sendable {
     @inline(__always)
     func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(ranges.base + version.index * ruleCount + rule) }
 
-    /// The body of an attempt, or nil past the last one.
+    /// The body of an attempt of a rule, or nil past the last one.
     @inline(__always)
-    func body(rule: Int, attempt: Int, version: ConnectVersion) -> Body? {
+    func body(rule: Int, attempt: Int, version: ConnectVersion, facts: CallFacts, tables: LookupMaps) -> Body? {
+        let record = rules[rule]
         let range: Range
-        if attempt == 0 {
-            // Every rule has a first answer.
-            range = ranges[version.index * ruleCount + rule]
-        } else {
-            let record = rules[rule]
-            guard attempt < record.answers else { return nil }
-            range = ranges[Int(record.laterRanges) + (attempt - 1) * ConnectVersion.count + version.index]
+        switch record.kind {
+        case .fixed:
+            if attempt == 0 {
+                // Every fixed rule has a first answer.
+                range = ranges[version.index * ruleCount + rule]
+            } else {
+                guard attempt < record.answers else { return nil }
+                range = ranges[Int(record.later) + (attempt - 1) * ConnectVersion.count + version.index]
+            }
+        case .dependsOnCall:
+            let variant = variant(rule: rule, facts: facts, tables: tables)
+            guard attempt < variant.attempts else { return nil }
+            range = ranges[Int(variant.rangeStart) + attempt * ConnectVersion.count + version.index]
         }
         return body(range)
     }

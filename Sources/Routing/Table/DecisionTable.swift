@@ -26,6 +26,7 @@ public final class DecisionTable: Sendable {
     let time: TimeIndex
     let skill: SkillIndex
     let answers: AnswerStore
+    let lookups: LookupMaps
     let unmatched: Unmatched
 
     private let speculativeWords: Int
@@ -39,13 +40,15 @@ public final class DecisionTable: Sendable {
         self.ruleSet = ruleSet
         self.speculativeWords = speculativeWords
         let memory = TableMemory()
-        caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists, memory: memory)
-        exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, memory: memory)
+        caller = NumberIndex(matches: ruleSet.rules.map(\.conditions.caller), lists: ruleSet.lists, tables: ruleSet.tables, memory: memory)
+        exophone = NumberIndex(matches: ruleSet.rules.map(\.conditions.exophone), lists: ruleSet.lists, tables: ruleSet.tables, memory: memory)
         time = TimeIndex(ruleSet: ruleSet, memory: memory)
         skill = SkillIndex(ruleSet: ruleSet, memory: memory)
-        answers = try AnswerStore(rules: ruleSet.rules, applet: ruleSet.applet, memory: memory)
+        answers = try AnswerStore(ruleSet: ruleSet, memory: memory)
+        lookups = LookupMaps(tables: ruleSet.tables, memory: memory)
         unmatched = ruleSet.unmatched
-        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact), memory: memory)
+        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact,
+                                                            callerTables: lookups.callerMaps), memory: memory)
         self.memory = memory
     }
 
@@ -100,15 +103,18 @@ public final class DecisionTable: Sendable {
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
         guard let rule = decide(facts, version: version) else { return noMatch(version: version) }
-        return outcome(rule: rule, attempt: answers.attempt(rule: rule, after: facts.dialWhom), version: version)
+        return outcome(rule: rule, attempt: attempt(rule: rule, facts: facts), facts: facts, version: version)
     }
 
     /// The answer of a rule at an attempt (the server pins the rule and counts attempts).
-    public func outcome(rule: Int, attempt: Int, version: ConnectVersion) -> Outcome {
-        guard let body = answers.body(rule: rule, attempt: attempt, version: version) else {
+    /// `facts` pick the variant of a rule that splits or looks a table up.
+    public func outcome(rule: Int, attempt: Int, facts: CallFacts, version: ConnectVersion) -> Outcome {
+        guard let body = answers.body(rule: rule, attempt: attempt, version: version, facts: facts, tables: lookups) else {
+            let none = attempt == 0
             switch unmatched {
-            case .nobody: return .nobody(.huntExhausted(rule: rule), body: answers.nobodyBody(version: version))
-            case .fallback: return .huntExhausted(rule: rule)
+            case .nobody:
+                return .nobody(none ? .noDestination(rule: rule) : .huntExhausted(rule: rule), body: answers.nobodyBody(version: version))
+            case .fallback: return none ? .noDestination(rule: rule) : .huntExhausted(rule: rule)
             }
         }
         if body.dialsNobody { return .nobody(.rule(rule), body: body.bytes) }
@@ -130,11 +136,22 @@ public final class DecisionTable: Sendable {
         return outcome(for: reader.facts(for: request, now: now), version: ConnectVersion.negotiate(header: versionHeader).version)
     }
 
-    public func answerCount(rule: Int) -> Int { answers.answerCount(rule: rule) }
+    /// How many answers the rule has for this call: the server remembers calls with more
+    /// than one, which Exotel fetches again.
+    public func attemptCount(rule: Int, facts: CallFacts) -> Int { answers.attemptCount(rule: rule, facts: facts, tables: lookups) }
 
-    /// The attempt after the one that dialled `dialWhom` (0 when none): how a re-fetch
-    /// moves down a hunt when no per-call state says where the call is.
-    public func attempt(rule: Int, after dialWhom: DialedContact?) -> Int { answers.attempt(rule: rule, after: dialWhom) }
+    /// The attempt after the one that dialled `facts.dialWhom` (0 when none): how a re-fetch
+    /// moves through a plan when no per-call state says where the call is.
+    public func attempt(rule: Int, facts: CallFacts) -> Int { answers.attempt(rule: rule, facts: facts, tables: lookups) }
+
+    /// The rule's attempts for this call, as the answers encode them: for logs, not the
+    /// request path (it builds arrays).
+    public func attempts(rule: Int, facts: CallFacts) -> [Attempt] {
+        let dial = ruleSet.rules[rule].dial
+        return dial.attempts(branch: dial.branch(forKey: facts.splitKey(dial.splitBy))) { table in
+            lookups.valueIndex(table: table, facts: facts).map { ruleSet.tables[table].values[$0] }
+        }
+    }
 
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {

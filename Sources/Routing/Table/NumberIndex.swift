@@ -1,7 +1,7 @@
 import ConnectProtocol
 
 /// One number dimension (caller or ExoPhone): finds the class of a number, the set of
-/// condition atoms (numbers, prefixes, lists) it satisfies.
+/// condition atoms (numbers, prefixes, lists, tables' keys) it satisfies.
 ///
 /// Exact numbers (from conditions and the lists they use) sit in a hash map with their
 /// class resolved at compile time. Every other number takes the class of the longest
@@ -75,7 +75,7 @@ struct NumberIndex: Sendable {
     static func prefixDigits(key: UInt64) -> String { String(key & ((1 << 50) - 1)) }
 
     /// Lowers one dimension's conditions (`matches[rule]`, nil for none).
-    init(matches: [Match<NumberAtom>?], lists: [NumberList], memory: TableMemory) {
+    init(matches: [Match<NumberAtom>?], lists: [NumberList], tables: [LookupTable], memory: TableMemory) {
         // Atoms, and the exact numbers and prefixes each one names.
         var atomIDs: [NumberAtom: Int] = [:]
         var exactEntries: [(number: UInt64, atom: Int32)] = []
@@ -91,6 +91,9 @@ struct NumberIndex: Sendable {
                     exactEntries.reserveCapacity(exactEntries.count + lists[index].numbers.count)
                     for number in lists[index].numbers { exactEntries.append((number.value, id)) }
                     for digits in lists[index].prefixes { prefixAtoms[digits, default: []].append(id) }
+                case .table(let index):
+                    exactEntries.reserveCapacity(exactEntries.count + tables[index].numbers.count)
+                    for number in tables[index].numbers { exactEntries.append((number.value, id)) }
                 }
             }
         }

@@ -19,19 +19,16 @@ extension Checker {
             }
             // Nil when a condition is wrong (reported): such a rule is no catch-all.
             let conditions: Conditions? = if let when = syntax.when { self.conditions(when) } else if syntax.whenIsInvalid { nil } else { Conditions() }
-            var options = self.options(syntax.options).overriding(defaults)
-            guard let conditions, let dialSyntax = syntax.dial, let dial = dial(dialSyntax) else { continue }
-            if dial.isNobody {
-                // An empty answer carries no options: `defaults` do not apply, and the
-                // rule's own would be ignored, which is surely not what was meant.
-                if let key = syntax.options.firstSetKey {
-                    diagnostics.error(.nobodyWithOptions, "`\(key.name)` has no effect: rule `\(name.value)` dials nobody", at: key.span,
-                                      help: "remove it; an answer that dials nobody carries nothing but its empty `destination`")
-                    continue
-                }
-                options = AnswerOptions()
+            let options = self.options(syntax.options).overriding(defaults)
+            guard let conditions, let dialSyntax = syntax.dial, let dial = dial(dialSyntax, options: options) else { continue }
+            // An empty answer carries no options: `defaults` do not apply, and the rule's own
+            // would be ignored, which is surely not what was meant.
+            if dial.isNobody, let key = syntax.options.firstSetKey {
+                diagnostics.error(.nobodyWithOptions, "`\(key.name)` has no effect: rule `\(name.value)` dials nobody", at: key.span,
+                                  help: "remove it; an answer that dials nobody carries nothing but its empty `destination`")
+                continue
             }
-            rules.append(Rule(name: name.value, conditions: conditions, dial: dial, options: options))
+            rules.append(Rule(name: name.value, conditions: conditions, dial: dial))
         }
         return rules
     }
@@ -42,26 +39,59 @@ extension Checker {
     private mutating func conditions(_ when: WhenSyntax) -> Conditions? {
         let before = diagnostics.all.count
         var conditions = Conditions()
-        conditions.caller = when.caller.flatMap { resolve($0) { $0.numberCondition($1) } }
-        conditions.exophone = when.exophone.flatMap { resolve($0) { $0.numberCondition($1) } }
-        conditions.time = when.time.flatMap { resolve($0) { $0.timeAtom($1) } }
-        conditions.skill = when.skill.flatMap { resolve($0) { $0.skillAtom($1) } }
-        conditions.direction = when.direction.flatMap { resolve($0) { $0.directionAtom($1) } }
+        conditions.caller = when.caller.flatMap { resolve($0, member: { $0.member($1, key: .caller) }) { $0.numberCondition($1) } }
+        conditions.exophone = when.exophone.flatMap { resolve($0, member: { $0.member($1, key: nil) }) { $0.numberCondition($1) } }
+        conditions.time = when.time.flatMap { resolve($0, member: nil) { $0.timeAtom($1) } }
+        conditions.skill = when.skill.flatMap { resolve($0, member: nil) { $0.skillAtom($1) } }
+        conditions.direction = when.direction.flatMap { resolve($0, member: nil) { $0.directionAtom($1) } }
         return diagnostics.all.count == before ? conditions : nil
     }
 
     /// Resolves every atom of a condition (reporting each bad one); nil if any was bad.
-    private mutating func resolve<Atom>(_ syntax: MatchSyntax, _ atom: (inout Checker, Text) -> Atom?) -> Match<Atom>? {
+    /// `member` reads `{ in: NAME }`, where the dimension has it.
+    private mutating func resolve<Atom>(_ syntax: MatchSyntax, member: ((inout Checker, Text) -> Atom?)?,
+                                        _ atom: (inout Checker, Text) -> Atom?) -> Match<Atom>? {
         switch syntax {
         case .item(let text):
             return atom(&self, text).map(Match.atom)
         case .anyOf(let items, _):
-            let resolved = items.map { resolve($0, atom) }
+            let resolved = items.map { resolve($0, member: member, atom) }
             let matches = resolved.compactMap { $0 }
             return matches.count == resolved.count ? .anyOf(matches) : nil
         case .not(let inner, _):
-            return resolve(inner, atom).map(Match.not)
+            return resolve(inner, member: member, atom).map(Match.not)
+        case .member(let name, let span):
+            guard let member else {
+                diagnostics.error(.conflictingKeys, "`in` names a table or a list of numbers, so it applies to `caller` and `exophone` only",
+                                  at: span, help: "write the values themselves")
+                return nil
+            }
+            return member(&self, name).map(Match.atom)
         }
+    }
+
+    /// `{ in: NAME }`: a list's numbers, or the keys of a table keyed by `key` (nil: no table
+    /// is keyed by this dimension).
+    private mutating func member(_ name: Text, key: LookupTable.Key?) -> NumberAtom? {
+        if let index = listIndex[name.value] {
+            used.insert(.list(name.value))
+            return .list(index)
+        }
+        if tableSpans[name.value] != nil {
+            guard let key else {
+                diagnostics.error(.tableKey, "table `\(name.value)` is keyed by caller, so `exophone` cannot be in it", at: name.span,
+                                  help: "ExoPhones are matched by number, prefix or list")
+                return nil
+            }
+            guard let index = useTable(name) else { return nil }
+            guard tables[index].key == key else {
+                diagnostics.error(.tableKey, "table `\(name.value)` is keyed by \(tables[index].key.rawValue), not \(key.rawValue)", at: name.span)
+                return nil
+            }
+            return .table(index)
+        }
+        if listSpans[name.value] == nil { unknown(name, kind: "table or list", known: Array(tableSpans.keys) + Array(listSpans.keys)) }
+        return nil
     }
 
     private mutating func numberCondition(_ text: Text) -> NumberAtom? {
@@ -69,6 +99,11 @@ extension Checker {
         if let index = listIndex[text.value] {
             used.insert(.list(text.value))
             return .list(index)
+        }
+        if tableSpans[text.value] != nil {
+            diagnostics.error(.unknownReference, "`\(text.value)` is a table, not a list", at: text.span,
+                              help: "a caller in the table is `{ in: \(text.value) }`")
+            return nil
         }
         if listSpans[text.value] == nil { unknown(text, kind: "list", known: listSpans.keys) }
         return nil
@@ -109,121 +144,6 @@ extension Checker {
                           help: Suggestions.help(for: text.value, in: CallDirection.allCases.map(\.rawValue))
                               ?? "expected `incoming` or `outbound-dial`")
         return nil
-    }
-
-    // MARK: Dial
-
-    private mutating func dial(_ syntax: DialSyntax) -> Dial? {
-        if syntax.nobody != nil { return .nobody }
-        if syntax.to.count == 1, syntax.to[0].value == DialSyntax.nobodyKeyword, syntax.strategy == nil, syntax.maxParallel == nil {
-            return .nobody
-        }
-        var destinations: [Destination] = []
-        var origins: [Destination: Text] = [:]
-        var failed = false
-        for target in syntax.to {
-            guard let expanded = expand(target) else { failed = true; continue }
-            for destination in expanded {
-                if let first = origins[destination] {
-                    diagnostics.add(Diagnostic(.duplicateDestination,
-                                               "`\(destination.name)` is dialled twice by this rule",
-                                               at: target.span, notes: [.init("already dialled through `\(first.value)`", at: first.span)],
-                                               help: "the repeat is skipped; remove it"))
-                    continue
-                }
-                origins[destination] = target
-                destinations.append(destination)
-            }
-        }
-        guard let strategy = strategy(syntax, destinations: destinations), !failed, !destinations.isEmpty else { return nil }
-        return Dial(destinations: destinations, strategy: strategy)
-    }
-
-    /// What one entry of `to` dials: an external number, an agent, or a group's agents;
-    /// nil when it is wrong (reported).
-    private mutating func expand(_ target: Text) -> [Destination]? {
-        if target.value == DialSyntax.nobodyKeyword {
-            diagnostics.error(.conflictingKeys, "`nobody` dials no one, so it cannot be dialled with other destinations or options",
-                              at: target.span, help: "write `dial: nobody` on its own, or remove `nobody`")
-            return nil
-        }
-        if SIPAddress.looksLikeSIP(target.value) {
-            diagnostics.error(.invalidNumber, "`\(target.value)` is not a number: external destinations are E.164 numbers", at: target.span,
-                              help: "a SIP address is an agent's contact: define it under `agents:` (`name: \"\(target.value)\"`) and dial the agent")
-            return nil
-        }
-        if Numbers.looksLikeNumber(target.value) {
-            return number(target).map { [Destination(type: .externalNumber, contact: .number($0), agent: nil)] }
-        }
-        if let agent = agents[target.value] {
-            used.insert(.agent(target.value))
-            guard let contact = agent.contact, dialable(contact, agent: target.value, at: target, definedAt: agent.span) else { return nil }
-            return [Destination(type: .user, contact: contact, agent: target.value)]
-        }
-        if let group = groups[target.value] {
-            used.insert(.group(target.value))
-            for member in group.members { used.insert(.agent(member)) }
-            var expanded: [Destination] = []
-            for member in group.members {
-                guard let agent = agents[member], let contact = agent.contact else { continue }
-                guard dialable(contact, agent: member, at: target, definedAt: agent.span) else { return nil }
-                expanded.append(Destination(type: .user, contact: contact, agent: member))
-            }
-            return expanded
-        }
-        unknown(target, kind: "agent or group", known: Array(agents.keys) + Array(groups.keys))
-        return nil
-    }
-
-    /// Whether the rule set's applet can dial an agent's contact (the generic Connect
-    /// applet dials numbers only).
-    private mutating func dialable(_ contact: Contact, agent: String, at target: Text, definedAt span: SourceSpan) -> Bool {
-        guard contact.isSIP, !applet.dialsSIP else { return true }
-        diagnostics.error(.sipInConnectApplet,
-                          "agent `\(agent)` is the softphone `\(contact)`, and the generic Connect applet (`applet: connect`) dials numbers only",
-                          at: target.span, notes: [.init("`\(agent)` is defined here", at: span)],
-                          help: "give the agent an E.164 number, or use `applet: ccm` (CCM Programmable Connect dials softphones)")
-        return false
-    }
-
-    private mutating func strategy(_ syntax: DialSyntax, destinations: [Destination]) -> DialStrategy? {
-        var parallel = false
-        if let text = syntax.strategy {
-            switch text.value {
-            case "hunt": parallel = false
-            case "parallel": parallel = true
-            default:
-                diagnostics.error(.unknownValue, "unknown strategy `\(text.value)`", at: text.span,
-                                  help: Suggestions.help(for: text.value, in: ["hunt", "parallel"])
-                                      ?? "expected `hunt` (one at a time, in order) or `parallel` (all at once)")
-                return nil
-            }
-        }
-        guard parallel else {
-            if let text = syntax.maxParallel {
-                diagnostics.error(.maxParallelWithoutParallel, "`max_parallel` only applies to `strategy: parallel`", at: text.span,
-                                  help: "add `strategy: parallel`, or remove `max_parallel`")
-                return nil
-            }
-            return .hunt
-        }
-        if applet.hasDestinationType, let first = destinations.first, let mixed = destinations.first(where: { $0.type != first.type }) {
-            let culprit = mixed.name
-            diagnostics.error(.mixedDestinationTypes,
-                              "parallel ringing mixes agents and external numbers (`\(culprit)`); one answer has one `destination_type`",
-                              at: syntax.toSpan, help: "ring agents and external numbers in separate rules, or use `strategy: hunt`")
-            return nil
-        }
-        let limit = ConnectLimits.maxParallelAttempts
-        guard let text = syntax.maxParallel else {
-            return .parallel(maxAttempts: min(max(destinations.count, limit.lowerBound), limit.upperBound))
-        }
-        guard let count = Int(text.value), limit.contains(count) else {
-            diagnostics.error(.maxParallelOutOfRange, "`max_parallel` is `\(text.value)`; Exotel rings \(limit.lowerBound) to \(limit.upperBound) at once",
-                              at: text.span)
-            return nil
-        }
-        return .parallel(maxAttempts: count)
     }
 
     // MARK: Answer options

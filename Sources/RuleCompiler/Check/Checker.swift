@@ -10,10 +10,12 @@ import Routing
 /// the repeated diagnostics are removed when they are sorted.
 struct Checker {
     typealias ListLoader = (_ file: Text, _ definingFile: String, _ country: Country, _ diagnostics: inout Diagnostics) -> NumberList?
+    typealias TableLoader = (_ file: Text, _ definingFile: String, _ country: Country, _ diagnostics: inout Diagnostics) -> TableFile?
 
     var diagnostics = Diagnostics()
     let files: [RuleFileSyntax]
     let loadList: ListLoader
+    let loadTable: TableLoader
 
     var country = Country.india
     var timeZone = "Asia/Kolkata"
@@ -31,6 +33,11 @@ struct Checker {
     var calendarIndex: [String: Int] = [:]
     var calendars: [RuleCalendar] = []
     var calendarSpans: [String: SourceSpan] = [:]
+    var tableIndex: [String: Int] = [:]
+    var tables: [LookupTable] = []
+    var tableSpans: [String: SourceSpan] = [:]
+    /// The agents each table gives, marked used when the table is.
+    var tableAgents: [Set<String>] = []
     /// Skill name -> where it is first named.
     var skillNames: [String: SourceSpan] = [:]
     var skillDigits: [String: String] = [:]
@@ -41,9 +48,10 @@ struct Checker {
     static let defaultTimeZone = "Asia/Kolkata"
 
     /// `files`: the scope in include order; the file being checked is the last.
-    init(files: [RuleFileSyntax], loadList: @escaping ListLoader) {
+    init(files: [RuleFileSyntax], loadList: @escaping ListLoader, loadTable: @escaping TableLoader) {
         self.files = files
         self.loadList = loadList
+        self.loadTable = loadTable
     }
 
     var main: RuleFileSyntax { files[files.count - 1] }
@@ -55,13 +63,14 @@ struct Checker {
         collectAgentsAndGroups()
         collectLists()
         collectCalendars()
+        collectTables()
         collectSkills()
         guard let rulesSyntax = main.rules else { return nil }
         let defaults = main.defaults.map { options($0) } ?? AnswerOptions()
         let rules = checkRules(rulesSyntax, defaults: defaults)
         guard !diagnostics.hasErrors else { return nil }
         return RuleSet(name: name, timeZone: timeZone, clockTimeZone: clockTimeZone, country: country, applet: applet,
-                       unmatched: unmatched, lists: lists, calendars: calendars, skills: skillDigits, rules: rules)
+                       unmatched: unmatched, lists: lists, calendars: calendars, tables: tables, skills: skillDigits, rules: rules)
     }
 
     private mutating func checkVersion(_ file: RuleFileSyntax) {

@@ -45,6 +45,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case tooLong = "RP0313"
     case invalidDigits = "RP0314"
     case invalidSIPAddress = "RP0315"
+    case invalidWeight = "RP0316"
 
     // Names and references
     case unknownReference = "RP0400"
@@ -61,6 +62,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case ambiguousName = "RP0411"
     case sipInConnectApplet = "RP0412"
     case nobodyWithOptions = "RP0413"
+    case tableFile = "RP0414"
+    case tableKey = "RP0415"
+    case tooManyVariants = "RP0416"
+    case singleBranchSplit = "RP0417"
 
     // Analyses
     case unreachableRule = "RP0500"
@@ -72,6 +77,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case pastDate = "RP0506"
     case neverOpen = "RP0507"
     case clockChangeEdge = "RP0508"
+    case identicalBranches = "RP0509"
+    case lookupGap = "RP0510"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -119,6 +126,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tooLong: return "too-long"
         case .invalidDigits: return "invalid-digits"
         case .invalidSIPAddress: return "invalid-sip-address"
+        case .invalidWeight: return "invalid-weight"
         case .unknownReference: return "unknown-reference"
         case .duplicateDefinition: return "duplicate-definition"
         case .duplicateRule: return "duplicate-rule"
@@ -133,6 +141,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .ambiguousName: return "ambiguous-name"
         case .sipInConnectApplet: return "sip-in-connect-applet"
         case .nobodyWithOptions: return "nobody-with-options"
+        case .tableFile: return "table-file"
+        case .tableKey: return "table-key"
+        case .tooManyVariants: return "too-many-variants"
+        case .singleBranchSplit: return "single-branch-split"
         case .unreachableRule: return "unreachable-rule"
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
@@ -142,6 +154,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .pastDate: return "past-date"
         case .neverOpen: return "never-open"
         case .clockChangeEdge: return "window-edge-in-clock-change"
+        case .identicalBranches: return "identical-branches"
+        case .lookupGap: return "lookup-gap"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         case .uncoveredRule: return "uncovered-rule"
@@ -150,8 +164,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge: return .warning
-        case .partlyShadowed, .pastDate, .uncoveredRule: return .note
+        case .duplicateDestination, .unreachableRule, .routingGap, .lookupGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge: return .warning
+        case .partlyShadowed, .pastDate, .uncoveredRule, .identicalBranches: return .note
         default: return .error
         }
     }
@@ -197,6 +211,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tooLong: return "a text or URL longer than Ringplan sends"
         case .invalidDigits: return "an IVR digit string that cannot be pressed"
         case .invalidSIPAddress: return "an agent's SIP address that cannot be read"
+        case .invalidWeight: return "a split weight that is not a positive whole number"
         case .unknownReference: return "a name that is not defined"
         case .duplicateDefinition: return "a name defined twice"
         case .duplicateRule: return "two rules with one name"
@@ -211,15 +226,21 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .ambiguousName: return "an agent and a group with one name"
         case .sipInConnectApplet: return "a softphone agent dialled through the generic Connect applet, which dials numbers only"
         case .nobodyWithOptions: return "answer options on a rule that dials nobody"
+        case .tableFile: return "a problem in a lookup table file: a bad row, a repeated key, a value that is no agent or number"
+        case .tableKey: return "a table used with a key it is not keyed by"
+        case .tooManyVariants: return "a rule whose lookups and split give more combinations than Ringplan encodes"
+        case .singleBranchSplit: return "a split with one branch"
         case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"
-        case .unusedDefinition: return "an agent, group, list or calendar no rule uses"
+        case .unusedDefinition: return "an agent, group, list, calendar or table no rule uses"
         case .overlappingWindows: return "windows of one calendar that cover the same minutes"
         case .exceptOnClosedDay: return "an except date on a day the calendar is closed anyway"
         case .pastDate: return "a calendar date in the past"
         case .neverOpen: return "a calendar that its except closes at every moment"
         case .clockChangeEdge: return "a window that starts or ends in a time a daylight-saving change skips or repeats"
+        case .identicalBranches: return "a split branch that dials exactly what another does"
+        case .lookupGap: return "a lookup without `else` that leaves some of its rule's calls with no one to dial"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         case .uncoveredRule: return "a rule no test case reaches (`ringplan test --coverage`)"

@@ -38,7 +38,7 @@ enum ListFileReader {
                     numbers.append(number)
                 case .success(.prefix(let digits)):
                     prefixes.insert(digits)
-                case .success(.list):
+                case .success(.list), .success(.table):
                     break
                 case .failure(let problem):
                     bad += 1

@@ -35,7 +35,7 @@ extension Workspace {
 }
 
 extension Workspace {
-    /// Agents, groups, lists and calendars that no rule set using their file refers to.
+    /// Agents, groups, lists, calendars and tables that no rule set using their file refers to.
     /// Files no rule set includes are not judged (they may serve rule sets elsewhere), and
     /// neither are skills: they describe the IVR menu, which may offer more than routing uses.
     func reportUnusedDefinitions() {
@@ -46,6 +46,7 @@ extension Workspace {
             definitions += syntax.groups.map { (.group, $0.name) }
             definitions += syntax.lists.map { (.list, $0.name) }
             definitions += syntax.calendars.map { (.calendar, $0.name) }
+            definitions += syntax.tables.map { (.table, $0.name) }
             for (kind, name) in definitions where !used.contains(Definition(kind: kind, name: name.value)) {
                 report(Diagnostic(.unusedDefinition, "\(kind.rawValue) `\(name.value)` is not used by any rule", at: name.span,
                                   help: "remove it, or use it in a rule"))

@@ -29,6 +29,7 @@ public final class Workspace {
     /// Files whose reading or decoding reported errors: a scope with one of them lowers nothing.
     private var filesWithErrors = Set<String>()
     private var listCache: [String: (list: NumberList?, diagnostics: Diagnostics)] = [:]
+    private var tableCache: [String: (table: TableFile?, diagnostics: Diagnostics)] = [:]
 
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
     var analyze = true
@@ -96,9 +97,11 @@ public final class Workspace {
     func check(file path: String) -> RuleSet? {
         guard let syntax = syntax(of: path) else { return nil }
         let scope = scope(of: syntax)
-        var checker = Checker(files: scope) { [unowned self] file, definingFile, country, diagnostics in
+        var checker = Checker(files: scope, loadList: { [unowned self] file, definingFile, country, diagnostics in
             self.list(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
-        }
+        }, loadTable: { [unowned self] file, definingFile, country, diagnostics in
+            self.table(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
+        })
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var ruleSet = checker.check(name: name)
         diagnostics.append(contentsOf: checker.diagnostics)
@@ -231,5 +234,28 @@ public final class Workspace {
         listCache[key] = (list, local)
         diagnostics.append(contentsOf: local)
         return list
+    }
+
+    /// A table file, read and its keys checked once per home country (its values are
+    /// resolved per rule set, whose agents they name).
+    private func table(_ file: Text, definedIn definingFile: String, country: Country, diagnostics: inout Diagnostics) -> TableFile? {
+        let path = Self.resolve(file.value, from: definingFile)
+        let key = Self.key(path) + "\u{0}" + country.isoCode
+        if let cached = tableCache[key] {
+            diagnostics.append(contentsOf: cached.diagnostics)
+            return cached.table
+        }
+        var local = Diagnostics()
+        var table: TableFile?
+        if !FileManager.default.fileExists(atPath: path) {
+            local.error(.tableFile, "table file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
+        } else if let bytes = Self.read(path, limit: TableFileReader.maxFileBytes, reportAt: file.span, into: &local) {
+            sources.add(SourceFile(path: path, bytes: bytes))
+            table = TableFileReader.read(bytes, path: path, home: country, diagnostics: &local)
+            if local.hasErrors { table = nil }
+        }
+        tableCache[key] = (table, local)
+        diagnostics.append(contentsOf: local)
+        return table
     }
 }

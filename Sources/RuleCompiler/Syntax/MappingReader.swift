@@ -76,8 +76,17 @@ enum Read {
             let matches = items.compactMap { match($0, expected: expected, diagnostics: &diagnostics) }
             return matches.count == items.count ? .anyOf(matches, span: node.span) : nil
         case .mapping:
-            guard let reader = MappingReader(node, expected: "a `{ not: ... }` condition", keys: ["not"], diagnostics: &diagnostics),
-                  let inner = reader.required("not", in: "the condition", diagnostics: &diagnostics),
+            guard let reader = MappingReader(node, expected: "a `{ not: ... }` or `{ in: ... }` condition", keys: ["not", "in"],
+                                             diagnostics: &diagnostics) else { return nil }
+            if let name = reader["in"] {
+                if let not = reader.keySpan("not") {
+                    diagnostics.error(.conflictingKeys, "a condition has `not` or `in`, not both", at: not,
+                                      help: "write `{ not: { in: NAME } }`")
+                    return nil
+                }
+                return Read.text(name, expected: "a table or list name", diagnostics: &diagnostics).map { .member($0, span: node.span) }
+            }
+            guard let inner = reader.required("not", in: "the condition", diagnostics: &diagnostics),
                   let negated = match(inner, expected: expected, diagnostics: &diagnostics) else { return nil }
             return .not(negated, span: node.span)
         }

@@ -1,6 +1,6 @@
 extension RuleFileSyntax {
     static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "applet", "unmatched",
-                               "agents", "groups", "lists", "calendars", "skills", "defaults", "rules"]
+                               "agents", "groups", "lists", "calendars", "tables", "skills", "defaults", "rules"]
     /// Keys that only mean something in a rule set (a file with `rules:`).
     static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "applet", "unmatched", "defaults"]
 
@@ -25,6 +25,7 @@ extension RuleFileSyntax {
         if let node = top["groups"] { file.groups = decodeGroups(node, &diagnostics) }
         if let node = top["lists"] { file.lists = decodeLists(node, &diagnostics) }
         if let node = top["calendars"] { file.calendars = decodeCalendars(node, &diagnostics) }
+        if let node = top["tables"] { file.tables = decodeTables(node, &diagnostics) }
         if let node = top["skills"] { file.skills = decodeSkills(node, &diagnostics) }
         if let node = top["defaults"] { file.defaults = OptionsSyntax.decode(node, expected: "a mapping of answer options", context: "`defaults`", extraKeys: [], &diagnostics)?.options }
         if let node = top["rules"] {
@@ -113,6 +114,17 @@ extension RuleFileSyntax {
                                   at: entry.key.span)
             }
             return calendar
+        }
+    }
+
+    private static func decodeTables(_ node: Node, _ diagnostics: inout Diagnostics) -> [TableSyntax] {
+        sectionEntries(node, section: "tables", &diagnostics).compactMap { entry in
+            guard let reader = MappingReader(entry.value, expected: "a table (`file:` and `key:`)", context: "a table",
+                                             keys: ["file", "key"], diagnostics: &diagnostics),
+                  let fileNode = reader.required("file", in: "table `\(entry.name)`", diagnostics: &diagnostics),
+                  let file = Read.text(fileNode, expected: "a CSV file name", diagnostics: &diagnostics) else { return nil }
+            let key = reader["key"].flatMap { Read.text($0, expected: "`caller`", diagnostics: &diagnostics) }
+            return TableSyntax(name: name(entry), file: file, key: key, span: entry.value.span)
         }
     }
 
@@ -210,32 +222,163 @@ extension WhenSyntax {
 extension DialSyntax {
     /// `dial: nobody`: a reserved word, so no agent or group may have this name.
     static let nobodyKeyword = "nobody"
+    /// The keys of one step, besides answer options.
+    static let stepKeys = ["to", "strategy", "max_parallel"]
+    static let expectedTarget = "an agent, a group, an E.164 number or `{ lookup: TABLE }`"
 
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> DialSyntax? {
-        let expected = "an agent, a group or an E.164 number"
         guard case .mapping = node.content else {
             // `dial: priya` is short for `dial: { to: priya }`.
-            let to = Read.texts(node, expected: expected, diagnostics: &diagnostics)
             if case .sequence(let items) = node.content, items.isEmpty {
                 diagnostics.error(.empty, "`dial` has no destination", at: node.span,
                                   help: "to dial no one on purpose, write `dial: nobody`")
+                return nil
             }
             // `dial: nobody` dials no one on purpose; in a list it is a mistake, reported by the checker.
-            if case .scalar = node.content, let only = to.first, only.value == DialSyntax.nobodyKeyword {
-                return DialSyntax(nobody: only, to: [], toSpan: node.span, span: node.span)
+            if case .scalar = node.content, let only = node.scalar, only == nobodyKeyword, !node.isPlainNull {
+                return DialSyntax(form: .nobody(Text(value: only, span: node.span)), span: node.span)
             }
-            return to.isEmpty ? nil : DialSyntax(to: to, toSpan: node.span, span: node.span)
+            guard let to = targets(node, &diagnostics) else { return nil }
+            return DialSyntax(form: .plan([StepSyntax(to: to, toSpan: node.span, span: node.span)]), span: node.span)
         }
-        guard let reader = MappingReader(node, expected: "a dial (`to`, `strategy`, `max_parallel`)", context: "`dial`",
-                                         keys: ["to", "strategy", "max_parallel"], diagnostics: &diagnostics),
-              let toNode = reader.required("to", in: "`dial`", diagnostics: &diagnostics) else { return nil }
-        if case .sequence(let items) = toNode.content, items.isEmpty {
-            diagnostics.error(.empty, "`to` has no destination", at: toNode.span)
+        guard let reader = MappingReader(node, expected: "a dial (`to`, `steps` or `split`)", context: "`dial`",
+                                         keys: stepKeys + ["steps", "split", "by"], diagnostics: &diagnostics) else { return nil }
+        let forms = ["to", "steps", "split"].filter { reader[$0] != nil }
+        guard let form = forms.first else {
+            diagnostics.error(.missingKey, "`dial` has no `to`, `steps` or `split`", at: node.span.firstToken,
+                              help: "`to:` dials one set of destinations, `steps:` several in turn, `split:` shares calls by weight")
             return nil
         }
-        var dial = DialSyntax(to: Read.texts(toNode, expected: expected, diagnostics: &diagnostics), toSpan: toNode.span, span: node.span)
-        dial.strategy = reader["strategy"].flatMap { Read.text($0, expected: "`hunt` or `parallel`", diagnostics: &diagnostics) }
-        dial.maxParallel = reader["max_parallel"].flatMap { Read.text($0, expected: "a number of destinations", diagnostics: &diagnostics) }
-        return dial
+        if forms.count > 1, let second = reader.keySpan(forms[1]) {
+            diagnostics.error(.conflictingKeys, "`dial` has both `\(form)` and `\(forms[1])`", at: second,
+                              help: "a dial is one of `to:`, `steps:` (each with its own `to`) or `split:` (each branch with its own `to` or `steps`)")
+            return nil
+        }
+        if form != "split", let by = reader.keySpan("by") {
+            diagnostics.error(.conflictingKeys, "`by` only applies to `split`", at: by, help: "remove it, or split the calls with `split:`")
+            return nil
+        }
+        if form != "to" {
+            for key in ["strategy", "max_parallel"] {
+                if let span = reader.keySpan(key) {
+                    diagnostics.error(.conflictingKeys, "`\(key)` belongs to each \(form == "steps" ? "step" : "branch"), not to `dial`", at: span,
+                                      help: "move it into the \(form == "steps" ? "steps" : "branches") it applies to")
+                    return nil
+                }
+            }
+        }
+        switch form {
+        case "to":
+            guard let step = StepSyntax.decode(node, reader: reader, options: OptionsSyntax(), &diagnostics) else { return nil }
+            return DialSyntax(form: .plan([step]), span: node.span)
+        case "steps":
+            guard let steps = decodeSteps(reader["steps"]!, &diagnostics) else { return nil }
+            return DialSyntax(form: .plan(steps), span: node.span)
+        default:
+            let splitNode = reader["split"]!
+            guard case .sequence(let items) = splitNode.content else {
+                diagnostics.error(.wrongType, "expected a list of branches (`{ weight: 70, to: ... }`), found \(splitNode.kindDescription)", at: splitNode.span)
+                return nil
+            }
+            let branches = items.compactMap { BranchSyntax.decode($0, &diagnostics) }
+            guard branches.count == items.count else { return nil }
+            let by = reader["by"].flatMap { Read.text($0, expected: "`caller` or `call`", diagnostics: &diagnostics) }
+            return DialSyntax(form: .split(branches, by: by, span: splitNode.span), span: node.span)
+        }
+    }
+
+    /// `steps:`: a non-empty list of steps.
+    static func decodeSteps(_ node: Node, _ diagnostics: inout Diagnostics) -> [StepSyntax]? {
+        guard case .sequence(let items) = node.content else {
+            diagnostics.error(.wrongType, "expected a list of steps (`- to: ...`), found \(node.kindDescription)", at: node.span)
+            return nil
+        }
+        if items.isEmpty {
+            diagnostics.error(.empty, "`steps` is empty", at: node.span, help: "give at least one step, or use `to:`")
+            return nil
+        }
+        let steps = items.compactMap { item -> StepSyntax? in
+            guard let (options, reader) = OptionsSyntax.decode(item, expected: "a step (a mapping with `to`)", context: "a step",
+                                                                extraKeys: stepKeys, &diagnostics) else { return nil }
+            return StepSyntax.decode(item, reader: reader, options: options, &diagnostics)
+        }
+        return steps.count == items.count ? steps : nil
+    }
+
+    /// The entries of `to`: a scalar, a lookup mapping, or a list of them.
+    static func targets(_ node: Node, _ diagnostics: inout Diagnostics) -> [TargetSyntax]? {
+        let items: [Node]
+        if case .sequence(let list) = node.content {
+            if list.isEmpty {
+                diagnostics.error(.empty, "`to` has no destination", at: node.span)
+                return nil
+            }
+            items = list
+        } else {
+            items = [node]
+        }
+        let targets = items.compactMap { item -> TargetSyntax? in
+            if case .mapping = item.content { return lookup(item, &diagnostics) }
+            return Read.text(item, expected: expectedTarget, diagnostics: &diagnostics).map(TargetSyntax.name)
+        }
+        return targets.count == items.count ? targets : nil
+    }
+
+    private static func lookup(_ node: Node, _ diagnostics: inout Diagnostics) -> TargetSyntax? {
+        guard let reader = MappingReader(node, expected: "a lookup `{ lookup: TABLE, else: ... }`", context: "a lookup",
+                                         keys: ["lookup", "else"], diagnostics: &diagnostics),
+              let tableNode = reader.required("lookup", in: "the destination", diagnostics: &diagnostics),
+              let table = Read.text(tableNode, expected: "a table name", diagnostics: &diagnostics) else { return nil }
+        var otherwise: [Text] = []
+        if let node = reader["else"] {
+            if case .sequence(let items) = node.content, items.isEmpty {
+                diagnostics.error(.empty, "`else` is empty", at: node.span, help: "name whom to dial when the table has no row for the call, or remove `else`")
+                return nil
+            }
+            otherwise = Read.texts(node, expected: "an agent, a group or an E.164 number", diagnostics: &diagnostics)
+            if otherwise.isEmpty { return nil }
+        }
+        return .lookup(table: table, otherwise: otherwise, span: node.span)
+    }
+}
+
+extension StepSyntax {
+    /// A step from a mapping already read for its keys (a step, a branch or a `dial`).
+    static func decode(_ node: Node, reader: MappingReader, options: OptionsSyntax, _ diagnostics: inout Diagnostics) -> StepSyntax? {
+        guard let toNode = reader.required("to", in: "the step", diagnostics: &diagnostics),
+              let to = DialSyntax.targets(toNode, &diagnostics) else { return nil }
+        var step = StepSyntax(to: to, toSpan: toNode.span, options: options, span: node.span)
+        step.strategy = reader["strategy"].flatMap { Read.text($0, expected: "`hunt` or `parallel`", diagnostics: &diagnostics) }
+        step.maxParallel = reader["max_parallel"].flatMap { Read.text($0, expected: "a number of destinations", diagnostics: &diagnostics) }
+        return step
+    }
+}
+
+extension BranchSyntax {
+    static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> BranchSyntax? {
+        guard let (options, reader) = OptionsSyntax.decode(node, expected: "a branch (`{ weight: 70, to: ... }`)", context: "a branch",
+                                                            extraKeys: ["weight", "steps"] + DialSyntax.stepKeys, &diagnostics) else { return nil }
+        let weight = reader.required("weight", in: "the branch", diagnostics: &diagnostics)
+            .flatMap { Read.text($0, expected: "a positive whole number", diagnostics: &diagnostics) }
+        if reader["to"] != nil, let steps = reader.keySpan("steps") {
+            diagnostics.error(.conflictingKeys, "a branch has `to` or `steps`, not both", at: steps, help: "keep one of them")
+            return nil
+        }
+        if let stepsNode = reader["steps"] {
+            for key in ["strategy", "max_parallel"] {
+                if let span = reader.keySpan(key) {
+                    diagnostics.error(.conflictingKeys, "`\(key)` belongs to each step of the branch", at: span, help: "move it into the steps")
+                    return nil
+                }
+            }
+            guard let steps = DialSyntax.decodeSteps(stepsNode, &diagnostics) else { return nil }
+            return BranchSyntax(weight: weight, steps: steps, options: options, span: node.span)
+        }
+        guard reader["to"] != nil else {
+            diagnostics.error(.missingKey, "the branch has no `to` or `steps`", at: node.span.firstToken)
+            return nil
+        }
+        guard let step = StepSyntax.decode(node, reader: reader, options: options, &diagnostics) else { return nil }
+        return BranchSyntax(weight: weight, steps: [step], span: node.span)
     }
 }

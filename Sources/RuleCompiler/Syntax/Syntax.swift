@@ -22,6 +22,7 @@ public struct RuleFileSyntax: Sendable {
     public var groups: [GroupSyntax] = []
     public var lists: [ListSyntax] = []
     public var calendars: [CalendarSyntax] = []
+    public var tables: [TableSyntax] = []
     public var skills: [SkillSyntax] = []
     public var defaults: OptionsSyntax?
     /// Nil for a file of shared definitions: only files with `rules:` are rule sets.
@@ -65,6 +66,14 @@ public struct CalendarSyntax: Sendable {
     public let span: SourceSpan
 }
 
+/// `tables: { rm: { file: rm.csv, key: caller } }`.
+public struct TableSyntax: Sendable {
+    public let name: Text
+    public let file: Text
+    public let key: Text?
+    public let span: SourceSpan
+}
+
 public struct SkillSyntax: Sendable {
     public let digits: Text
     public let skill: Text
@@ -98,11 +107,13 @@ public struct OptionsSyntax: Sendable {
     }
 }
 
-/// A condition as written: a value, a list of values (ORed), or `{ not: ... }`.
+/// A condition as written: a value, a list of values (ORed), `{ not: ... }`, or
+/// `{ in: NAME }` (the keys of a table, the numbers of a list).
 public indirect enum MatchSyntax: Sendable {
     case item(Text)
     case anyOf([MatchSyntax], span: SourceSpan)
     case not(MatchSyntax, span: SourceSpan)
+    case member(Text, span: SourceSpan)
 }
 
 public struct WhenSyntax: Sendable {
@@ -116,13 +127,48 @@ public struct WhenSyntax: Sendable {
     static let keys = ["caller", "exophone", "time", "skill", "direction"]
 }
 
-public struct DialSyntax: Sendable {
-    /// `dial: nobody`, spanned; `to` is then empty.
-    public var nobody: Text?
-    public var to: [Text]
+/// One entry of `to`: a name or number, or `{ lookup: TABLE, else: ... }`.
+public enum TargetSyntax: Sendable {
+    case name(Text)
+    case lookup(table: Text, otherwise: [Text], span: SourceSpan)
+
+    public var span: SourceSpan {
+        switch self {
+        case .name(let text): return text.span
+        case .lookup(_, _, let span): return span
+        }
+    }
+}
+
+/// Whom one step dials and how: `to`, `strategy`, `max_parallel` and its answer options.
+public struct StepSyntax: Sendable {
+    public var to: [TargetSyntax]
     public var toSpan: SourceSpan
     public var strategy: Text?
     public var maxParallel: Text?
+    public var options = OptionsSyntax()
+    public let span: SourceSpan
+}
+
+/// One branch of `split`: a weight and a plan.
+public struct BranchSyntax: Sendable {
+    public var weight: Text?
+    public var steps: [StepSyntax]
+    /// Options of the branch itself (on a branch written with `to`, they are its step's).
+    public var options = OptionsSyntax()
+    public let span: SourceSpan
+}
+
+public struct DialSyntax: Sendable {
+    public enum Form: Sendable {
+        /// `dial: nobody`, spanned.
+        case nobody(Text)
+        /// `dial: NAME`, `dial: { to: ... }` (one step) or `dial: { steps: [...] }`.
+        case plan([StepSyntax])
+        /// `dial: { split: [...], by: ... }`.
+        case split([BranchSyntax], by: Text?, span: SourceSpan)
+    }
+    public var form: Form
     public let span: SourceSpan
 }
 

@@ -84,11 +84,11 @@ public struct TestRunner {
                 let facts = table.reader.facts(for: request, now: now)
                 var outcome: Outcome
                 if let callSid = request.callSid, let pinned = ledger[callSid] {
-                    outcome = table.outcome(rule: pinned.rule, attempt: pinned.next, version: version)
+                    outcome = table.outcome(rule: pinned.rule, attempt: pinned.next, facts: facts, version: version)
                     ledger[callSid]?.next += 1
                 } else if let rule = table.decide(facts) {
-                    let attempt = table.attempt(rule: rule, after: facts.dialWhom)
-                    outcome = table.outcome(rule: rule, attempt: attempt, version: version)
+                    let attempt = table.attempt(rule: rule, facts: facts)
+                    outcome = table.outcome(rule: rule, attempt: attempt, facts: facts, version: version)
                     if let callSid = request.callSid { ledger[callSid] = (rule, attempt + 1) }
                 } else {
                     outcome = table.noMatch(version: version)
@@ -124,6 +124,8 @@ public struct TestRunner {
         case .nobody(.huntExhausted, _): got = "rule `\(ruleName!)` with its hunt exhausted (the empty answer: nobody is dialled)"
         case .noMatch: got = "no rule (no answer: Exotel goes to the Fallback URL)"
         case .huntExhausted: got = "rule `\(ruleName!)` with its hunt exhausted (no answer: Exotel goes to the Fallback URL)"
+        case .nobody(.noDestination, _): got = "rule `\(ruleName!)` with no destination for this call (the empty answer: nobody is dialled)"
+        case .noDestination: got = "rule `\(ruleName!)` with no destination for this call (no answer: Exotel goes to the Fallback URL)"
         }
         switch expectation {
         case nil:

@@ -87,7 +87,7 @@ struct Eval: ParsableCommand {
         switch outcome {
         case .answer: break
         case .nobody: throw ExitCode(4)
-        case .noMatch, .huntExhausted: throw ExitCode(3)
+        case .noMatch, .huntExhausted, .noDestination: throw ExitCode(3)
         }
     }
 
@@ -122,12 +122,16 @@ struct Eval: ParsableCommand {
             case .rule(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "dial-nobody"
             case .noMatch: object["reason"] = "no-match"
             case .huntExhausted(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "hunt-exhausted"
+            case .noDestination(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "no-destination"
             }
             object["body"] = try JSONSerialization.jsonObject(with: Data(body))
         case .noMatch:
             object["status"] = "no-match"
         case .huntExhausted(let rule):
             object["status"] = "hunt-exhausted"
+            object["rule"] = rules.rules[rule].name
+        case .noDestination(let rule):
+            object["status"] = "no-destination"
             object["rule"] = rules.rules[rule].name
         }
         return ReadableJSON.string(object)

@@ -1,0 +1,120 @@
+import ConnectProtocol
+
+/// One fetch's worth of a plan: whom one answer dials, and how.
+public struct Attempt: Sendable, Hashable {
+    public var destinations: [Destination]
+    public var strategy: DialStrategy
+    public var options: AnswerOptions
+    /// The step of the branch it comes from (0 = the first), for explanations.
+    public var step: Int
+
+    /// The answer to the fetch that gets this attempt. Every attempt but the call's last
+    /// asks Exotel to fetch again (`fetch_after_attempt`); the last one of a hunt says
+    /// `false`, the last ringing in parallel leaves it out (as a plan of one step always has).
+    public func answer(isLast: Bool, applet: Applet) throws(AnswerError) -> ConnectAnswer {
+        switch strategy {
+        case .hunt:
+            return try ConnectAnswer(applet: applet, destinationType: destinations[0].type, destinations: [destinations[0].contact],
+                                     fetchAfterAttempt: !isLast, parallelAttempts: nil, options: options)
+        case .parallel(let maxAttempts):
+            let limit = ConnectLimits.maxParallelAttempts
+            return try ConnectAnswer(applet: applet, destinationType: destinations[0].type, destinations: destinations.map(\.contact),
+                                     fetchAfterAttempt: isLast ? nil : true,
+                                     parallelAttempts: maxAttempts ?? min(max(destinations.count, limit.lowerBound), limit.upperBound),
+                                     options: options)
+        }
+    }
+}
+
+extension Step {
+    /// Whom the step dials for a call: its targets in order, each lookup replaced by the
+    /// table's value (`value(table)`, nil when the call's key is not in it) or its
+    /// `otherwise`, a destination named twice dialled once.
+    public func destinations(_ value: (Int) -> Destination?) -> [Destination] {
+        var result: [Destination] = []
+        for target in targets {
+            switch target {
+            case .destination(let destination):
+                if !result.contains(destination) { result.append(destination) }
+            case .lookup(let table, let otherwise):
+                for destination in value(table).map({ [$0] }) ?? otherwise where !result.contains(destination) {
+                    result.append(destination)
+                }
+            }
+        }
+        return result
+    }
+}
+
+extension Dial {
+    /// The branch a call takes, given its split key (see `SplitHash`); 0 when the rule does
+    /// not split.
+    public func branch(forKey key: UInt64) -> Int {
+        guard branches.count > 1 else { return 0 }
+        var point = SplitHash.point(key, total: branches.reduce(0) { $0 + $1.weight })
+        for (index, branch) in branches.enumerated() {
+            if point < branch.weight { return index }
+            point -= branch.weight
+        }
+        return branches.count - 1
+    }
+
+    /// The attempts of one branch for a call, in the order Exotel's fetches walk them: a
+    /// hunting step gives one attempt per destination, a parallel one a single attempt, and a
+    /// step with no destination for this call none.
+    public func attempts(branch: Int, _ value: (Int) -> Destination?) -> [Attempt] {
+        guard branches.indices.contains(branch) else { return [] }
+        var attempts: [Attempt] = []
+        for (index, step) in branches[branch].steps.enumerated() {
+            let destinations = step.destinations(value)
+            guard !destinations.isEmpty else { continue }
+            switch step.strategy {
+            case .hunt:
+                attempts += destinations.map { Attempt(destinations: [$0], strategy: .hunt, options: step.options, step: index) }
+            case .parallel:
+                attempts.append(Attempt(destinations: destinations, strategy: step.strategy, options: step.options, step: index))
+            }
+        }
+        return attempts
+    }
+}
+
+extension Array where Element == Attempt {
+    /// The attempt after the one that dialled `dialWhom` (0 when none did): how a re-fetch
+    /// moves through a plan when no per-call state says where the call is. A contact that
+    /// more than one attempt dials resumes after the last of them, so that a re-fetch never
+    /// goes back (which could loop); `count` means the plan is done.
+    public func attempt(after dialWhom: DialedContact?) -> Int {
+        guard let dialWhom else { return 0 }
+        for index in indices.reversed() where self[index].destinations.contains(where: { $0.contact.dialed == dialWhom }) {
+            return index + 1
+        }
+        return 0
+    }
+}
+
+/// Where a split key falls among a split's weights: the same in every replica, after
+/// restarts, and in every evaluator, since it depends only on the key.
+public enum SplitHash {
+    /// A point in `0..<total`. SplitMix64's finalizer spreads the key's bits (callers' numbers
+    /// differ in a few low digits; FNV-1a's high bits are weak), and the top 32 bits are
+    /// scaled to `total` by a multiply, which is unbiased to within total/2^32.
+    @inline(__always)
+    public static func point(_ key: UInt64, total: Int) -> Int {
+        var z = key &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        z ^= z >> 31
+        return Int(((z >> 32) &* UInt64(total)) >> 32)
+    }
+
+    /// The key of a call for `by`: the caller's number, or the `CallSid`'s hash; a call
+    /// without a readable caller is split by its `CallSid`, and one with neither takes key 0.
+    @inline(__always)
+    public static func key(_ by: SplitKey, caller: PhoneNumber?, callSid: UInt64?) -> UInt64 {
+        switch by {
+        case .caller: return caller?.value ?? callSid ?? 0
+        case .call: return callSid ?? 0
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import ConnectProtocol
+import Routing
+
+/// A lookup table's file as read: its keys checked and sorted, its values still text, since
+/// whether `priya` is an agent depends on the rule set that uses the table.
+struct TableFile: Sendable {
+    /// Ascending, each once.
+    var numbers: [PhoneNumber] = []
+    /// For each key, its value's index in `values`.
+    var valueIDs: [Int32] = []
+    /// The distinct values as written, in order of first appearance.
+    var values: [String] = []
+    /// Where each value is written, its first `TableFileReader.maxReportedLines` rows.
+    var places: [[SourceSpan]] = []
+    /// How many rows give each value.
+    var rowCounts: [Int] = []
+}
+
+/// Reads a lookup table file: CSV, one `key,value` row per line (fields may be double-quoted,
+/// with `""` for a quote), blank lines skipped, and a first line that is no row (its key is
+/// no phone number) taken as the header. CRM exports run to millions of rows, so it works on
+/// bytes, keeps keys as integers, and interns values.
+enum TableFileReader {
+    static let maxFileBytes = ListFileReader.maxFileBytes
+    static let maxReportedLines = 20
+
+    static func read(_ bytes: [UInt8], path: String, home: Country, diagnostics: inout Diagnostics) -> TableFile {
+        var file = TableFile()
+        var rows: [(number: PhoneNumber, value: Int32, line: Int32)] = []
+        var valueIDs: [String: Int32] = [:]
+        var bad = 0
+        func report(_ message: String, line: Int, column: Int, width: Int, help: String?, code: DiagnosticCode = .tableFile) {
+            bad += 1
+            guard bad <= maxReportedLines else { return }
+            let span = SourceSpan(file: path, start: .init(line: line, column: column), end: .init(line: line, column: column + max(width, 1)))
+            diagnostics.error(code, message, at: span, help: help)
+        }
+        var lineNumber = 0
+        var sawFirstLine = false
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            while lineStart < buffer.count {
+                lineNumber += 1
+                var lineEnd = lineStart
+                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+                guard let fields = CSVLine(line) else {
+                    report("unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
+                    continue
+                }
+                if fields.isBlank { continue }
+                let isFirst = !sawFirstLine
+                sawFirstLine = true
+                guard fields.count == 2 else {
+                    if isFirst && !fields.startsWithNumber { continue } // a header of any width
+                    report("expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber,
+                           column: 1, width: line.count, help: "a table file holds two columns: the caller's number, then the agent or number to dial")
+                    continue
+                }
+                let key = fields.field(0), value = fields.field(1)
+                if isFirst && !fields.startsWithNumber { continue }
+                let number: PhoneNumber
+                if !key.quoted, case .success(let parsed) = E164.parse(bytes: UnsafeBufferPointer(rebasing: line[key.range])) {
+                    number = parsed
+                } else {
+                    let text = key.text(line)
+                    switch Numbers.number(text, home: home) {
+                    case .success(let parsed): number = parsed
+                    case .failure(let problem):
+                        report(problem.message, line: lineNumber, column: key.column, width: text.unicodeScalars.count,
+                               help: problem.help, code: problem.code)
+                        continue
+                    }
+                }
+                let valueText = value.text(line)
+                guard !valueText.isEmpty else {
+                    report("the row for `\(number)` has no value", line: lineNumber, column: value.column, width: 1,
+                           help: "give the agent or E.164 number to dial for this caller, or remove the row")
+                    continue
+                }
+                let id: Int32
+                if let known = valueIDs[valueText] {
+                    id = known
+                } else {
+                    id = Int32(file.values.count)
+                    valueIDs[valueText] = id
+                    file.values.append(valueText)
+                    file.places.append([])
+                    file.rowCounts.append(0)
+                }
+                file.rowCounts[Int(id)] += 1
+                if file.places[Int(id)].count < maxReportedLines {
+                    file.places[Int(id)].append(SourceSpan(file: path, start: .init(line: lineNumber, column: value.column),
+                                                           end: .init(line: lineNumber, column: value.column + valueText.unicodeScalars.count)))
+                }
+                rows.append((number, id, Int32(lineNumber)))
+            }
+        }
+        // Keys once each: the first row of a key stands, a repeat is reported with both lines.
+        rows.sort { $0.number < $1.number || ($0.number == $1.number && $0.line < $1.line) }
+        file.numbers.reserveCapacity(rows.count)
+        file.valueIDs.reserveCapacity(rows.count)
+        var firstLine: Int32 = 0
+        for row in rows {
+            if let last = file.numbers.last, last == row.number {
+                let first = SourceSpan.line(Int(firstLine), in: path)
+                let same = file.valueIDs[file.valueIDs.count - 1] == row.value
+                if same {
+                    diagnostics.add(Diagnostic(.tableFile, "`\(row.number)` is in the table twice, with the same value", at: .line(Int(row.line), in: path),
+                                               severity: .warning, notes: [.init("first here", at: first)], help: "remove the repeated row"))
+                } else {
+                    bad += 1
+                    if bad <= maxReportedLines {
+                        diagnostics.error(.tableFile, "`\(row.number)` is in the table twice, with different values: `\(file.values[Int(file.valueIDs[file.valueIDs.count - 1])])` and `\(file.values[Int(row.value)])`",
+                                          at: .line(Int(row.line), in: path), notes: [.init("first here", at: first)],
+                                          help: "keep the row with the right value and remove the other")
+                    }
+                }
+                continue
+            }
+            firstLine = row.line
+            file.numbers.append(row.number)
+            file.valueIDs.append(row.value)
+        }
+        if bad > maxReportedLines {
+            diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
+                              help: "table files hold `key,value` rows: the caller's E.164 number, then an agent or E.164 number")
+        }
+        return file
+    }
+}
+
+/// The fields of one CSV line, found without copying it.
+private struct CSVLine {
+    struct Field {
+        /// The bytes of the field, without its quotes and the spaces around it.
+        let range: Range<Int>
+        let quoted: Bool
+        /// 1-based, in bytes (table files are ASCII in practice; see `SourceSpan`).
+        var column: Int { range.lowerBound + 1 }
+
+        func text(_ line: UnsafeBufferPointer<UInt8>) -> String {
+            let raw = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+            return quoted ? raw.replacingOccurrences(of: "\"\"", with: "\"") : raw
+        }
+    }
+
+    /// The first two fields (rows have two; an array per line cost a million allocations).
+    private var first = Field(range: 0..<0, quoted: false)
+    private var second = Field(range: 0..<0, quoted: false)
+    private(set) var count = 0
+    private(set) var isBlank = true
+    private(set) var startsWithNumber = false
+
+    func field(_ index: Int) -> Field { index == 0 ? first : second }
+
+    /// Nil when a quoted field is not closed.
+    init?(_ line: UnsafeBufferPointer<UInt8>) {
+        var end = line.count
+        if end > 0 && line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var index = 0
+        while true {
+            while index < end && isSpace(line[index]) { index += 1 }
+            var field: Field
+            if index < end && line[index] == UInt8(ascii: "\"") {
+                let start = index + 1
+                var cursor = start
+                while true {
+                    guard cursor < end else { return nil }
+                    if line[cursor] == UInt8(ascii: "\"") {
+                        if cursor + 1 < end && line[cursor + 1] == UInt8(ascii: "\"") { cursor += 2; continue }
+                        break
+                    }
+                    cursor += 1
+                }
+                field = Field(range: start..<cursor, quoted: true)
+                index = cursor + 1
+                while index < end && line[index] != UInt8(ascii: ",") { index += 1 }
+            } else {
+                let start = index
+                while index < end && line[index] != UInt8(ascii: ",") { index += 1 }
+                var stop = index
+                while stop > start && isSpace(line[stop - 1]) { stop -= 1 }
+                field = Field(range: start..<stop, quoted: false)
+            }
+            if !field.range.isEmpty || field.quoted { isBlank = false }
+            if count == 0 { first = field } else if count == 1 { second = field }
+            count += 1
+            if index >= end { break }
+            index += 1 // the comma
+        }
+        if count > 1 { isBlank = false }
+        if !first.range.isEmpty {
+            let byte = line[first.range.lowerBound]
+            startsWithNumber = byte == UInt8(ascii: "+") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        }
+    }
+}
