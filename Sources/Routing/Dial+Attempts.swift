@@ -61,13 +61,18 @@ extension Dial {
 
     /// The attempts of one branch for a call, in the order Exotel's fetches walk them: a
     /// hunting step gives one attempt per destination, a parallel one a single attempt, and a
-    /// step with no destination for this call none.
+    /// step with no destination for this call none. A destination rings once per call: one
+    /// that an earlier step already dialled is left out of later ones (the relationship
+    /// manager tried first is not rung again with the team), which also keeps `DialWhomNumber`
+    /// naming one attempt only.
     public func attempts(branch: Int, _ value: (Int) -> Destination?) -> [Attempt] {
         guard branches.indices.contains(branch) else { return [] }
         var attempts: [Attempt] = []
+        var dialled = Set<DialedContact>()
         for (index, step) in branches[branch].steps.enumerated() {
-            let destinations = step.destinations(value)
+            let destinations = step.destinations(value).filter { !dialled.contains($0.contact.dialed) }
             guard !destinations.isEmpty else { continue }
+            for destination in destinations { dialled.insert(destination.contact.dialed) }
             switch step.strategy {
             case .hunt:
                 attempts += destinations.map { Attempt(destinations: [$0], strategy: .hunt, options: step.options, step: index) }
@@ -81,15 +86,11 @@ extension Dial {
 
 extension Array where Element == Attempt {
     /// The attempt after the one that dialled `dialWhom` (0 when none did): how a re-fetch
-    /// moves through a plan when no per-call state says where the call is. A contact that
-    /// more than one attempt dials resumes after the last of them, so that a re-fetch never
-    /// goes back (which could loop); `count` means the plan is done.
+    /// moves through a plan when no per-call state says where the call is (each contact is in
+    /// one attempt at most); `count` means the plan is done.
     public func attempt(after dialWhom: DialedContact?) -> Int {
         guard let dialWhom else { return 0 }
-        for index in indices.reversed() where self[index].destinations.contains(where: { $0.contact.dialed == dialWhom }) {
-            return index + 1
-        }
-        return 0
+        return firstIndex { $0.destinations.contains { $0.contact.dialed == dialWhom } }.map { $0 + 1 } ?? 0
     }
 }
 

@@ -100,17 +100,30 @@ public struct ReferenceEvaluator: Sendable {
         for (position, step) in dial.branches[branch].steps.enumerated() {
             for table in step.tables where looked.insert(table).inserted {
                 let lookup = ruleSet.tables[table]
-                if let value = value(of: table, facts) {
-                    notes.append("table `\(lookup.name)` gives `\(value.name)` for caller \(facts.caller!) (step \(position + 1))")
+                if let caller = facts.caller, let row = lookup.row(of: caller) {
+                    let value = lookup.values[Int(lookup.valueIndexes[row])]
+                    let place = lookup.place(ofRow: row).map { ", row at \($0)" } ?? ""
+                    notes.append("table `\(lookup.name)` gives `\(value.name)` for caller \(caller) (step \(position + 1)\(place))")
                 } else {
-                    notes.append("caller \(facts.caller.map(\.description) ?? "(none)") is not in table `\(lookup.name)` (step \(position + 1))")
+                    let otherwise = step.targets.lazy.compactMap { target -> [Destination]? in
+                        if case .lookup(table, let otherwise) = target { otherwise } else { nil }
+                    }.first ?? []
+                    let fallback = otherwise.isEmpty ? "it has no `else`" : "its `else` is dialled: " + otherwise.map { "`\($0.name)`" }.joined(separator: ", ")
+                    notes.append("caller \(facts.caller.map(\.description) ?? "(none)") is not in table `\(lookup.name)` (step \(position + 1)); \(fallback)")
                 }
             }
         }
         let attempts = dial.attempts(branch: branch) { value(of: $0, facts) }
-        let stepsUsed = Set(attempts.map(\.step))
-        for position in dial.branches[branch].steps.indices where !stepsUsed.contains(position) {
-            notes.append("step \(position + 1) has no destination for this call and is skipped")
+        for (position, step) in dial.branches[branch].steps.enumerated() {
+            let named = step.destinations { value(of: $0, facts) }
+            let dialled = Set(attempts.filter { $0.step == position }.flatMap(\.destinations))
+            let leftOut = named.filter { !dialled.contains($0) }
+            if named.isEmpty {
+                notes.append("step \(position + 1) has no destination for this call and is skipped")
+            } else if !leftOut.isEmpty {
+                let names = leftOut.map { "`\($0.name)`" }.joined(separator: ", ")
+                notes.append("step \(position + 1) leaves out \(names), dialled by an earlier step\(dialled.isEmpty ? ", and is skipped" : "")")
+            }
         }
         return (attempts, notes)
     }

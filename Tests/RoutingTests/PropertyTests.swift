@@ -96,6 +96,13 @@ import Testing
                     #expect(decide(example.query) == taker, "seed \(seed): rule \(rule)'s example \(example.query) not taken by \(taker)")
                 case .shadowed(let rule, _):
                     shadowed.insert(rule)
+                case .lookupGap(let rule, _, let example):
+                    // The reference evaluator, reading the example on its own, finds no one to dial.
+                    let facts = reference.facts(for: ConnectRequest(query: example.query), now: Date(timeIntervalSince1970: 0))
+                    #expect(reference.decide(facts) == rule, "seed \(seed): lookup gap example \(example.query) not decided by rule \(rule)")
+                    if case .nobody(.noDestination(rule), _) = reference.outcome(for: facts, version: .v1_0) {} else if case .noDestination(rule) = reference.outcome(for: facts, version: .v1_0) {} else {
+                        Issue.record("seed \(seed): lookup gap example \(example.query) of rule \(rule) dials someone")
+                    }
                 }
             }
             for _ in 0..<200 {

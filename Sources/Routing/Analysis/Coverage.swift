@@ -23,6 +23,9 @@ public struct CoverageAnalysis {
         case partlyShadowed(rule: Int, takenBy: Int, example: Example)
         /// Calls no rule matches, such as `example`.
         case gap(example: Example)
+        /// Calls the rule decides whose plan dials no one, since its lookups (without `else`)
+        /// find nothing for them, such as `example`; `branch` when only a split's branch does.
+        case lookupGap(rule: Int, branch: Int?, example: Example)
     }
 
     /// One dimension of a box: some classes, or every class but some (kept as the
@@ -177,9 +180,11 @@ public struct CoverageAnalysis {
             }
             if remaining.isEmpty {
                 findings.append(.shadowed(rule: rule, takenBy: takers))
+                continue
             } else if let first = takers.first, let example = example(in: zip(box, boxes[first]).map { $0.intersection($1) }) {
                 findings.append(.partlyShadowed(rule: rule, takenBy: first, example: example))
             }
+            if let gap = lookupGap(rule: rule, in: remaining) { findings.append(gap) }
         }
         var gap: [Box] = [universe.map { _ in Classes.all }]
         for box in boxes {
@@ -195,6 +200,77 @@ public struct CoverageAnalysis {
             }
         }
         return findings
+    }
+
+    // MARK: Lookups that find nothing
+
+    /// A call of `pieces` (the calls the rule decides) for which its plan dials no one: a
+    /// branch whose every target is a lookup without `else`, and a caller in none of its
+    /// tables. Each candidate is checked by deciding it as the server does, so a claim is
+    /// never made without a call that shows it.
+    func lookupGap(rule: Int, in pieces: [Box]) -> Finding? {
+        let dial = table.ruleSet.rules[rule].dial
+        let canBeEmpty = dial.branches.indices.filter { branch in
+            dial.branches[branch].steps.allSatisfy { step in
+                step.targets.allSatisfy { target in
+                    if case .lookup(_, let otherwise) = target { otherwise.isEmpty } else { false }
+                }
+            }
+        }
+        guard !canBeEmpty.isEmpty else { return nil }
+        for piece in pieces.prefix(16) {
+            for callerClass in classes(piece[0], universe: universe[0]).prefix(64) {
+                var single = piece
+                single[0] = .some([Int32(callerClass)])
+                guard let example = example(in: single) else { continue }
+                for candidate in variations(of: example, callerClass: callerClass, splitBy: dial.isSplit ? dial.splitBy : nil) {
+                    let facts = table.reader.facts(for: ConnectRequest(query: candidate.query), now: 0)
+                    guard table.decide(facts) == rule, table.attemptCount(rule: rule, facts: facts) == 0 else { continue }
+                    let branch = dial.branch(forKey: facts.splitKey(dial.splitBy))
+                    return .lookupGap(rule: rule, branch: dial.isSplit ? branch : nil, example: candidate)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The classes of one dimension, in order.
+    private func classes(_ set: Classes, universe: Int) -> [Int] {
+        switch set {
+        case .some(let list): return list.map(Int.init)
+        case .allBut(let excluded):
+            var result: [Int] = []
+            var next = excluded.startIndex
+            for classID in 0..<universe {
+                if next < excluded.endIndex && Int(excluded[next]) == classID { next += 1; continue }
+                result.append(classID)
+                if result.count == 64 { break }
+            }
+            return result
+        }
+    }
+
+    /// The example, then others of the same classes: other callers of its class (a caller in
+    /// the table, or on another branch, may have a neighbour that is not), and, for a split
+    /// by call, other CallSids.
+    private func variations(of example: Example, callerClass: Int, splitBy: SplitKey?) -> [Example] {
+        var result = [example]
+        let facts = table.reader.facts(for: ConnectRequest(query: example.query), now: 0)
+        if let caller = facts.caller {
+            let old = "CallFrom=%2B\(caller.digits)", oldWords = "from \(caller)"
+            var offset: UInt64 = 1
+            while result.count < 40 && offset < 400 {
+                let neighbour = PhoneNumber(value: caller.value + offset)
+                offset += 1
+                guard table.caller.row(neighbour) == callerClass else { continue }
+                result.append(Example(query: example.query.replacingOccurrences(of: old, with: "CallFrom=%2B\(neighbour.digits)"),
+                                      description: example.description.replacingOccurrences(of: oldWords, with: "from \(neighbour)")))
+            }
+        }
+        if splitBy == .call || (splitBy == .caller && facts.caller == nil) {
+            result += (1...40).map { Example(query: example.query + "&CallSid=example\($0)", description: example.description + ", CallSid example\($0)") }
+        }
+        return result
     }
 
     // MARK: Examples

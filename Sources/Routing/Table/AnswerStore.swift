@@ -270,7 +270,7 @@ struct AnswerStore: Sendable {
             let variant = variant(rule: rule, facts: facts, tables: tables)
             (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
         }
-        for index in (start..<start + count).reversed() where contacts[index] == dialWhom {
+        for index in start..<start + count where contacts[index] == dialWhom {
             return Int(contactAttempts[index]) + 1
         }
         return 0

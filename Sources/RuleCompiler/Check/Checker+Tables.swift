@@ -25,7 +25,8 @@ extension Checker {
                 guard let values = resolveValues(read, table: syntax.name.value) else { continue }
                 tableIndex[syntax.name.value] = tables.count
                 tableAgents.append(Set(values.compactMap(\.agent)))
-                tables.append(LookupTable(name: syntax.name.value, key: key, values: values, numbers: read.numbers, valueIndexes: read.valueIDs))
+                tables.append(LookupTable(name: syntax.name.value, key: key, values: values, numbers: read.numbers, valueIndexes: read.valueIDs,
+                                          file: Workspace.resolve(syntax.file.value, from: file.path), lines: read.lines))
             }
         }
     }

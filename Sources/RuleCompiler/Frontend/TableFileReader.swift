@@ -6,8 +6,9 @@ import Routing
 struct TableFile: Sendable {
     /// Ascending, each once.
     var numbers: [PhoneNumber] = []
-    /// For each key, its value's index in `values`.
+    /// For each key, its value's index in `values`, and its line.
     var valueIDs: [Int32] = []
+    var lines: [Int32] = []
     /// The distinct values as written, in order of first appearance.
     var values: [String] = []
     /// Where each value is written, its first `TableFileReader.maxReportedLines` rows.
@@ -101,6 +102,7 @@ enum TableFileReader {
         rows.sort { $0.number < $1.number || ($0.number == $1.number && $0.line < $1.line) }
         file.numbers.reserveCapacity(rows.count)
         file.valueIDs.reserveCapacity(rows.count)
+        file.lines.reserveCapacity(rows.count)
         var firstLine: Int32 = 0
         for row in rows {
             if let last = file.numbers.last, last == row.number {
@@ -122,6 +124,7 @@ enum TableFileReader {
             firstLine = row.line
             file.numbers.append(row.number)
             file.valueIDs.append(row.value)
+            file.lines.append(row.line)
         }
         if bad > maxReportedLines {
             diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),

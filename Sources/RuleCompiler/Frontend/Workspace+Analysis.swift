@@ -11,6 +11,10 @@ extension Workspace {
         func span(_ rule: Int) -> SourceSpan? { rule < spans.count ? spans[rule] : nil }
         func name(_ rule: Int) -> String { ruleSet.rules[rule].name }
         let file = syntax.path
+        let fate = switch ruleSet.unmatched {
+        case .nobody: "they get the empty answer, and Exotel takes \"We didn't dial anyone\" (`unmatched: nobody`)"
+        case .fallback: "Exotel then goes to the Fallback URL (`unmatched: fallback`)"
+        }
         for finding in findings {
             switch finding {
             case .shadowed(let rule, let takers):
@@ -21,11 +25,14 @@ extension Workspace {
                 report(Diagnostic(.partlyShadowed, "rule `\(name(rule))` decides only part of what its `when` describes: rule `\(name(taker))` takes some of those calls, such as \(example.description)",
                                   at: span(rule), notes: [.init("rule `\(name(taker))` is here", at: span(taker))],
                                   help: "see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
+            case .lookupGap(let rule, let branch, let example):
+                let dial = ruleSet.rules[rule].dial
+                let tables = Set(dial.branches[branch ?? 0].steps.flatMap(\.tables)).sorted().map { "`\(ruleSet.tables[$0].name)`" }
+                let which = branch.map { " on branch \($0 + 1) of its split" } ?? ""
+                report(Diagnostic(.lookupGap, "rule `\(name(rule))` dials no one for some of its calls\(which), such as \(example.description): table\(tables.count == 1 ? "" : "s") \(tables.joined(separator: ", ")) \(tables.count == 1 ? "has" : "have") no row for them and the lookup has no `else`; \(fate)",
+                                  at: span(rule),
+                                  help: "add `else:` to the lookup, or narrow the rule with `caller: { in: TABLE }`; see it with: ringplan eval \(file) --explain --query '\(example.query)'"))
             case .gap(let example):
-                let fate = switch ruleSet.unmatched {
-                case .nobody: "they get the empty answer, and Exotel takes \"We didn't dial anyone\" (`unmatched: nobody`)"
-                case .fallback: "Exotel then goes to the Fallback URL (`unmatched: fallback`)"
-                }
                 report(Diagnostic(.routingGap, "some calls match no rule, such as \(example.description); \(fate)",
                                   at: syntax.rulesSpan,
                                   help: "add a last rule without `when` (with `dial: nobody` if that is meant), or see it with: ringplan eval \(file) --explain --query '\(example.query)'"))

@@ -31,11 +31,32 @@ public enum RuleSchema {
         ["anyOf": [item, ["type": "array", "items": item, "minItems": 1]]]
     }
 
-    /// A condition: values, a list of them, or `{ not: ... }`.
+    nonisolated(unsafe) static let member: [String: Any] = [
+        "type": "object", "additionalProperties": false, "required": ["in"], "properties": ["in": name],
+        "description": "{ in: NAME }: in a table's keys or a list's numbers",
+    ]
+
+    /// A condition: values, a list of them, `{ not: ... }`, or `{ in: ... }`.
     static func condition(_ item: [String: Any]) -> [String: Any] {
         ["anyOf": [item, ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/conditionItem"]],
-                   ["type": "object", "additionalProperties": false, "required": ["not"], "properties": ["not": ["$ref": "#/$defs/conditionItem"]]]]]
+                   ["type": "object", "additionalProperties": false, "required": ["not"], "properties": ["not": ["$ref": "#/$defs/conditionItem"]]],
+                   member]]
     }
+
+    /// One entry of `to`: an agent, a group or a number, or a lookup.
+    nonisolated(unsafe) static let target: [String: Any] = ["anyOf": [
+        ["type": "string"],
+        ["type": "object", "additionalProperties": false, "required": ["lookup"],
+         "properties": ["lookup": name, "else": oneOrMany(["type": "string"])],
+         "description": "the agent or number the table gives for the call; `else` when it has no row for it"] as [String: Any],
+    ]]
+
+    /// The keys of one step (or of a `dial` of one step).
+    nonisolated(unsafe) static let stepKeys: [String: Any] = [
+        "to": oneOrMany(target),
+        "strategy": ["enum": ["hunt", "parallel"]],
+        "max_parallel": ["type": "integer", "minimum": 1, "maximum": 5],
+    ]
 
     nonisolated(unsafe) static let options: [String: Any] = [
         "ringing": duration.merging(["description": "max_ringing_duration, 1s..60s"]) { $1 },
@@ -59,7 +80,17 @@ public enum RuleSchema {
         "$defs": [
             "conditionItem": ["anyOf": [["type": "string"], ["type": "array", "items": ["$ref": "#/$defs/conditionItem"]],
                                         ["type": "object", "additionalProperties": false, "required": ["not"],
-                                         "properties": ["not": ["$ref": "#/$defs/conditionItem"]]]]],
+                                         "properties": ["not": ["$ref": "#/$defs/conditionItem"]]], member]],
+            "step": ["type": "object", "additionalProperties": false, "required": ["to"], "properties": options.merging(stepKeys) { $1 }],
+            "steps": ["type": "array", "minItems": 1, "maxItems": 20, "items": ["$ref": "#/$defs/step"]],
+            "branch": [
+                "type": "object", "additionalProperties": false, "required": ["weight"],
+                "oneOf": [["required": ["to"]], ["required": ["steps"]]],
+                "properties": options.merging(stepKeys) { $1 }.merging([
+                    "weight": ["type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "parts of the calls this branch takes"],
+                    "steps": ["$ref": "#/$defs/steps"],
+                ] as [String: Any]) { $1 },
+            ] as [String: Any],
             "ruleFile": [
                 "type": "object", "additionalProperties": false, "required": ["ringplan"],
                 "properties": [
@@ -86,6 +117,11 @@ public enum RuleSchema {
                             "except": oneOrMany(["type": "string"]),
                         ],
                     ] as [String: Any]],
+                    "tables": ["type": "object", "propertyNames": name, "additionalProperties": [
+                        "type": "object", "additionalProperties": false, "required": ["file"],
+                        "properties": ["file": ["type": "string", "description": "a CSV file of key,value rows, relative to this file"],
+                                       "key": ["enum": ["caller"], "description": "what the table is keyed by (default caller)"]],
+                    ] as [String: Any]],
                     "skills": ["type": "object", "propertyNames": ["pattern": "^[0-9*#]{1,16}$"], "additionalProperties": name],
                     "defaults": ["type": "object", "additionalProperties": false, "properties": options],
                     "rules": ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/rule"]],
@@ -103,10 +139,11 @@ public enum RuleSchema {
                     ]],
                     "dial": ["anyOf": [
                         oneOrMany(["type": "string"]),
-                        ["type": "object", "additionalProperties": false, "required": ["to"], "properties": [
-                            "to": oneOrMany(["type": "string"]),
-                            "strategy": ["enum": ["hunt", "parallel"]],
-                            "max_parallel": ["type": "integer", "minimum": 1, "maximum": 5],
+                        ["type": "object", "additionalProperties": false, "required": ["to"], "properties": stepKeys],
+                        ["type": "object", "additionalProperties": false, "required": ["steps"], "properties": ["steps": ["$ref": "#/$defs/steps"]]],
+                        ["type": "object", "additionalProperties": false, "required": ["split"], "properties": [
+                            "split": ["type": "array", "minItems": 2, "maxItems": 100, "items": ["$ref": "#/$defs/branch"]],
+                            "by": ["enum": ["caller", "call"], "description": "caller: a caller always lands on the same branch; call: by CallSid"],
                         ] as [String: Any]],
                     ]],
                 ] as [String: Any]) { $1 },
