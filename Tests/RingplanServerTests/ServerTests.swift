@@ -93,6 +93,43 @@ import Testing
         await server.stop()
     }
 
+    /// rules/sales.yaml's plan: the RM, the rest of the team in parallel, the desk; a fourth
+    /// fetch gets the version's "nobody" (`unmatched: nobody`), or a 422 under `fallback`.
+    @Test func threeStepPlanFetchedFourTimes() async throws {
+        let fallback = try String(contentsOf: TestServer.repositoryRules.appendingPathComponent("sales.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "country: IN\n", with: "country: IN\nunmatched: fallback\n")
+        let server = try await TestServer(files: ["strict.yaml": fallback])
+        do {
+            for (ruleSet, version) in [("sales", "1.0"), ("sales", "1.1"), ("strict", "1.0")] {
+                let fetch = "/connect/\(ruleSet)?CallSid=plan-\(ruleSet)-\(version)&CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00"
+                let key = version == "1.0" ? "device_contact_uri" : "contact_uri"
+                var answers: [HTTPResult] = []
+                for _ in 0..<4 { answers.append(try await server.get(fetch, headers: ["exotel-version": version])) }
+                #expect(answers[0].status == 200)
+                #expect(destinations(answers[0], key: key) == ["+919876500001"])
+                #expect(answers[0].json?["fetch_after_attempt"] as? Bool == true)
+                #expect(answers[0].json?["max_ringing_duration"] as? Int == 15)
+                #expect(destinations(answers[1], key: key) == ["+919876500002"], "priya, dialled first, is left out of the team")
+                #expect((answers[1].json?["parallel_ringing"] as? [String: Any])?["max_parallel_attempts"] as? Int == 1)
+                #expect(answers[1].json?["fetch_after_attempt"] as? Bool == true)
+                #expect(destinations(answers[2], key: key) == ["+918047119999"])
+                #expect(answers[2].json?["fetch_after_attempt"] as? Bool == false)
+                #expect(answers.prefix(3).allSatisfy { $0.headers["ringplan-rule"] == "own-rm" })
+                if ruleSet == "strict" {
+                    #expect(answers[3].status == 422)
+                } else {
+                    #expect(answers[3].status == 200)
+                    #expect(answers[3].body == (version == "1.0" ? #"{"fetch_after_attempt":false,"destination_type":"user","destination":[]}"#
+                                                                 : #"{"fetch_after_attempt":false,"destination":[]}"#))
+                }
+            }
+            // Another replica, with no ledger entry for the call, goes on from DialWhomNumber.
+            let elsewhere = try await server.get("/connect/sales?CallSid=plan-replica&CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00&DialWhomNumber=09876500001")
+            #expect(destinations(elsewhere) == ["+919876500002"])
+        }
+        await server.stop()
+    }
+
     @Test func nobodyIsDialledOnPurposeAndWhenNoRuleMatches() async throws {
         let server = try await TestServer(files: ["desk.yaml": """
             ringplan: 1
