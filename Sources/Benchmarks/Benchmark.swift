@@ -10,6 +10,8 @@ public struct Benchmark {
         public var ruleSet: String
         public var rules: Int
         public var listedNumbers: Int
+        /// Rows of the rule set's lookup tables.
+        public var tableRows: Int
         public var requests: Int
         public var checkMilliseconds: Double
         public var lowerMilliseconds: Double
@@ -27,12 +29,14 @@ public struct Benchmark {
         public var wholePathP99Nanoseconds: Double
         public var answered: Int
         public var unanswered: Int
+        /// Reading and checking the synthetic table alone (a rule set of it and one rule).
+        public var tableLoadMilliseconds: Double?
 
         public var lines: [String] {
             func ms(_ value: Double) -> String { String(format: "%.0f ms", value) }
             func ns(_ value: Double) -> String { String(format: "%.0f ns", value) }
             return [
-                "rule set: \(ruleSet), \(rules) rules, \(listedNumbers) listed numbers, \(requests) requests (\(answered) answered, \(unanswered) no rule)",
+                "rule set: \(ruleSet), \(rules) rules, \(listedNumbers) listed numbers, \(tableRows) table rows, \(requests) requests (\(answered) answered, \(unanswered) no rule)",
                 "check (read, parse, check): \(ms(checkMilliseconds))",
                 "lower (decision table): \(ms(lowerMilliseconds))",
                 "compile total: \(ms(compileMilliseconds))",
@@ -43,7 +47,7 @@ public struct Benchmark {
                 "reference decision: median \(ns(referenceMedianNanoseconds)), p99 \(ns(referenceP99Nanoseconds))",
                 String(format: "table vs reference: %.0fx faster (medians)", speedup),
                 "whole path (raw query and header to answer bytes): median \(ns(wholePathMedianNanoseconds)), p99 \(ns(wholePathP99Nanoseconds))",
-            ]
+            ] + (tableLoadMilliseconds.map { ["table alone (\(tableRows) rows, read and checked): \(ms($0))"] } ?? [])
         }
     }
 
@@ -139,6 +143,7 @@ public struct Benchmark {
         let tableMedian = percentile(tableTimes, 0.5), referenceMedian = percentile(referenceTimes, 0.5)
         return Report(
             ruleSet: path, rules: ruleSet.rules.count, listedNumbers: ruleSet.lists.reduce(0) { $0 + $1.numbers.count + $1.prefixes.count },
+            tableRows: ruleSet.tables.reduce(0) { $0 + $1.rowCount },
             requests: requests,
             checkMilliseconds: Double(checked - start) / 1e6, lowerMilliseconds: Double(lowered - checked) / 1e6,
             compileMilliseconds: Double(lowered - start) / 1e6,
@@ -150,6 +155,15 @@ public struct Benchmark {
             speedup: referenceMedian / max(tableMedian, 1),
             wholePathMedianNanoseconds: percentile(wholeTimes, 0.5), wholePathP99Nanoseconds: percentile(wholeTimes, 0.99),
             answered: answered, unanswered: requests - answered)
+    }
+
+    /// Milliseconds to read and check a rule set, without lowering or analyses (for a table's load).
+    public static func checkMilliseconds(path: String) throws -> Double {
+        let start = monotonicNanoseconds()
+        let result = try Workspace.check(paths: [path], analyze: false)
+        let end = monotonicNanoseconds()
+        guard !result.diagnostics.hasErrors else { throw Failure.diagnostics(result) }
+        return Double(end - start) / 1e6
     }
 
     static func percentile(_ values: [Double], _ fraction: Double) -> Double {

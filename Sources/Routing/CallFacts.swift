@@ -51,9 +51,9 @@ public final class FactReader: Sendable {
     /// Keeps the maps' memory alive as long as the reader (apart from `probes`, which a
     /// request copies: a class reference in it would be retained and released each time).
     private let memory: TableMemory?
-    /// Whether a rule splits: then the `CallSid` is hashed (a split by call needs it, and a
-    /// split by caller falls back to it).
-    let readsCallSid: Bool
+    /// When the `CallSid` is hashed (decoded, so a String): for a split by call always, for a
+    /// split by caller only when the request has no readable caller. Most rule sets never.
+    let readsCallSid: (always: Bool, withoutCaller: Bool)
 
     struct NumberProbes: Sendable {
         let caller: PackedNumberMap
@@ -73,14 +73,15 @@ public final class FactReader: Sendable {
         clockZone = ZoneRules(identifier: ruleSet.clockTimeZone) ?? zone
         self.probes = probes
         self.memory = memory
-        readsCallSid = ruleSet.rules.contains { $0.dial.isSplit }
+        readsCallSid = (ruleSet.rules.contains { $0.dial.isSplit && $0.dial.splitBy == .call },
+                        ruleSet.rules.contains { $0.dial.isSplit })
     }
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
     /// or unreadable.
     public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
         var facts = facts(for: request.lexed, now: now)
-        if readsCallSid { facts.callSid = request.callSidKey }
+        if readsCallSid.always || (readsCallSid.withoutCaller && facts.caller == nil) { facts.callSid = request.callSidKey }
         return facts
     }
 

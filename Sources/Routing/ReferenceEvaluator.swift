@@ -36,13 +36,18 @@ public struct ReferenceEvaluator: Sendable {
         let weekday = Weekday(rawValue: (local.weekday! + 5) % 7)!
         let moment = LocalMoment(date: date, minute: local.hour! * 60 + local.minute!)
         precondition(moment.weekday == weekday, "civil calendar and Foundation disagree on \(date)")
+        let caller = request.callFrom.flatMap { E164.normalize($0[...], home: ruleSet.country) }
+        // The CallSid is a split's key for splits by call, and for splits by caller when
+        // there is no caller to hash.
+        let splits = ruleSet.rules.map(\.dial).filter(\.isSplit)
+        let needsCallSid = splits.contains { $0.splitBy == .call } || (caller == nil && !splits.isEmpty)
         return CallFacts(
-            caller: request.callFrom.flatMap { E164.normalize($0[...], home: ruleSet.country) },
+            caller: caller,
             exophone: request.callTo.flatMap { E164.normalize($0[...], home: ruleSet.country) },
             moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
             dialWhom: request.dialWhomNumber.flatMap(dialed),
-            callSid: ruleSet.rules.contains { $0.dial.isSplit } ? request.callSid.map { FNV1a.hash($0.utf8) } : nil)
+            callSid: needsCallSid ? request.callSid.map { FNV1a.hash($0.utf8) } : nil)
     }
 
     /// `DialWhomNumber` read plainly: `sip:` (any case) and a user, or a number.

@@ -16,6 +16,15 @@ import Testing
         #expect(request.parameterCount == 16)
     }
 
+    /// The split key of a call hashes the decoded CallSid, without building a String.
+    @Test func callSidKeyHashesTheDecodedValue() {
+        for query in ["CallSid=b3f1c0d2e4a5968778695a4b3c2d1e0f", "CallSid=a%2Bb+c%zz", "CallSid=", "CallSid=null", "From=1", "CallSid=%6e%75%6c%6c"] {
+            let request = ConnectRequest(query: query)
+            #expect(request.callSidKey == request.callSid.map { FNV1a.hash($0.utf8) }, "\(query)")
+        }
+        #expect(ConnectRequest(query: "CallSid=ab").callSidKey == FNV1a.hash("ab".utf8))
+    }
+
     @Test func nullAndEmptyMeanAbsent() {
         let request = ConnectRequest(query: "CallFrom=null&digits=%22null%22&DialCallStatus=null&CallTo=&RecordingUrl=null&Direction")
         #expect(request.callFrom == nil)

@@ -105,6 +105,8 @@ struct AnswerStore: Sendable {
         var plans: [CallPlan] = [], weights: [Int32] = [], planTables: [PlanTable] = [], variants: [Variant] = []
         var variantRanges: [Range] = []
         var contacts: [DialedContact] = [], contactAttempts: [Int32] = []
+        var variantEncoder = VariantEncoder()
+        var variantAnswers: [VariantEncoder.Attempt: [Range]] = [:]
         func addContacts(_ attempts: [Attempt]) {
             for (index, attempt) in attempts.enumerated() {
                 for destination in attempt.destinations {
@@ -144,28 +146,24 @@ struct AnswerStore: Sendable {
             weights += dial.branches.map { Int32($0.weight) }
             planTables += zip(tables, radices).map { PlanTable(table: Int32($0), radix: Int32($1)) }
             records.append(RuleAnswers(kind: .dependsOnCall, later: Int32(plans.count - 1), answers: 0, contactStart: 0, contactCount: 0))
-            for branch in dial.branches.indices {
-                for combination in 0..<perBranch {
-                    // The combination's digits, most significant first, one per table: 0 for a
-                    // key not in the table, else the value's index + 1.
-                    var digits = [Int](repeating: 0, count: tables.count)
-                    var rest = combination
-                    for position in tables.indices.reversed() {
-                        digits[position] = rest % radices[position]
-                        rest /= radices[position]
-                    }
-                    let attempts = dial.attempts(branch: branch) { table in
-                        let digit = digits[tables.firstIndex(of: table)!]
-                        return digit == 0 ? nil : ruleSet.tables[table].values[digit - 1]
-                    }
-                    let variant = Variant(rangeStart: Int32(variantRanges.count), attempts: Int32(attempts.count),
-                                          contactStart: Int32(contacts.count), contactCount: 0)
+            for branch in dial.branches {
+                try variantEncoder.variants(of: branch, tables: tables, radices: radices, ruleSet: ruleSet) { (attempts, interned) throws(AnswerError) in
+                    let rangeStart = Int32(variantRanges.count), contactStart = Int32(contacts.count)
                     for (position, attempt) in attempts.enumerated() {
-                        variantRanges += try encoder.ranges(attempt, isLast: position == attempts.count - 1)
+                        if let known = variantAnswers[attempt] {
+                            variantRanges += known
+                        } else {
+                            let encoded = try encoder.ranges(interned.attempt(attempt), isLast: attempt.isLast)
+                            variantAnswers[attempt] = encoded
+                            variantRanges += encoded
+                        }
+                        for id in attempt.destinations {
+                            contacts.append(interned.destinations[Int(id)].contact.dialed)
+                            contactAttempts.append(Int32(position))
+                        }
                     }
-                    addContacts(attempts)
-                    variants.append(Variant(rangeStart: variant.rangeStart, attempts: variant.attempts, contactStart: variant.contactStart,
-                                            contactCount: Int32(contacts.count) - variant.contactStart))
+                    variants.append(Variant(rangeStart: rangeStart, attempts: Int32(attempts.count), contactStart: contactStart,
+                                            contactCount: Int32(contacts.count) - contactStart))
                 }
             }
             // A first-answer slot still points somewhere: the first variant's first answer, or nobody's.

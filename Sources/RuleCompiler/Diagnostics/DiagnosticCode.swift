@@ -221,7 +221,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .calendarCycle: return "calendars that except each other"
         case .listFile: return "a problem in a number list file"
         case .includedRuleSet: return "an included file that is a rule set"
-        case .duplicateDestination: return "a destination dialled twice by one rule"
+        case .duplicateDestination: return "a destination named twice in one step"
         case .maxParallelWithoutParallel: return "max_parallel without strategy: parallel"
         case .ambiguousName: return "an agent and a group with one name"
         case .sipInConnectApplet: return "a softphone agent dialled through the generic Connect applet, which dials numbers only"

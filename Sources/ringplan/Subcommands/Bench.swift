@@ -7,7 +7,8 @@ struct Bench: ParsableCommand {
         abstract: "Measure compiling a rule set and answering requests from it (release builds only).",
         discussion: """
             With a RULESET, measures that rule set; without, writes a deterministic synthetic rule set of \
-            --rules rules and a list file of --numbers numbers (kept in --output if given) and measures it.
+            --rules rules, a list file of --numbers numbers and a CRM table of --table-rows rows (kept in --output \
+            if given) and measures it.
             """
     )
 
@@ -23,6 +24,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Numbers in the synthetic rule set's list file.")
     var numbers = 1_000_000
+
+    @Option(help: "Rows of the synthetic rule set's CRM table, which some rules look up and some split on (0: no table).")
+    var tableRows = 1_000_000
 
     @Option(help: "Requests to time.")
     var requests = 200_000
@@ -46,12 +50,16 @@ struct Bench: ParsableCommand {
         if path == nil {
             let directory = output ?? NSTemporaryDirectory() + "ringplan-bench-\(ProcessInfo.processInfo.processIdentifier)"
             if output == nil { temporary = directory }
-            path = try SyntheticRuleSet.write(to: directory, rules: rules, numbers: numbers)
+            path = try SyntheticRuleSet.write(to: directory, rules: rules, numbers: numbers, tableRows: tableRows)
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
-        let report: Benchmark.Report
+        var report: Benchmark.Report
         do {
             report = try Benchmark.run(path: path!, requests: requests, referenceRequests: referenceRequests)
+            if ruleSet == nil && tableRows > 0 {
+                let tableOnly = ((path! as NSString).deletingLastPathComponent as NSString).appendingPathComponent(SyntheticRuleSet.tableOnlyFile)
+                report.tableLoadMilliseconds = try Benchmark.checkMilliseconds(path: tableOnly)
+            }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.failure
