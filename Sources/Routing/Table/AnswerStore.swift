@@ -106,7 +106,9 @@ struct AnswerStore: Sendable {
         var variantRanges: [Range] = []
         var contacts: [DialedContact] = [], contactAttempts: [Int32] = []
         var variantEncoder = VariantEncoder()
-        var variantAnswers: [VariantEncoder.Attempt: [Range]] = [:]
+        var planOfDial: [Dial: Int32] = [:]
+        /// The answers variants dial, each in every version (by the encoder's index).
+        var encodedAnswers: [Range] = []
         func addContacts(_ attempts: [Attempt]) {
             for (index, attempt) in attempts.enumerated() {
                 for destination in attempt.destinations {
@@ -135,6 +137,13 @@ struct AnswerStore: Sendable {
                 records.append(record)
                 continue
             }
+            // Rules that dial alike (one plan on many ExoPhones, say) share their variants.
+            if let plan = planOfDial[dial] {
+                records.append(RuleAnswers(kind: .dependsOnCall, later: plan, answers: 0, contactStart: 0, contactCount: 0))
+                for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+                continue
+            }
+            planOfDial[dial] = Int32(plans.count)
             let tables = Array(Set(dial.steps.flatMap(\.tables))).sorted()
             let radices = tables.map { ruleSet.tables[$0].values.count + 1 }
             let perBranch = radices.reduce(1, *)
@@ -147,22 +156,20 @@ struct AnswerStore: Sendable {
             planTables += zip(tables, radices).map { PlanTable(table: Int32($0), radix: Int32($1)) }
             records.append(RuleAnswers(kind: .dependsOnCall, later: Int32(plans.count - 1), answers: 0, contactStart: 0, contactCount: 0))
             for branch in dial.branches {
-                try variantEncoder.variants(of: branch, tables: tables, radices: radices, ruleSet: ruleSet) { (attempts, interned) throws(AnswerError) in
+                try variantEncoder.variants(of: branch, tables: tables, radices: radices, ruleSet: ruleSet) { (interned) throws(AnswerError) in
                     let rangeStart = Int32(variantRanges.count), contactStart = Int32(contacts.count)
-                    for (position, attempt) in attempts.enumerated() {
-                        if let known = variantAnswers[attempt] {
-                            variantRanges += known
-                        } else {
-                            let encoded = try encoder.ranges(interned.attempt(attempt), isLast: attempt.isLast)
-                            variantAnswers[attempt] = encoded
-                            variantRanges += encoded
+                    for (position, attempt) in interned.attempts.enumerated() {
+                        let answer = try interned.answer(attempt) { (plain, isLast) throws(AnswerError) in
+                            encodedAnswers += try encoder.ranges(plain, isLast: isLast)
+                            return Int32(encodedAnswers.count / ConnectVersion.count - 1)
                         }
-                        for id in attempt.destinations {
-                            contacts.append(interned.destinations[Int(id)].contact.dialed)
+                        variantRanges += encodedAnswers[Int(answer) * ConnectVersion.count..<Int(answer + 1) * ConnectVersion.count]
+                        for id in interned.ids[Int(attempt.start)..<Int(attempt.start + attempt.count)] {
+                            contacts.append(interned.dialled(id))
                             contactAttempts.append(Int32(position))
                         }
                     }
-                    variants.append(Variant(rangeStart: rangeStart, attempts: Int32(attempts.count), contactStart: contactStart,
+                    variants.append(Variant(rangeStart: rangeStart, attempts: Int32(interned.attempts.count), contactStart: contactStart,
                                             contactCount: Int32(contacts.count) - contactStart))
                 }
             }

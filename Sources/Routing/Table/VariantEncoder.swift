@@ -2,17 +2,20 @@ import ConnectProtocol
 
 /// Enumerates the attempts of each variant of a rule that depends on the call, on interned
 /// destinations: 1,250 rules that look up a table of 200 agents are a quarter of a million
-/// variants, so each is a few small integer arrays, and each distinct answer is encoded once.
+/// variants, so a variant is a few integers in buffers reused from one to the next, and each
+/// distinct answer is encoded once (found again by a hash of its integers, allocating nothing).
 ///
 /// It resolves plans as `Dial.attempts` does (a step's targets in order, a destination named
 /// twice in a step dialled once, one an earlier step dialled left out, a step with no one
 /// skipped), written apart from it on purpose: the property tests hold the two to the same
 /// answers through the table and the reference evaluator.
 struct VariantEncoder {
-    /// One attempt of a variant: whom it dials (interned), and its step's kind and options.
-    struct Attempt: Hashable {
-        var step: Int32
-        var destinations: [Int32]
+    /// One attempt of the current variant: its step's kind, and whom it dials as
+    /// `ids[start..<start + count]`.
+    struct Attempt {
+        var kind: Int32
+        var start: Int32
+        var count: Int32
         var isLast: Bool
     }
 
@@ -34,9 +37,16 @@ struct VariantEncoder {
     private var contactOf: [Int32] = []
     private var contactIDs: [DialedContact: Int32] = [:]
     private var kindIDs: [Step.Kind: Int32] = [:]
-    private(set) var kinds: [Step.Kind] = []
+    private var kinds: [Step.Kind] = []
 
-    mutating func intern(_ destination: Destination) -> Int32 {
+    /// The current variant: its attempts and the destinations they dial.
+    private(set) var attempts: [Attempt] = []
+    private(set) var ids: [Int32] = []
+
+    /// Answers already encoded, by a hash of (kind, last, ids); each bucket checked in full.
+    private var known: [UInt64: [(kind: Int32, isLast: Bool, ids: [Int32], value: Int32)]] = [:]
+
+    private mutating func intern(_ destination: Destination) -> Int32 {
         if let id = destinationIDs[destination] { return id }
         let id = Int32(destinations.count)
         destinationIDs[destination] = id
@@ -60,9 +70,10 @@ struct VariantEncoder {
     }
 
     /// Every variant of one branch, combination by combination (the tables' digits, most
-    /// significant first: 0 for a key not in the table, else the value's index + 1).
+    /// significant first: 0 for a key not in the table, else the value's index + 1); `body`
+    /// reads the variant from `attempts` and `ids`.
     mutating func variants(of branch: Branch, tables: [Int], radices: [Int], ruleSet: RuleSet,
-                           _ body: (_ attempts: [Attempt], _ encoder: VariantEncoder) throws(AnswerError) -> Void) throws(AnswerError) {
+                           _ body: (inout VariantEncoder) throws(AnswerError) -> Void) throws(AnswerError) {
         let steps = branch.steps.map { step in
             CompiledStep(targets: step.targets.map { target in
                 switch target {
@@ -74,48 +85,69 @@ struct VariantEncoder {
             }, parallel: step.strategy != .hunt, kind: kind(step))
         }
         var digits = [Int](repeating: 0, count: tables.count)
-        var attempts: [Attempt] = []
         var dialled: [Int32] = []
         var named: [Int32] = []
-        let combinations = radices.reduce(1, *)
-        for combination in 0..<combinations {
+        for combination in 0..<radices.reduce(1, *) {
             var rest = combination
             for position in tables.indices.reversed() {
                 digits[position] = rest % radices[position]
                 rest /= radices[position]
             }
             attempts.removeAll(keepingCapacity: true)
+            ids.removeAll(keepingCapacity: true)
             dialled.removeAll(keepingCapacity: true)
             for step in steps {
                 named.removeAll(keepingCapacity: true)
-                func add(_ id: Int32) { if !named.contains(id) { named.append(id) } }
                 for target in step.targets {
                     switch target {
-                    case .fixed(let id): add(id)
+                    case .fixed(let id):
+                        if !named.contains(id) { named.append(id) }
                     case .lookup(let digit, let values, let otherwise):
-                        if digits[digit] == 0 { otherwise.forEach(add) } else { add(values[digits[digit] - 1]) }
+                        if digits[digit] != 0 {
+                            let id = values[digits[digit] - 1]
+                            if !named.contains(id) { named.append(id) }
+                        } else {
+                            for id in otherwise where !named.contains(id) { named.append(id) }
+                        }
                     }
                 }
-                let fresh = named.filter { !dialled.contains(contactOf[Int($0)]) }
-                guard !fresh.isEmpty else { continue }
-                dialled += fresh.map { contactOf[Int($0)] }
+                let start = ids.count
+                for id in named where !dialled.contains(contactOf[Int(id)]) { ids.append(id) }
+                guard ids.count > start else { continue }
+                for id in ids[start...] { dialled.append(contactOf[Int(id)]) }
                 if step.parallel {
-                    attempts.append(Attempt(step: step.kind, destinations: fresh, isLast: false))
+                    attempts.append(Attempt(kind: step.kind, start: Int32(start), count: Int32(ids.count - start), isLast: false))
                 } else {
-                    attempts += fresh.map { Attempt(step: step.kind, destinations: [$0], isLast: false) }
+                    for offset in start..<ids.count { attempts.append(Attempt(kind: step.kind, start: Int32(offset), count: 1, isLast: false)) }
                 }
             }
             if !attempts.isEmpty { attempts[attempts.count - 1].isLast = true }
-            try body(attempts, self)
+            try body(&self)
         }
     }
 
-    /// The plan's `Attempt` of an interned one, to encode.
-    func attempt(_ attempt: Attempt) -> Routing.Attempt {
-        let kind = kinds[Int(attempt.step)]
-        return Routing.Attempt(destinations: attempt.destinations.map { destinations[Int($0)] }, strategy: kind.strategy,
-                               options: kind.options, step: 0)
+    /// The index `encode` gave an attempt of the current variant dialling the same with the
+    /// same kind, or a new one from `encode` (called once per distinct answer).
+    mutating func answer(_ attempt: Attempt, encode: (Routing.Attempt, _ isLast: Bool) throws(AnswerError) -> Int32) throws(AnswerError) -> Int32 {
+        let slice = ids[Int(attempt.start)..<Int(attempt.start + attempt.count)]
+        var hash = FNV1a()
+        func mix(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { hash.mix($0) } }
+        mix(attempt.kind)
+        mix(attempt.isLast ? 1 : 0)
+        for value in slice { mix(value) }
+        if let bucket = known[hash.value],
+           let found = bucket.first(where: { $0.kind == attempt.kind && $0.isLast == attempt.isLast && $0.ids.elementsEqual(slice) }) {
+            return found.value
+        }
+        let kind = kinds[Int(attempt.kind)]
+        let plain = Routing.Attempt(destinations: slice.map { destinations[Int($0)] }, strategy: kind.strategy, options: kind.options, step: 0)
+        let value = try encode(plain, attempt.isLast)
+        known[hash.value, default: []].append((attempt.kind, attempt.isLast, Array(slice), value))
+        return value
     }
+
+    /// The contact `DialWhomNumber` names for a destination of the current variant.
+    func dialled(_ id: Int32) -> DialedContact { destinations[Int(id)].contact.dialed }
 }
 
 extension Step {
