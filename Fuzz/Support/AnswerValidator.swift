@@ -67,7 +67,9 @@ public enum AnswerValidator {
                   let attempts = ringing["max_parallel_attempts"] as? Int, (1...5).contains(attempts) else {
                 return problems + ["parallel_ringing \(parallel)"]
             }
-            if object["fetch_after_attempt"] != nil { problem("fetch_after_attempt with parallel ringing") }
+            // A parallel ring is one dial attempt: a plan's step that is not its last asks for
+            // the next with `fetch_after_attempt: true`; the last says nothing.
+            if let fetch = object["fetch_after_attempt"], fetch as? Bool != true { problem("fetch_after_attempt \(fetch) with parallel ringing") }
         } else if contacts.count != 1 {
             problem("\(contacts.count) destinations without parallel ringing")
         }

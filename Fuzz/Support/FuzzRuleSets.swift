@@ -30,10 +30,10 @@ public enum FuzzInvariants {
     /// and a synthetic rule set of 300 rules.
     public static let standard: [Compiled] = {
         let synthetic = NSTemporaryDirectory() + "ringplan-fuzz-synthetic-\(getpid())"
-        _ = try? SyntheticRuleSet.write(to: synthetic, rules: 300, numbers: 2000)
+        _ = try? SyntheticRuleSet.write(to: synthetic, rules: 300, numbers: 2000, tableRows: 2000)
         let answers = repository.appendingPathComponent("Tests/RuleCompilerTests/Answers").path
         return compile([repository.appendingPathComponent("rules").path])
-            + compile(["ccm", "connect", "fallback"].map { "\(answers)/\($0).yaml" })
+            + compile(["ccm", "connect", "fallback", "plans"].map { "\(answers)/\($0).yaml" })
             + compile([synthetic])
     }()
 

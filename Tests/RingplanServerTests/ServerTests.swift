@@ -297,6 +297,30 @@ import Testing
         await server.stop()
     }
 
+    /// A new CRM export is picked up like a rule change; a broken one keeps the last good table.
+    @Test func tableFilesAreReloaded() async throws {
+        let server = try await TestServer()
+        do {
+            let customer = "/connect/sales?CallFrom=09845012345&CallTo=08047112345&CurrentTime=2026-11-25+10:15:00"
+            let before = try await server.get(customer)
+            #expect(destinations(before) == ["+919876500001"])
+            let original = try String(contentsOf: server.directory.appendingPathComponent("rm.csv"), encoding: .utf8)
+            try server.write("rm.csv", original.replacingOccurrences(of: "+919845012345,priya", with: "+919845012345,asha"))
+            var after = before
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(100))
+                after = try await server.get(customer)
+                if after.headers["ringplan-version"] != before.headers["ringplan-version"] { break }
+            }
+            #expect(destinations(after) == ["+919876500003"])
+            try server.write("rm.csv", original.replacingOccurrences(of: "+919845012345,priya", with: "+919845012345,asah"))
+            let reload = try await server.get("/admin/reload", method: "POST", admin: true)
+            #expect(reload.body.contains("unknown agent `asah` in table `rm`"))
+            #expect(destinations(try await server.get(customer)) == ["+919876500003"])
+        }
+        await server.stop()
+    }
+
     @Test func brokenReloadKeepsTheOldRules() async throws {
         let server = try await TestServer()
         do {

@@ -5,19 +5,22 @@ import Testing
 @testable import RuleCompiler
 
 /// The exact bodies Exotel receives, for every kind of answer, both Connect versions and
-/// both applets: `Answers/<name>.yaml` answering `Answers/requests.txt`, compared with
-/// `Answers/<name>.answers.txt`. `RECORD_GOLDEN=1 swift test` writes them anew.
+/// both applets: `Answers/<name>.yaml` answering `Answers/<name>.requests.txt` (else
+/// `Answers/requests.txt`), compared with `Answers/<name>.answers.txt`. `RECORD_GOLDEN=1
+/// swift test` writes them anew.
 @Suite struct AnswerGoldenTests {
     static let directory = TestPaths.testsDirectory.appendingPathComponent("Answers")
 
-    @Test(arguments: ["ccm", "connect", "fallback"])
+    @Test(arguments: ["ccm", "connect", "fallback", "plans"])
     func answers(_ name: String) throws {
         let result = try Workspace.check(paths: [Self.directory.appendingPathComponent("\(name).yaml").path])
         #expect(!result.diagnostics.hasErrors, "\(result.diagnostics.all.map(\.message))")
         let ruleSet = try #require(result.ruleSets.first)
         let table = try DecisionTable(ruleSet: ruleSet)
         let reference = ReferenceEvaluator(ruleSet: ruleSet)
-        let requests = try String(contentsOf: Self.directory.appendingPathComponent("requests.txt"), encoding: .utf8)
+        let own = Self.directory.appendingPathComponent("\(name).requests.txt")
+        let requests = try String(contentsOf: FileManager.default.fileExists(atPath: own.path) ? own : Self.directory.appendingPathComponent("requests.txt"),
+                                  encoding: .utf8)
         var output = ""
         for line in requests.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.components(separatedBy: " | ")
