@@ -55,6 +55,8 @@ public struct ConnectRequest: Sendable, Hashable {
     public var dialCallStatus: String? { value(spans[.dialCallStatus]) }
     /// The `key` parameter, for the server's shared-secret check.
     public var key: String? { value(spans[.key]) }
+    /// `CustomField`: text set earlier in the flow, compared exactly after percent-decoding.
+    public var customField: String? { value(spans[.customField]) }
 
     /// The values routing reads, as plain values: each rule set's reader copies this, not
     /// the request's strings.
@@ -84,13 +86,13 @@ public struct ConnectRequest: Sendable, Hashable {
     }
 
     private enum Field: Int, CaseIterable {
-        case callSid, callFrom, from, callTo, to, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key
+        case callSid, callFrom, from, callTo, to, direction, currentTime, digits, dialWhomNumber, dialCallStatus, key, customField
     }
 
     /// A span per `Field`, by raw value: a homogeneous tuple is laid out as an array, and
     /// it lives inline in the request (an Array would allocate on every request).
     private struct Spans {
-        private var storage = (Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span())
+        private var storage = (Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span(), Span())
 
         subscript(field: Field) -> Span {
             get { withUnsafeBytes(of: storage) { $0.load(fromByteOffset: field.rawValue * MemoryLayout<Span>.stride, as: Span.self) } }
@@ -207,7 +209,7 @@ public struct ConnectRequest: Sendable, Hashable {
         case .currentTime: lexed.wallSeconds = WallClockTime(bytes: value)?.secondsSinceEpochAsUTC
         case .direction: lexed.direction = CallDirection.parse(bytes: value)
         case .digits: lexed.digits = KeyPresses(bytes: value)
-        case .callSid, .from, .to, .dialCallStatus, .key: break
+        case .callSid, .from, .to, .dialCallStatus, .key, .customField: break
         }
     }
 
@@ -223,7 +225,7 @@ public struct ConnectRequest: Sendable, Hashable {
         case 7: return matches("CallSid") ? .callSid : nil
         case 8: return matches("CallFrom") ? .callFrom : nil
         case 9: return matches("Direction") ? .direction : nil
-        case 11: return matches("CurrentTime") ? .currentTime : nil
+        case 11: return matches("CurrentTime") ? .currentTime : matches("CustomField") ? .customField : nil
         case 14: return matches("DialWhomNumber") ? .dialWhomNumber : matches("DialCallStatus") ? .dialCallStatus : nil
         default: return nil
         }

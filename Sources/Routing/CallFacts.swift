@@ -21,9 +21,12 @@ public struct CallFacts: Sendable, Hashable {
     public var dialWhom: DialedContact?
     /// FNV-1a of the `CallSid`, read only for rule sets that split calls (see `SplitHash`).
     public var callSid: UInt64?
+    /// `CustomField`, read only for rule sets whose rules look at it.
+    public var customField: String?
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
-                digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?, callSid: UInt64? = nil) {
+                digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?, callSid: UInt64? = nil,
+                customField: String? = nil) {
         self.caller = caller
         self.exophone = exophone
         self.moment = moment
@@ -32,6 +35,7 @@ public struct CallFacts: Sendable, Hashable {
         self.direction = direction
         self.dialWhom = dialWhom
         self.callSid = callSid
+        self.customField = customField
     }
 
     /// The key a split by `by` hashes.
@@ -54,6 +58,7 @@ public final class FactReader: Sendable {
     /// When the `CallSid` is hashed (decoded, so a String): for a split by call always, for a
     /// split by caller only when the request has no readable caller. Most rule sets never.
     let readsCallSid: (always: Bool, withoutCaller: Bool)
+    let readsCustomField: Bool
 
     struct NumberProbes: Sendable {
         let caller: PackedNumberMap
@@ -75,6 +80,7 @@ public final class FactReader: Sendable {
         self.memory = memory
         readsCallSid = (ruleSet.rules.contains { $0.dial.isSplit && $0.dial.splitBy == .call },
                         ruleSet.rules.contains { $0.dial.isSplit })
+        readsCustomField = ruleSet.readsCustomField
     }
 
     /// `now`: the server clock, seconds since the epoch, used when `CurrentTime` is absent
@@ -82,6 +88,7 @@ public final class FactReader: Sendable {
     public func facts(for request: borrowing ConnectRequest, now: Int64) -> CallFacts {
         var facts = facts(for: request.lexed, now: now)
         if readsCallSid.always || (readsCallSid.withoutCaller && facts.caller == nil) { facts.callSid = request.callSidKey }
+        if readsCustomField { facts.customField = request.customField }
         return facts
     }
 

@@ -21,6 +21,8 @@ public struct Explanation: Sendable, Hashable, Codable {
         public let skill: String?
         public let direction: String?
         public let dialWhom: String?
+        /// `CustomField`, when a rule looks at it.
+        public let customField: String?
     }
 
     public let ruleSet: String
@@ -39,7 +41,7 @@ public struct Explanation: Sendable, Hashable, Codable {
 
     /// Human-readable lines, for stderr.
     public var lines: [String] {
-        var lines = ["rule set `\(ruleSet)`: caller \(facts.caller ?? "none"), exophone \(facts.exophone ?? "none"), \(facts.time) (from \(facts.timeSource == TimeSource.currentTime.rawValue ? "CurrentTime" : "the server clock")), digits \(facts.digits ?? "none")\(facts.skill.map { " (skill `\($0)`)" } ?? ""), direction \(facts.direction ?? "none")"]
+        var lines = ["rule set `\(ruleSet)`: caller \(facts.caller ?? "none"), exophone \(facts.exophone ?? "none"), \(facts.time) (from \(facts.timeSource == TimeSource.currentTime.rawValue ? "CurrentTime" : "the server clock")), digits \(facts.digits ?? "none")\(facts.skill.map { " (skill `\($0)`)" } ?? ""), direction \(facts.direction ?? "none")\(facts.customField.map { ", custom field `\($0)`" } ?? "")"]
         for step in steps {
             if step.matched {
                 lines.append("  rule `\(step.rule)` matched: \(step.reason ?? "")")

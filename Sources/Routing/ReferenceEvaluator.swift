@@ -47,7 +47,8 @@ public struct ReferenceEvaluator: Sendable {
             moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
             dialWhom: request.dialWhomNumber.flatMap(dialed),
-            callSid: needsCallSid ? request.callSid.map { FNV1a.hash($0.utf8) } : nil)
+            callSid: needsCallSid ? request.callSid.map { FNV1a.hash($0.utf8) } : nil,
+            customField: ruleSet.readsCustomField ? request.customField : nil)
     }
 
     /// `DialWhomNumber` read plainly: `sip:` (any case) and a user, or a number.
@@ -105,16 +106,20 @@ public struct ReferenceEvaluator: Sendable {
         for (position, step) in dial.branches[branch].steps.enumerated() {
             for table in step.tables where looked.insert(table).inserted {
                 let lookup = ruleSet.tables[table]
-                if let caller = facts.caller, let row = lookup.row(of: caller) {
+                let key = switch lookup.key {
+                case .caller: facts.caller.map { "caller \($0)" } ?? "the call (no caller)"
+                case .customField: facts.customField.map { "custom field `\($0)`" } ?? "the call (no `CustomField`)"
+                }
+                if let row = lookup.row(for: facts) {
                     let value = lookup.values[Int(lookup.valueIndexes[row])]
                     let place = lookup.place(ofRow: row).map { ", row at \($0)" } ?? ""
-                    notes.append("table `\(lookup.name)` gives `\(value.name)` for caller \(caller) (step \(position + 1)\(place))")
+                    notes.append("table `\(lookup.name)` gives `\(value.name)` for \(key) (step \(position + 1)\(place))")
                 } else {
                     let otherwise = step.targets.lazy.compactMap { target -> [Destination]? in
                         if case .lookup(table, let otherwise) = target { otherwise } else { nil }
                     }.first ?? []
                     let fallback = otherwise.isEmpty ? "it has no `else`" : "its `else` is dialled: " + otherwise.map { "`\($0.name)`" }.joined(separator: ", ")
-                    notes.append("caller \(facts.caller.map(\.description) ?? "(none)") is not in table `\(lookup.name)` (step \(position + 1)); \(fallback)")
+                    notes.append("\(key) is not in table `\(lookup.name)` (step \(position + 1)); \(fallback)")
                 }
             }
         }
@@ -136,8 +141,7 @@ public struct ReferenceEvaluator: Sendable {
     /// The destination a table gives the call, nil when its key is not in it.
     private func value(of table: Int, _ facts: CallFacts) -> Destination? {
         let lookup = ruleSet.tables[table]
-        guard let caller = facts.caller, let index = lookup.valueIndex(of: caller) else { return nil }
-        return lookup.values[index]
+        return lookup.row(for: facts).map { lookup.values[Int(lookup.valueIndexes[$0])] }
     }
 
     // MARK: Conditions, with reasons
@@ -161,6 +165,7 @@ public struct ReferenceEvaluator: Sendable {
             && add("time", conditions.time.map { explain($0) { time($0, facts.moment) } })
             && add("skill", conditions.skill.map { explain($0) { skill($0, facts.digits) } })
             && add("direction", conditions.direction.map { explain($0) { direction($0, facts.direction) } })
+            && add("custom_field", conditions.customField.map { explain($0) { customField($0, facts.customField) } })
         return verdicts
     }
 
@@ -233,6 +238,20 @@ public struct ReferenceEvaluator: Sendable {
         return value == wanted ? (true, "direction is `\(value.rawValue)`") : (false, "direction is `\(value.rawValue)`, not `\(wanted.rawValue)`")
     }
 
+    /// Exact text: byte for byte, not Swift's canonical equivalence.
+    private func customField(_ atom: CustomFieldAtom, _ value: String?) -> (Bool, String) {
+        guard let value else { return (false, "the request has no `CustomField`") }
+        switch atom {
+        case .text(let text):
+            let holds = value.utf8.elementsEqual(text.utf8)
+            return (holds, "custom field `\(value)` is\(holds ? "" : " not") `\(text)`")
+        case .table(let index):
+            let table = ruleSet.tables[index]
+            let holds = table.row(ofText: value) != nil
+            return (holds, "custom field `\(value)` is\(holds ? "" : " not") in table `\(table.name)`")
+        }
+    }
+
     // MARK: Explanations
 
     /// `DialWhomNumber` in words: the number, or the agent whose SIP user it names.
@@ -262,7 +281,7 @@ public struct ReferenceEvaluator: Sendable {
         let factsText = Explanation.Facts(
             caller: facts.caller?.description, exophone: facts.exophone?.description, time: facts.moment.description,
             timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
-            direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe))
+            direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe), customField: facts.customField)
         let planned = decided.map { plan(of: ruleSet.rules[$0], facts) }
         let attempt = planned.map { $0.attempts.attempt(after: facts.dialWhom) }
         var planNotes = planned?.notes ?? []

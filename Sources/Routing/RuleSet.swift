@@ -24,6 +24,14 @@ public struct RuleSet: Sendable {
     public var skills: [String: String]
     public var rules: [Rule]
 
+    /// Whether any rule reads `CustomField`, through a condition or a table keyed by it:
+    /// only then is it read from requests.
+    public var readsCustomField: Bool {
+        rules.contains { rule in
+            rule.conditions.customField != nil || rule.dial.steps.contains { $0.tables.contains { tables[$0].key == .customField } }
+        }
+    }
+
     public init(name: String, timeZone: String, clockTimeZone: String, country: Country, applet: Applet = .ccm,
                 unmatched: Unmatched = .nobody, lists: [NumberList], calendars: [RuleCalendar], tables: [LookupTable] = [],
                 skills: [String: String], rules: [Rule]) {
@@ -75,6 +83,34 @@ public enum TimeAtom: Sendable, Hashable {
     case windows([WeeklyWindow])
 }
 
+/// One `custom_field` condition atom. Texts are equal when their bytes are (Exotel sends
+/// bytes; Swift's `==` on strings would make the two spellings of `é` one).
+public enum CustomFieldAtom: Sendable, Hashable {
+    /// The exact text (after percent-decoding).
+    case text(String)
+    /// The keys of `RuleSet.tables[index]`, a table keyed by custom field (`{ in: table }`).
+    case table(Int)
+
+    public static func == (lhs: CustomFieldAtom, rhs: CustomFieldAtom) -> Bool {
+        switch (lhs, rhs) {
+        case (.text(let left), .text(let right)): return left.utf8.elementsEqual(right.utf8)
+        case (.table(let left), .table(let right)): return left == right
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .text(let text):
+            hasher.combine(0)
+            for byte in text.utf8 { hasher.combine(byte) }
+        case .table(let index):
+            hasher.combine(1)
+            hasher.combine(index)
+        }
+    }
+}
+
 public struct Conditions: Sendable, Hashable {
     public var caller: Match<NumberAtom>?
     public var exophone: Match<NumberAtom>?
@@ -82,18 +118,21 @@ public struct Conditions: Sendable, Hashable {
     /// Skill names, resolved through `RuleSet.skills`.
     public var skill: Match<String>?
     public var direction: Match<CallDirection>?
+    /// Exotel's `CustomField`.
+    public var customField: Match<CustomFieldAtom>?
 
     public init(caller: Match<NumberAtom>? = nil, exophone: Match<NumberAtom>? = nil, time: Match<TimeAtom>? = nil,
-                skill: Match<String>? = nil, direction: Match<CallDirection>? = nil) {
+                skill: Match<String>? = nil, direction: Match<CallDirection>? = nil, customField: Match<CustomFieldAtom>? = nil) {
         self.caller = caller
         self.exophone = exophone
         self.time = time
         self.skill = skill
         self.direction = direction
+        self.customField = customField
     }
 
     /// A rule without conditions matches every call.
-    public var isEmpty: Bool { caller == nil && exophone == nil && time == nil && skill == nil && direction == nil }
+    public var isEmpty: Bool { caller == nil && exophone == nil && time == nil && skill == nil && direction == nil && customField == nil }
 }
 
 public struct Rule: Sendable {

@@ -52,14 +52,18 @@ struct RuleSetGenerator {
         String(poolNumber().digits.prefix(random.int(3...11)))
     }
 
-    mutating func numberAtom(lists: Int, tables: Int = 0) -> NumberAtom {
+    mutating func numberAtom(lists: Int, tables: [Int] = []) -> NumberAtom {
         switch random.int(0...3) {
         case 0: return .number(poolNumber())
         case 1: return .prefix(prefix())
-        case 2: return tables > 0 ? .table(random.int(0...tables - 1)) : .prefix(prefix())
+        case 2: return tables.isEmpty ? .prefix(prefix()) : .table(random.pick(tables))
         default: return lists > 0 ? .list(random.int(0...lists - 1)) : .prefix(prefix())
         }
     }
+
+    /// `CustomField` texts, some alike but for their bytes: the decomposed and precomposed
+    /// é are one text to Swift's `==` and two to Exotel.
+    static let customFields = ["hindi", "tamil", "lead-1", "LEAD-1", "lead 2", "caf\u{E9}", "cafe\u{301}", "a&b=c"]
 
     /// Mostly one number of the pool, sometimes a long prefix or a list.
     mutating func selectiveAtom(lists: Int) -> NumberAtom {
@@ -116,16 +120,24 @@ struct RuleSetGenerator {
         let agentDestinations = agents.enumerated().map { Destination(type: .user, contact: $1, agent: "agent\($0)") }
         // Tables of pool numbers, each giving agents only or external numbers only (so that a
         // parallel step can ring all it may dial in one answer).
-        let tables = (0..<random.int(0...2)).map { index -> LookupTable in
+        let tables = (0..<random.int(0...3)).map { index -> LookupTable in
             let external = random.chance(0.4)
             let values = external
                 ? Array(Set((0..<random.int(1...3)).map { _ in Destination(type: .externalNumber, contact: .number(poolNumber()), agent: nil) }))
                     .sorted { $0.contact.description < $1.contact.description }
                 : Array(agentDestinations.prefix(random.int(1...agents.count)))
+            if random.chance(0.35) {
+                let keys = Array(Set((0..<random.int(0...5)).map { _ in random.pick(Self.customFields) }))
+                    .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                return LookupTable(name: "table\(index)", key: .customField, values: values, texts: keys,
+                                   valueIndexes: keys.map { _ in Int32(random.int(0...values.count - 1)) })
+            }
             let keys = Array(Set((0..<random.int(0...12)).map { _ in poolNumber() })).sorted()
             return LookupTable(name: "table\(index)", key: .caller, values: values, numbers: keys,
                                valueIndexes: keys.map { _ in Int32(random.int(0...values.count - 1)) })
         }
+        let callerTables = tables.indices.filter { tables[$0].key == .caller }
+        let customFieldTables = tables.indices.filter { tables[$0].key == .customField }
         var rules: [Rule] = []
         // Now and then hundreds of rules, most of them on one ExoPhone, so that rows span
         // many words: sparse rows with many pairs, dense rows, long walks.
@@ -138,8 +150,7 @@ struct RuleSetGenerator {
                 if random.chance(0.5) { conditions.caller = .atom(selectiveAtom(lists: listCount)) }
                 if random.chance(0.97) { conditions.exophone = .atom(selectiveAtom(lists: listCount)) }
             } else {
-                let tableCount = tables.count
-                if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount, tables: tableCount) } }
+                if random.chance(0.5) { conditions.caller = match { $0.numberAtom(lists: listCount, tables: callerTables) } }
                 if random.chance(0.3) { conditions.exophone = match { $0.numberAtom(lists: listCount) } }
             }
             if random.chance(0.5) {
@@ -152,6 +163,12 @@ struct RuleSetGenerator {
             }
             if random.chance(0.3) { conditions.skill = match { $0.random.pick(["sales", "support", "billing", "unused"]) } }
             if random.chance(0.2) { conditions.direction = match { $0.random.pick([CallDirection.incoming, .outboundDial]) } }
+            if random.chance(0.2) {
+                conditions.customField = match { generator in
+                    !customFieldTables.isEmpty && generator.random.chance(0.4)
+                        ? CustomFieldAtom.table(generator.random.pick(customFieldTables)) : .text(generator.random.pick(Self.customFields))
+                }
+            }
             // Now and then a rule that dials nobody on purpose (it carries no options).
             if random.chance(0.08) {
                 rules.append(Rule(name: "rule\(index)", conditions: conditions, dial: .nobody))
@@ -233,6 +250,10 @@ struct RuleSetGenerator {
             // Mostly single presses that name skills; sometimes presses no keypad has, or too many.
             let presses = random.chance(0.85) ? String(random.int(1...5)) : random.pick(["1a", "%23", "12", String(repeating: "1", count: 17)])
             parameters.append("digits=%22\(presses)%22")
+        }
+        if random.chance(0.4) {
+            let text = random.pick(Self.customFields)
+            parameters.append("CustomField=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text)")
         }
         if random.chance(0.7) { parameters.append("CallSid=\(random.pick(["a1", "b2", "c3", "d4%2B", "e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5"]))") }
         if random.chance(0.5) { parameters.append("Direction=\(random.pick(["incoming", "outbound-dial", "outbound-api"]))") }

@@ -1,3 +1,4 @@
+import Foundation
 import ConnectProtocol
 
 /// Exact answers to "which calls does each rule decide?", from the decision table.
@@ -315,7 +316,7 @@ public struct CoverageAnalysis {
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         parameters.append("CurrentTime=\(date)+\(two(wall.minute / 60))%3A\(two(wall.minute % 60))%3A00")
         words.append("at \(moment)")
-        let skill = skillClass / table.skill.directions, direction = skillClass % table.skill.directions
+        let (skill, direction, customField) = table.skill.parts(row: skillClass)
         if skill > 0 {
             guard let digits = representatives.digits[skill] else { return nil }
             parameters.append("digits=%22\(digits)%22")
@@ -328,12 +329,20 @@ public struct CoverageAnalysis {
             parameters.append("Direction=\(value.rawValue)")
             words.append("direction \(value.rawValue)")
         }
+        if let text = table.skill.customFields.representatives[customField] {
+            let encoded = text.addingPercentEncoding(withAllowedCharacters: Self.queryValueCharacters) ?? text
+            parameters.append("CustomField=\(encoded)")
+            words.append("custom field `\(text)`")
+        }
         let query = parameters.joined(separator: "&")
         // The example must land in the box: check it as the server would read it.
         let facts = reader.facts(for: ConnectRequest(query: query), now: 0)
         guard table.caller.row(facts.caller) == callerClass, table.exophone.row(facts.exophone) == exophoneClass,
               table.time.row(facts.moment) == timeClass,
-              table.skill.row(digits: facts.digits, direction: facts.direction) == skillClass else { return nil }
+              table.skill.row(digits: facts.digits, direction: facts.direction, customField: facts.customField) == skillClass else { return nil }
         return Example(query: query, description: "calls " + words.joined(separator: ", "))
     }
+
+    /// What a query value may hold unescaped: `+` and `&` mean something there.
+    static let queryValueCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

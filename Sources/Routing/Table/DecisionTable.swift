@@ -48,7 +48,8 @@ public final class DecisionTable: Sendable {
         lookups = LookupMaps(tables: ruleSet.tables, memory: memory)
         unmatched = ruleSet.unmatched
         reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact,
-                                                            callerTables: lookups.callerMaps), memory: memory)
+                                                            callerTables: zip(lookups.callerMaps, lookups.keys).filter { $1 == .caller }.map(\.0)),
+                                memory: memory)
         self.memory = memory
     }
 
@@ -77,7 +78,7 @@ public final class DecisionTable: Sendable {
         exophone.matrix.prefetch(row: exophoneRow)
         let timeRow = time.row(facts.moment)
         time.matrix.prefetch(row: timeRow)
-        let skillRow = skill.row(digits: facts.digits, direction: facts.direction)
+        let skillRow = skill.row(digits: facts.digits, direction: facts.direction, customField: facts.customField)
         skill.matrix.prefetch(row: skillRow)
         let others = (exophone.matrix.view(row: exophoneRow), time.matrix.view(row: timeRow), skill.matrix.view(row: skillRow))
         let meeting = BitMatrix.firstCommonWord(others.0, others.1, others.2, limit: speculativeWords)

@@ -44,6 +44,7 @@ extension Checker {
         conditions.time = when.time.flatMap { resolve($0, member: nil) { $0.timeAtom($1) } }
         conditions.skill = when.skill.flatMap { resolve($0, member: nil) { $0.skillAtom($1) } }
         conditions.direction = when.direction.flatMap { resolve($0, member: nil) { $0.directionAtom($1) } }
+        conditions.customField = when.customField.flatMap { resolve($0, member: { $0.customFieldMember($1) }) { $0.customFieldText($1) } }
         return diagnostics.all.count == before ? conditions : nil
     }
 
@@ -85,7 +86,8 @@ extension Checker {
             }
             guard let index = useTable(name) else { return nil }
             guard tables[index].key == key else {
-                diagnostics.error(.tableKey, "table `\(name.value)` is keyed by \(tables[index].key.rawValue), not \(key.rawValue)", at: name.span)
+                diagnostics.error(.tableKey, "table `\(name.value)` is keyed by \(tables[index].key.rawValue), not \(key.rawValue)", at: name.span,
+                                  help: "a call whose custom field is in it is `custom_field: { in: \(name.value) }`")
                 return nil
             }
             return .table(index)
@@ -125,6 +127,37 @@ extension Checker {
     private mutating func markCalendarUsed(_ index: Int) {
         guard used.insert(.calendar(calendars[index].name)).inserted else { return }
         for excepted in calendars[index].exceptCalendars { markCalendarUsed(excepted) }
+    }
+
+    /// Longest `custom_field` text a condition may name.
+    static let maxCustomFieldBytes = 1000
+
+    private mutating func customFieldText(_ text: Text) -> CustomFieldAtom? {
+        guard text.value.utf8.count <= Self.maxCustomFieldBytes else {
+            diagnostics.error(.tooLong, "a custom field text of \(text.value.utf8.count) bytes, over the limit of \(Self.maxCustomFieldBytes)", at: text.span)
+            return nil
+        }
+        return .text(text.value)
+    }
+
+    /// `custom_field: { in: TABLE }`: the keys of a table keyed by custom field.
+    private mutating func customFieldMember(_ name: Text) -> CustomFieldAtom? {
+        if listSpans[name.value] != nil {
+            diagnostics.error(.tableKey, "list `\(name.value)` holds numbers, and a custom field is text", at: name.span,
+                              help: "match texts with `custom_field: [a, b]`, or keep them in a table keyed by `custom_field`")
+            return nil
+        }
+        guard tableSpans[name.value] != nil else {
+            unknown(name, kind: "table", known: tableSpans.keys)
+            return nil
+        }
+        guard let index = useTable(name) else { return nil }
+        guard tables[index].key == .customField else {
+            diagnostics.error(.tableKey, "table `\(name.value)` is keyed by caller, not custom_field", at: name.span,
+                              help: "a caller in it is `caller: { in: \(name.value) }`")
+            return nil
+        }
+        return .table(index)
     }
 
     private mutating func skillAtom(_ text: Text) -> String? {

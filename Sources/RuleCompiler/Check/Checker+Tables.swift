@@ -16,7 +16,8 @@ extension Checker {
                     guard let known = oneOf(text, LookupTable.Key.allCases.map(\.rawValue), what: "table key").flatMap(LookupTable.Key.init) else { continue }
                     key = known
                 }
-                guard let read = loadTable(syntax.file, file.path, country, &diagnostics) else { continue }
+                guard var read = loadTable(syntax.file, key, file.path, country, &diagnostics) else { continue }
+                if key == .customField { dropHeader(&read) }
                 guard read.values.count <= Self.maxTableValues else {
                     diagnostics.error(.tableFile, "table `\(syntax.name.value)` gives \(read.values.count) different values; at most \(Self.maxTableValues) are encoded",
                                       at: syntax.file.span, help: "a table maps callers to the agents (or numbers) who own them; check that the second column is the agent")
@@ -25,10 +26,27 @@ extension Checker {
                 guard let values = resolveValues(read, table: syntax.name.value) else { continue }
                 tableIndex[syntax.name.value] = tables.count
                 tableAgents.append(Set(values.compactMap(\.agent)))
-                tables.append(LookupTable(name: syntax.name.value, key: key, values: values, numbers: read.numbers, valueIndexes: read.valueIDs,
-                                          file: Workspace.resolve(syntax.file.value, from: file.path), lines: read.lines))
+                tables.append(LookupTable(name: syntax.name.value, key: key, values: values, numbers: read.numbers, texts: read.texts,
+                                          valueIndexes: read.valueIDs, file: Workspace.resolve(syntax.file.value, from: file.path), lines: read.lines))
             }
         }
+    }
+
+    /// A custom-field table's first row is its header when its value could not be dialled
+    /// (no number, no agent of the scope) and no other row gives that value: `lead,agent`.
+    private func dropHeader(_ file: inout TableFile) {
+        guard let line = file.firstLine, let row = file.lines.firstIndex(of: line) else { return }
+        let value = Int(file.valueIDs[row])
+        let text = file.values[value]
+        guard file.rowCounts[value] == 1, !Numbers.looksLikeNumber(text), agents[text] == nil, groups[text] == nil,
+              !SIPAddress.looksLikeSIP(text) else { return }
+        file.texts.remove(at: row)
+        file.valueIDs.remove(at: row)
+        file.lines.remove(at: row)
+        file.values.remove(at: value)
+        file.places.remove(at: value)
+        file.rowCounts.remove(at: value)
+        for index in file.valueIDs.indices where file.valueIDs[index] > value { file.valueIDs[index] -= 1 }
     }
 
     /// Each distinct value as a destination: an agent of the scope, or an E.164 number. Every

@@ -10,7 +10,8 @@ import Routing
 /// the repeated diagnostics are removed when they are sorted.
 struct Checker {
     typealias ListLoader = (_ file: Text, _ definingFile: String, _ country: Country, _ diagnostics: inout Diagnostics) -> NumberList?
-    typealias TableLoader = (_ file: Text, _ definingFile: String, _ country: Country, _ diagnostics: inout Diagnostics) -> TableFile?
+    typealias TableLoader = (_ file: Text, _ key: LookupTable.Key, _ definingFile: String, _ country: Country,
+                             _ diagnostics: inout Diagnostics) -> TableFile?
 
     var diagnostics = Diagnostics()
     let files: [RuleFileSyntax]

@@ -4,8 +4,13 @@ import Routing
 /// A lookup table's file as read: its keys checked and sorted, its values still text, since
 /// whether `priya` is an agent depends on the rule set that uses the table.
 struct TableFile: Sendable {
-    /// Ascending, each once.
+    /// Keys of a table keyed by caller: ascending, each once.
     var numbers: [PhoneNumber] = []
+    /// Keys of a table keyed by custom field: ascending by UTF-8 bytes, each once.
+    var texts: [String] = []
+    /// The line of the first row of a table keyed by custom field, which may be a header:
+    /// only the rule set's agents tell (see `Checker.collectTables`).
+    var firstLine: Int32?
     /// For each key, its value's index in `values`, and its line.
     var valueIDs: [Int32] = []
     var lines: [Int32] = []
@@ -24,6 +29,15 @@ struct TableFile: Sendable {
 enum TableFileReader {
     static let maxFileBytes = ListFileReader.maxFileBytes
     static let maxReportedLines = 20
+    /// Longest custom-field key, in bytes (Exotel's `CustomField` is free text, but a key is an id).
+    static let maxTextKeyBytes = 1000
+
+    static func read(_ bytes: [UInt8], path: String, key: LookupTable.Key, home: Country, diagnostics: inout Diagnostics) -> TableFile {
+        switch key {
+        case .caller: return read(bytes, path: path, home: home, diagnostics: &diagnostics)
+        case .customField: return readTexts(bytes, path: path, diagnostics: &diagnostics)
+        }
+    }
 
     static func read(_ bytes: [UInt8], path: String, home: Country, diagnostics: inout Diagnostics) -> TableFile {
         var file = TableFile()
@@ -129,6 +143,97 @@ enum TableFileReader {
         if bad > maxReportedLines {
             diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
                               help: "table files hold `key,value` rows: the caller's E.164 number, then an agent or E.164 number")
+        }
+        return file
+    }
+}
+
+extension TableFileReader {
+    /// A table keyed by custom field: keys are exact text (a quoted field keeps its spaces).
+    static func readTexts(_ bytes: [UInt8], path: String, diagnostics: inout Diagnostics) -> TableFile {
+        var file = TableFile()
+        var rows: [(text: String, value: Int32, line: Int32)] = []
+        var valueIDs: [String: Int32] = [:]
+        var bad = 0
+        func report(_ message: String, line: Int, column: Int, width: Int, help: String?) {
+            bad += 1
+            guard bad <= maxReportedLines else { return }
+            diagnostics.error(.tableFile, message, at: SourceSpan(file: path, start: .init(line: line, column: column),
+                                                                   end: .init(line: line, column: column + max(width, 1))), help: help)
+        }
+        var lineNumber = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            while lineStart < buffer.count {
+                lineNumber += 1
+                var lineEnd = lineStart
+                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+                guard let fields = CSVLine(line) else {
+                    report("unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
+                    continue
+                }
+                if fields.isBlank { continue }
+                guard fields.count == 2 else {
+                    report("expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber, column: 1,
+                           width: line.count, help: "a table file holds two columns: the custom field's text, then the agent or number to dial")
+                    continue
+                }
+                let key = fields.field(0).text(line), valueField = fields.field(1)
+                guard !key.isEmpty, key.utf8.count <= maxTextKeyBytes else {
+                    report(key.isEmpty ? "the row has no key" : "the key has \(key.utf8.count) bytes, over the limit of \(maxTextKeyBytes)",
+                           line: lineNumber, column: fields.field(0).column, width: 1, help: "the first column is the `CustomField` text to match")
+                    continue
+                }
+                let valueText = valueField.text(line)
+                guard !valueText.isEmpty else {
+                    report("the row for `\(key)` has no value", line: lineNumber, column: valueField.column, width: 1,
+                           help: "give the agent or E.164 number to dial for this key, or remove the row")
+                    continue
+                }
+                if file.firstLine == nil { file.firstLine = Int32(lineNumber) }
+                let id: Int32
+                if let known = valueIDs[valueText] {
+                    id = known
+                } else {
+                    id = Int32(file.values.count)
+                    valueIDs[valueText] = id
+                    file.values.append(valueText)
+                    file.places.append([])
+                    file.rowCounts.append(0)
+                }
+                file.rowCounts[Int(id)] += 1
+                if file.places[Int(id)].count < maxReportedLines {
+                    file.places[Int(id)].append(SourceSpan(file: path, start: .init(line: lineNumber, column: valueField.column),
+                                                           end: .init(line: lineNumber, column: valueField.column + valueText.unicodeScalars.count)))
+                }
+                rows.append((key, id, Int32(lineNumber)))
+            }
+        }
+        rows.sort { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) || ($0.text.utf8.elementsEqual($1.text.utf8) && $0.line < $1.line) }
+        var firstLine: Int32 = 0
+        for row in rows {
+            if let last = file.texts.last, last.utf8.elementsEqual(row.text.utf8) {
+                let same = file.valueIDs[file.valueIDs.count - 1] == row.value
+                let message = "`\(row.text)` is in the table twice, with " + (same ? "the same value"
+                    : "different values: `\(file.values[Int(file.valueIDs[file.valueIDs.count - 1])])` and `\(file.values[Int(row.value)])`")
+                if !same { bad += 1 }
+                if same || bad <= maxReportedLines {
+                    diagnostics.add(Diagnostic(.tableFile, message, at: .line(Int(row.line), in: path), severity: same ? .warning : nil,
+                                               notes: [.init("first here", at: .line(Int(firstLine), in: path))],
+                                               help: same ? "remove the repeated row" : "keep the row with the right value and remove the other"))
+                }
+                continue
+            }
+            firstLine = row.line
+            file.texts.append(row.text)
+            file.valueIDs.append(row.value)
+            file.lines.append(row.line)
+        }
+        if bad > maxReportedLines {
+            diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
+                              help: "table files hold `key,value` rows: the custom field's text, then an agent or E.164 number")
         }
         return file
     }

@@ -99,8 +99,8 @@ public final class Workspace {
         let scope = scope(of: syntax)
         var checker = Checker(files: scope, loadList: { [unowned self] file, definingFile, country, diagnostics in
             self.list(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
-        }, loadTable: { [unowned self] file, definingFile, country, diagnostics in
-            self.table(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
+        }, loadTable: { [unowned self] file, key, definingFile, country, diagnostics in
+            self.table(file, key: key, definedIn: definingFile, country: country, diagnostics: &diagnostics)
         })
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var ruleSet = checker.check(name: name)
@@ -238,9 +238,10 @@ public final class Workspace {
 
     /// A table file, read and its keys checked once per home country (its values are
     /// resolved per rule set, whose agents they name).
-    private func table(_ file: Text, definedIn definingFile: String, country: Country, diagnostics: inout Diagnostics) -> TableFile? {
+    private func table(_ file: Text, key tableKey: LookupTable.Key, definedIn definingFile: String, country: Country,
+                       diagnostics: inout Diagnostics) -> TableFile? {
         let path = Self.resolve(file.value, from: definingFile)
-        let key = Self.key(path) + "\u{0}" + country.isoCode
+        let key = Self.key(path) + "\u{0}" + country.isoCode + "\u{0}" + tableKey.rawValue
         if let cached = tableCache[key] {
             diagnostics.append(contentsOf: cached.diagnostics)
             return cached.table
@@ -251,7 +252,7 @@ public final class Workspace {
             local.error(.tableFile, "table file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
         } else if let bytes = Self.read(path, limit: TableFileReader.maxFileBytes, reportAt: file.span, into: &local) {
             sources.add(SourceFile(path: path, bytes: bytes))
-            table = TableFileReader.read(bytes, path: path, home: country, diagnostics: &local)
+            table = TableFileReader.read(bytes, path: path, key: tableKey, home: country, diagnostics: &local)
             if local.hasErrors { table = nil }
         }
         tableCache[key] = (table, local)

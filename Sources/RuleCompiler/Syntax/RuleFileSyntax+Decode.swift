@@ -123,7 +123,7 @@ extension RuleFileSyntax {
                                              keys: ["file", "key"], diagnostics: &diagnostics),
                   let fileNode = reader.required("file", in: "table `\(entry.name)`", diagnostics: &diagnostics),
                   let file = Read.text(fileNode, expected: "a CSV file name", diagnostics: &diagnostics) else { return nil }
-            let key = reader["key"].flatMap { Read.text($0, expected: "`caller`", diagnostics: &diagnostics) }
+            let key = reader["key"].flatMap { Read.text($0, expected: "`caller` or `custom_field`", diagnostics: &diagnostics) }
             return TableSyntax(name: name(entry), file: file, key: key, span: entry.value.span)
         }
     }
@@ -215,6 +215,7 @@ extension WhenSyntax {
         when.time = match("time", "a calendar name or a window such as \"mon-fri 09:30-18:30\"")
         when.skill = match("skill", "a skill name")
         when.direction = match("direction", "`incoming` or `outbound-dial`")
+        when.customField = match("custom_field", "a text, or `{ in: TABLE }`")
         return when
     }
 }

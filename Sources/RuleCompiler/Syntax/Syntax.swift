@@ -122,9 +122,10 @@ public struct WhenSyntax: Sendable {
     public var time: MatchSyntax?
     public var skill: MatchSyntax?
     public var direction: MatchSyntax?
+    public var customField: MatchSyntax?
     public let span: SourceSpan
 
-    static let keys = ["caller", "exophone", "time", "skill", "direction"]
+    static let keys = ["caller", "exophone", "time", "skill", "direction", "custom_field"]
 }
 
 /// One entry of `to`: a name or number, or `{ lookup: TABLE, else: ... }`.
