@@ -63,8 +63,9 @@ public final class FactReader: Sendable {
     struct NumberProbes: Sendable {
         let caller: PackedNumberMap
         let exophone: PackedNumberMap
-        /// The tables keyed by caller, probed for every call of a rule that looks one up.
-        let callerTables: [PackedNumberMap]
+        /// The tables keyed by caller, probed for every call of a rule that looks one up
+        /// (frozen, not an Array: the request's copy of the probes must not be refcounted).
+        let callerTables: Frozen<PackedNumberMap>
     }
 
     public convenience init(ruleSet: RuleSet) {
@@ -97,7 +98,7 @@ public final class FactReader: Sendable {
         let caller = lexed.caller?.e164(home: country)
         if let probes, let caller {
             probes.caller.prefetch(caller.value)
-            for table in probes.callerTables { table.prefetch(caller.value) }
+            for index in 0..<probes.callerTables.count { probes.callerTables[index].prefetch(caller.value) }
         }
         let exophone = lexed.exophone?.e164(home: country)
         if let probes, let exophone { probes.exophone.prefetch(exophone.value) }

@@ -67,6 +67,9 @@ struct AnswerStore: Sendable {
         /// Answers are at most a few KB (three URLs of 2048 bytes, a text of 1000).
         var count: UInt16
         var dialsNobody: Bool
+        /// In a first-answer slot: the rule depends on the call, and its answer is its
+        /// variant's (so that a fixed rule's first answer costs this one load, no record).
+        var dependsOnCall = false
     }
 
     /// An answer's bytes, and whether they dial nobody.
@@ -140,7 +143,7 @@ struct AnswerStore: Sendable {
             // Rules that dial alike (one plan on many ExoPhones, say) share their variants.
             if let plan = planOfDial[dial] {
                 records.append(RuleAnswers(kind: .dependsOnCall, later: plan, answers: 0, contactStart: 0, contactCount: 0))
-                for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+                for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = Self.seeVariant }
                 continue
             }
             planOfDial[dial] = Int32(plans.count)
@@ -173,8 +176,7 @@ struct AnswerStore: Sendable {
                                             contactCount: Int32(contacts.count) - contactStart))
                 }
             }
-            // A first-answer slot still points somewhere: the first variant's first answer, or nobody's.
-            for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+            for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = Self.seeVariant }
         }
         let variantOffset = Int32(ranges.count + later.count)
         self.bytes = encoder.bytes
@@ -191,6 +193,9 @@ struct AnswerStore: Sendable {
         self.contactAttempts = memory.freeze(contactAttempts)
         self.nobody = memory.freeze(encoder.nobody)
     }
+
+    /// The first-answer slot of a rule that depends on the call.
+    private static let seeVariant = Range(start: 0, count: 0, dialsNobody: false, dependsOnCall: true)
 
     /// Encodes each distinct answer once.
     private struct Encoder {
@@ -288,17 +293,17 @@ struct AnswerStore: Sendable {
     /// The body of an attempt of a rule, or nil past the last one.
     @inline(__always)
     func body(rule: Int, attempt: Int, version: ConnectVersion, facts: CallFacts, tables: LookupMaps) -> Body? {
+        if attempt == 0 {
+            // Every fixed rule has a first answer, one load away.
+            let first = ranges[version.index * ruleCount + rule]
+            if !first.dependsOnCall { return body(first) }
+        }
         let record = rules[rule]
         let range: Range
         switch record.kind {
         case .fixed:
-            if attempt == 0 {
-                // Every fixed rule has a first answer.
-                range = ranges[version.index * ruleCount + rule]
-            } else {
-                guard attempt < record.answers else { return nil }
-                range = ranges[Int(record.later) + (attempt - 1) * ConnectVersion.count + version.index]
-            }
+            guard attempt < record.answers else { return nil }
+            range = ranges[Int(record.later) + (attempt - 1) * ConnectVersion.count + version.index]
         case .dependsOnCall:
             let variant = variant(rule: rule, facts: facts, tables: tables)
             guard attempt < variant.attempts else { return nil }

@@ -48,7 +48,7 @@ public final class DecisionTable: Sendable {
         lookups = LookupMaps(tables: ruleSet.tables, memory: memory)
         unmatched = ruleSet.unmatched
         reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact,
-                                                            callerTables: zip(lookups.callerMaps, lookups.keys).filter { $1 == .caller }.map(\.0)),
+                                                            callerTables: memory.freeze(zip(lookups.callerMaps, lookups.keys).filter { $1 == .caller }.map(\.0))),
                                 memory: memory)
         self.memory = memory
     }
