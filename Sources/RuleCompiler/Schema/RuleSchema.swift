@@ -120,7 +120,7 @@ public enum RuleSchema {
                     "tables": ["type": "object", "propertyNames": name, "additionalProperties": [
                         "type": "object", "additionalProperties": false, "required": ["file"],
                         "properties": ["file": ["type": "string", "description": "a CSV file of key,value rows, relative to this file"],
-                                       "key": ["enum": ["caller"], "description": "what the table is keyed by (default caller)"]],
+                                       "key": ["enum": ["caller", "custom_field"], "description": "what the table is keyed by (default caller)"]],
                     ] as [String: Any]],
                     "skills": ["type": "object", "propertyNames": ["pattern": "^[0-9*#]{1,16}$"], "additionalProperties": name],
                     "defaults": ["type": "object", "additionalProperties": false, "properties": options],
@@ -136,6 +136,7 @@ public enum RuleSchema {
                         "caller": condition(numberPattern), "exophone": condition(numberPattern),
                         "time": condition(["type": "string"]), "skill": condition(name),
                         "direction": condition(["enum": ["incoming", "outbound-dial"]]),
+                        "custom_field": condition(["type": "string", "maxLength": 1000]),
                     ]],
                     "dial": ["anyOf": [
                         oneOrMany(["type": "string"]),
