@@ -3,10 +3,11 @@
 # rewritten every second (valid and broken versions alternating).
 # Usage: scripts/soak.sh MINUTES. Needs wrk (apt-get install wrk).
 #
-# The request mix is new calls and the re-fetches of their hunts: per four requests, a VIP
-# call (hunts priya, rahul), its re-fetch after priya did not answer, a call for the support
-# line with skill 2 (parallel ringing), and an everyone-else call (hunts sales) re-fetched
-# without a ledger entry (DialWhomNumber only). Agent events do not exist yet.
+# The request mix is new calls and the re-fetches of their hunts and plans: per six requests,
+# a VIP call (hunts priya, rahul), its re-fetch after priya did not answer, a call for the
+# support line with skill 2 (parallel ringing), an everyone-else call (hunts sales)
+# re-fetched without a ledger entry (DialWhomNumber only), and a customer's call on
+# /connect/sales (a CRM lookup, then the team) with its re-fetch. Agent events do not exist yet.
 #
 # Every 10 s it samples the server's resident memory and open file descriptors. It fails on:
 # any non-2xx answer or socket error (every request is valid), an answer from a broken
@@ -51,15 +52,17 @@ local run = os.getenv("RUN") or "run"
 counter, broken = 0, 0  -- globals: done() reads broken from each thread
 local common = "$common"
 local calls = {
-  function(sid) return "CallSid=" .. sid .. "v&CallFrom=09845012345&CallTo=08047112345&From=09845012345&To=08047112345&DialWhomNumber=&digits=" end,
-  function(sid) return "CallSid=" .. sid .. "v&CallFrom=09845012345&CallTo=08047112345&From=09845012345&To=08047112345&DialCallStatus=no-answer&DialWhomNumber=09876500001" end,
-  function(sid) return "CallSid=" .. sid .. "s&CallFrom=09901320691&CallTo=08047112345&From=09901320691&To=08047112345&DialWhomNumber=&digits=%222%22" end,
-  function(sid) return "CallSid=" .. sid .. "e&CallFrom=09901320691&CallTo=08069891522&From=09901320691&To=08069891522&DialCallStatus=busy&DialWhomNumber=09876500001" end,
+  function(sid) return "sales?CallSid=" .. sid .. "r&CallFrom=09845022222&CallTo=08047112345&From=09845022222&To=08047112345&DialWhomNumber=&CurrentTime=2024-07-31+11%3A43%3A02" end,
+  function(sid) return "sales?CallSid=" .. sid .. "r&CallFrom=09845022222&CallTo=08047112345&From=09845022222&To=08047112345&DialCallStatus=no-answer&DialWhomNumber=09876500002&CurrentTime=2024-07-31+11%3A43%3A03" end,
+  function(sid) return "support?CallSid=" .. sid .. "v&CallFrom=09845012345&CallTo=08047112345&From=09845012345&To=08047112345&DialWhomNumber=&digits=" end,
+  function(sid) return "support?CallSid=" .. sid .. "v&CallFrom=09845012345&CallTo=08047112345&From=09845012345&To=08047112345&DialCallStatus=no-answer&DialWhomNumber=09876500001" end,
+  function(sid) return "support?CallSid=" .. sid .. "s&CallFrom=09901320691&CallTo=08047112345&From=09901320691&To=08047112345&DialWhomNumber=&digits=%222%22" end,
+  function(sid) return "support?CallSid=" .. sid .. "e&CallFrom=09901320691&CallTo=08069891522&From=09901320691&To=08069891522&DialCallStatus=busy&DialWhomNumber=09876500001" end,
 }
 request = function()
   counter = counter + 1
   local sid = run .. string.format("-%022x", counter - counter % 2)
-  return wrk.format("GET", "/connect/support?" .. calls[counter % 4 + 1](sid) .. "&" .. common, {["exotel-version"] = "1.0"})
+  return wrk.format("GET", "/connect/" .. calls[counter % 6 + 1](sid) .. "&" .. common, {["exotel-version"] = "1.0"})
 end
 if pause > 0 then delay = function() return pause end end
 response = function(status, headers, body)

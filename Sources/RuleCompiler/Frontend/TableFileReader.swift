@@ -23,9 +23,9 @@ struct TableFile: Sendable {
 }
 
 /// Reads a lookup table file: CSV, one `key,value` row per line (fields may be double-quoted,
-/// with `""` for a quote), blank lines skipped, and a first line that is no row (its key is
-/// no phone number) taken as the header. CRM exports run to millions of rows, so it works on
-/// bytes, keeps keys as integers, and interns values.
+/// with `""` for a quote), blank lines skipped. CRM exports run to millions of rows, so it
+/// works on bytes, keeps numbers as integers, and interns values. The two kinds of key differ
+/// only in how a key is read and ordered (`KeyReading`).
 enum TableFileReader {
     static let maxFileBytes = ListFileReader.maxFileBytes
     static let maxReportedLines = 20
@@ -33,18 +33,61 @@ enum TableFileReader {
     static let maxTextKeyBytes = 1000
 
     static func read(_ bytes: [UInt8], path: String, key: LookupTable.Key, home: Country, diagnostics: inout Diagnostics) -> TableFile {
+        var file = TableFile()
         switch key {
-        case .caller: return read(bytes, path: path, home: home, diagnostics: &diagnostics)
-        case .customField: return readTexts(bytes, path: path, diagnostics: &diagnostics)
+        case .caller:
+            // A first line whose key is no number is the header.
+            let keys = read(bytes, path: path, into: &file, diagnostics: &diagnostics, reading: KeyReading<PhoneNumber>(
+                isHeader: { !$0.startsWithNumber }, what: "the caller's number",
+                parse: { field, line in
+                    if !field.quoted, case .success(let number) = E164.parse(bytes: UnsafeBufferPointer(rebasing: line[field.range])) { return .success(number) }
+                    return Numbers.number(field.text(line), home: home).mapError { KeyProblem(code: $0.code, message: $0.message, help: $0.help) }
+                },
+                precedes: <, describe: \.description))
+            file.numbers = keys
+        case .customField:
+            // A first line may be a header: only the rule set's agents tell (`Checker.dropHeader`).
+            file.texts = read(bytes, path: path, into: &file, diagnostics: &diagnostics, reading: KeyReading<String>(
+                isHeader: { _ in false }, what: "the custom field's text",
+                parse: { field, line in
+                    let text = field.text(line)
+                    guard !text.isEmpty else {
+                        return .failure(KeyProblem(code: .tableFile, message: "the row has no key", help: "the first column is the `CustomField` text to match"))
+                    }
+                    guard text.utf8.count <= maxTextKeyBytes else {
+                        return .failure(KeyProblem(code: .tableFile, message: "the key has \(text.utf8.count) bytes, over the limit of \(maxTextKeyBytes)", help: nil))
+                    }
+                    return .success(text)
+                },
+                precedes: { $0.utf8.lexicographicallyPrecedes($1.utf8) }, describe: { $0 }))
         }
+        return file
     }
 
-    static func read(_ bytes: [UInt8], path: String, home: Country, diagnostics: inout Diagnostics) -> TableFile {
-        var file = TableFile()
-        var rows: [(number: PhoneNumber, value: Int32, line: Int32)] = []
+    /// How one kind of key is read from its field, told a header by, and ordered.
+    struct KeyReading<Key> {
+        let isHeader: (CSVLine) -> Bool
+        /// What the first column holds, for messages.
+        let what: String
+        let parse: (CSVLine.Field, UnsafeBufferPointer<UInt8>) -> Result<Key, KeyProblem>
+        let precedes: (Key, Key) -> Bool
+        let describe: (Key) -> String
+    }
+
+    struct KeyProblem: Error {
+        let code: DiagnosticCode
+        let message: String
+        let help: String?
+    }
+
+    /// The rows of a file: values interned into `file`, keys returned ascending, each once
+    /// (a repeat is reported with both lines: an error when the values differ).
+    private static func read<Key>(_ bytes: [UInt8], path: String, into file: inout TableFile, diagnostics: inout Diagnostics,
+                                  reading: KeyReading<Key>) -> [Key] {
+        var rows: [(key: Key, value: Int32, line: Int32)] = []
         var valueIDs: [String: Int32] = [:]
         var bad = 0
-        func report(_ message: String, line: Int, column: Int, width: Int, help: String?, code: DiagnosticCode = .tableFile) {
+        func report(_ code: DiagnosticCode, _ message: String, line: Int, column: Int, width: Int, help: String?) {
             bad += 1
             guard bad <= maxReportedLines else { return }
             let span = SourceSpan(file: path, start: .init(line: line, column: column), end: .init(line: line, column: column + max(width, 1)))
@@ -61,135 +104,31 @@ enum TableFileReader {
                 defer { lineStart = lineEnd + 1 }
                 let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
                 guard let fields = CSVLine(line) else {
-                    report("unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
+                    report(.tableFile, "unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
                     continue
                 }
                 if fields.isBlank { continue }
                 let isFirst = !sawFirstLine
                 sawFirstLine = true
+                if isFirst && reading.isHeader(fields) { continue }
                 guard fields.count == 2 else {
-                    if isFirst && !fields.startsWithNumber { continue } // a header of any width
-                    report("expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber,
-                           column: 1, width: line.count, help: "a table file holds two columns: the caller's number, then the agent or number to dial")
+                    report(.tableFile, "expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber,
+                           column: 1, width: line.count, help: "a table file holds two columns: \(reading.what), then the agent or number to dial")
                     continue
                 }
-                let key = fields.field(0), value = fields.field(1)
-                if isFirst && !fields.startsWithNumber { continue }
-                let number: PhoneNumber
-                if !key.quoted, case .success(let parsed) = E164.parse(bytes: UnsafeBufferPointer(rebasing: line[key.range])) {
-                    number = parsed
-                } else {
-                    let text = key.text(line)
-                    switch Numbers.number(text, home: home) {
-                    case .success(let parsed): number = parsed
-                    case .failure(let problem):
-                        report(problem.message, line: lineNumber, column: key.column, width: text.unicodeScalars.count,
-                               help: problem.help, code: problem.code)
-                        continue
-                    }
-                }
-                let valueText = value.text(line)
-                guard !valueText.isEmpty else {
-                    report("the row for `\(number)` has no value", line: lineNumber, column: value.column, width: 1,
-                           help: "give the agent or E.164 number to dial for this caller, or remove the row")
-                    continue
-                }
-                let id: Int32
-                if let known = valueIDs[valueText] {
-                    id = known
-                } else {
-                    id = Int32(file.values.count)
-                    valueIDs[valueText] = id
-                    file.values.append(valueText)
-                    file.places.append([])
-                    file.rowCounts.append(0)
-                }
-                file.rowCounts[Int(id)] += 1
-                if file.places[Int(id)].count < maxReportedLines {
-                    file.places[Int(id)].append(SourceSpan(file: path, start: .init(line: lineNumber, column: value.column),
-                                                           end: .init(line: lineNumber, column: value.column + valueText.unicodeScalars.count)))
-                }
-                rows.append((number, id, Int32(lineNumber)))
-            }
-        }
-        // Keys once each: the first row of a key stands, a repeat is reported with both lines.
-        rows.sort { $0.number < $1.number || ($0.number == $1.number && $0.line < $1.line) }
-        file.numbers.reserveCapacity(rows.count)
-        file.valueIDs.reserveCapacity(rows.count)
-        file.lines.reserveCapacity(rows.count)
-        var firstLine: Int32 = 0
-        for row in rows {
-            if let last = file.numbers.last, last == row.number {
-                let first = SourceSpan.line(Int(firstLine), in: path)
-                let same = file.valueIDs[file.valueIDs.count - 1] == row.value
-                if same {
-                    diagnostics.add(Diagnostic(.tableFile, "`\(row.number)` is in the table twice, with the same value", at: .line(Int(row.line), in: path),
-                                               severity: .warning, notes: [.init("first here", at: first)], help: "remove the repeated row"))
-                } else {
-                    bad += 1
-                    if bad <= maxReportedLines {
-                        diagnostics.error(.tableFile, "`\(row.number)` is in the table twice, with different values: `\(file.values[Int(file.valueIDs[file.valueIDs.count - 1])])` and `\(file.values[Int(row.value)])`",
-                                          at: .line(Int(row.line), in: path), notes: [.init("first here", at: first)],
-                                          help: "keep the row with the right value and remove the other")
-                    }
-                }
-                continue
-            }
-            firstLine = row.line
-            file.numbers.append(row.number)
-            file.valueIDs.append(row.value)
-            file.lines.append(row.line)
-        }
-        if bad > maxReportedLines {
-            diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
-                              help: "table files hold `key,value` rows: the caller's E.164 number, then an agent or E.164 number")
-        }
-        return file
-    }
-}
-
-extension TableFileReader {
-    /// A table keyed by custom field: keys are exact text (a quoted field keeps its spaces).
-    static func readTexts(_ bytes: [UInt8], path: String, diagnostics: inout Diagnostics) -> TableFile {
-        var file = TableFile()
-        var rows: [(text: String, value: Int32, line: Int32)] = []
-        var valueIDs: [String: Int32] = [:]
-        var bad = 0
-        func report(_ message: String, line: Int, column: Int, width: Int, help: String?) {
-            bad += 1
-            guard bad <= maxReportedLines else { return }
-            diagnostics.error(.tableFile, message, at: SourceSpan(file: path, start: .init(line: line, column: column),
-                                                                   end: .init(line: line, column: column + max(width, 1))), help: help)
-        }
-        var lineNumber = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            while lineStart < buffer.count {
-                lineNumber += 1
-                var lineEnd = lineStart
-                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                defer { lineStart = lineEnd + 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
-                guard let fields = CSVLine(line) else {
-                    report("unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
-                    continue
-                }
-                if fields.isBlank { continue }
-                guard fields.count == 2 else {
-                    report("expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber, column: 1,
-                           width: line.count, help: "a table file holds two columns: the custom field's text, then the agent or number to dial")
-                    continue
-                }
-                let key = fields.field(0).text(line), valueField = fields.field(1)
-                guard !key.isEmpty, key.utf8.count <= maxTextKeyBytes else {
-                    report(key.isEmpty ? "the row has no key" : "the key has \(key.utf8.count) bytes, over the limit of \(maxTextKeyBytes)",
-                           line: lineNumber, column: fields.field(0).column, width: 1, help: "the first column is the `CustomField` text to match")
+                let keyField = fields.field(0), valueField = fields.field(1)
+                let key: Key
+                switch reading.parse(keyField, line) {
+                case .success(let parsed): key = parsed
+                case .failure(let problem):
+                    report(problem.code, problem.message, line: lineNumber, column: keyField.column,
+                           width: keyField.text(line).unicodeScalars.count, help: problem.help)
                     continue
                 }
                 let valueText = valueField.text(line)
                 guard !valueText.isEmpty else {
-                    report("the row for `\(key)` has no value", line: lineNumber, column: valueField.column, width: 1,
-                           help: "give the agent or E.164 number to dial for this key, or remove the row")
+                    report(.tableFile, "the row for `\(reading.describe(key))` has no value", line: lineNumber, column: valueField.column, width: 1,
+                           help: "give the agent or E.164 number to dial, or remove the row")
                     continue
                 }
                 if file.firstLine == nil { file.firstLine = Int32(lineNumber) }
@@ -211,36 +150,41 @@ extension TableFileReader {
                 rows.append((key, id, Int32(lineNumber)))
             }
         }
-        rows.sort { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) || ($0.text.utf8.elementsEqual($1.text.utf8) && $0.line < $1.line) }
+        rows.sort { reading.precedes($0.key, $1.key) || (!reading.precedes($1.key, $0.key) && $0.line < $1.line) }
+        var keys: [Key] = []
+        keys.reserveCapacity(rows.count)
+        file.valueIDs.reserveCapacity(rows.count)
+        file.lines.reserveCapacity(rows.count)
         var firstLine: Int32 = 0
         for row in rows {
-            if let last = file.texts.last, last.utf8.elementsEqual(row.text.utf8) {
+            if let last = keys.last, !reading.precedes(last, row.key) {
+                let earlier = file.values[Int(file.valueIDs[file.valueIDs.count - 1])]
                 let same = file.valueIDs[file.valueIDs.count - 1] == row.value
-                let message = "`\(row.text)` is in the table twice, with " + (same ? "the same value"
-                    : "different values: `\(file.values[Int(file.valueIDs[file.valueIDs.count - 1])])` and `\(file.values[Int(row.value)])`")
                 if !same { bad += 1 }
                 if same || bad <= maxReportedLines {
-                    diagnostics.add(Diagnostic(.tableFile, message, at: .line(Int(row.line), in: path), severity: same ? .warning : nil,
+                    let with = same ? "the same value" : "different values: `\(earlier)` and `\(file.values[Int(row.value)])`"
+                    diagnostics.add(Diagnostic(.tableFile, "`\(reading.describe(row.key))` is in the table twice, with \(with)",
+                                               at: .line(Int(row.line), in: path), severity: same ? .warning : nil,
                                                notes: [.init("first here", at: .line(Int(firstLine), in: path))],
                                                help: same ? "remove the repeated row" : "keep the row with the right value and remove the other"))
                 }
                 continue
             }
             firstLine = row.line
-            file.texts.append(row.text)
+            keys.append(row.key)
             file.valueIDs.append(row.value)
             file.lines.append(row.line)
         }
         if bad > maxReportedLines {
             diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
-                              help: "table files hold `key,value` rows: the custom field's text, then an agent or E.164 number")
+                              help: "table files hold `key,value` rows: \(reading.what), then an agent or E.164 number")
         }
-        return file
+        return keys
     }
 }
 
 /// The fields of one CSV line, found without copying it.
-private struct CSVLine {
+struct CSVLine {
     struct Field {
         /// The bytes of the field, without its quotes and the spaces around it.
         let range: Range<Int>
