@@ -28,6 +28,21 @@ public struct ConnectRequest: Sendable, Hashable {
     public private(set) var lexed = Lexed()
 
     public var callSid: String? { value(spans[.callSid]) }
+    /// The decoded `CallSid`'s bytes, as sent (`callSid` repairs invalid UTF-8, which the
+    /// split key must not see: it hashes bytes).
+    public var callSidBytes: [UInt8]? {
+        let span = spans[.callSid]
+        guard span.isPresent else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> [UInt8]? in
+            let raw = UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.count)])
+            let decoded = [UInt8](unsafeUninitializedCapacity: raw.count) { output, count in
+                count = Self.decode(raw, unquoting: false, into: output)
+            }
+            return decoded.withUnsafeBufferPointer { Self.isValue($0) } ? decoded : nil
+        }
+    }
+
     /// FNV-1a of the decoded `CallSid`: the key a split by call hashes, the same in every
     /// replica. Decoded on the stack when it is short, as CallSids are (32 characters): it
     /// runs on every request of a rule set that splits by call.

@@ -47,7 +47,7 @@ public struct ReferenceEvaluator: Sendable {
             moment: moment, timeSource: source, digits: request.digits.flatMap(KeyPresses.init),
             direction: request.direction.flatMap(CallDirection.init(rawValue:)),
             dialWhom: request.dialWhomNumber.flatMap(dialed),
-            callSid: needsCallSid ? request.callSid.map { FNV1a.hash($0.utf8) } : nil,
+            callSid: needsCallSid ? request.callSidBytes.map { FNV1a.hash($0) } : nil,
             customField: ruleSet.readsCustomField ? request.customField : nil)
     }
 

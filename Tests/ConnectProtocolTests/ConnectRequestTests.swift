@@ -23,6 +23,12 @@ import Testing
             #expect(request.callSidKey == request.callSid.map { FNV1a.hash($0.utf8) }, "\(query)")
         }
         #expect(ConnectRequest(query: "CallSid=ab").callSidKey == FNV1a.hash("ab".utf8))
+        // Fuzzing finding: `%99` decodes to a byte no UTF-8 text holds. The key hashes the
+        // bytes as sent; the String `callSid` repairs them, so it cannot be the key's source.
+        let invalid = ConnectRequest(query: "CallSid=b8f1+100%99x")
+        #expect(invalid.callSidBytes == Array("b8f1 100".utf8) + [0x99, UInt8(ascii: "x")])
+        #expect(invalid.callSidKey == invalid.callSidBytes.map { FNV1a.hash($0) })
+        #expect(invalid.callSidKey != invalid.callSid.map { FNV1a.hash($0.utf8) })
     }
 
     @Test func nullAndEmptyMeanAbsent() {
