@@ -126,6 +126,8 @@ for minute in $(seq "$minutes"); do
   RUN="m$minute" RATE_DELAY=10 wrk -t1 -c"$connections" -d60s -s "$work/mix.lua" "http://127.0.0.1:$port" > "$work/minute.$minute.txt"
   r() { result "$work/minute.$minute.txt" "$1"; }
   printf '%-7s %9s %8s %9s %9s %9s %7s %7s %7s\n' "$minute" "$(r requests)" "$(r rps)" "$(r p50)" "$(r p99)" "$(r max)" "$(r non2xx)" "$(r socket)" "$(r broken)"
+  # Pacing ignores each answer's latency and wrk's timer: steer the next minute to half capacity.
+  connections=$(awk -v n="$connections" -v want="$capacity" -v got="$(r rps)" 'BEGIN { c = int(n * want / 2 / got + 0.5); if (c < 1) c = 1; if (c > 4 * n) c = 4 * n; print c }')
   [ "$(r non2xx)" = 0 ] || fail "minute $minute: $(r non2xx) answers were not 2xx"
   [ "$(r socket)" = 0 ] || fail "minute $minute: $(r socket) socket errors"
   [ "$(r broken)" = 0 ] || fail "minute $minute: $(r broken) answers came from a broken version"
