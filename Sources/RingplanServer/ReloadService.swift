@@ -96,31 +96,7 @@ public final class ReloadService: Service, Sendable {
                 return triggers.sorted()
             }
             if triggers.isEmpty { continue } // woken for events already handled
-            await reloadInBackground(trigger: triggers.joined(separator: "+"))
+            reloadNow(trigger: triggers.joined(separator: "+"))
         }
-    }
-
-    /// Reloads on a thread of its own at a lower priority than the event loops: compiling a
-    /// large rule set takes a core for a second, and requests must not queue behind it (on
-    /// two cores the soak saw the p99 of requests rise while reloads ran every second).
-    @discardableResult
-    public func reloadInBackground(trigger: String) async -> ReloadReport {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { [self] in
-                Self.lowerThisThreadsPriority()
-                continuation.resume(returning: reloadNow(trigger: trigger))
-            }
-            thread.start()
-        }
-    }
-
-    /// Nice 10 for the calling thread only: Linux keeps a nice value per thread, and
-    /// `PRIO_PROCESS` with 0 names the calling thread (see setpriority(2), "Bugs").
-    private static func lowerThisThreadsPriority() {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #else
-        Thread.current.threadPriority = 0.2
-        #endif
     }
 }
