@@ -47,9 +47,7 @@ public final class DecisionTable: Sendable {
         answers = try AnswerStore(ruleSet: ruleSet, memory: memory)
         lookups = LookupMaps(tables: ruleSet.tables, memory: memory)
         unmatched = ruleSet.unmatched
-        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact,
-                                                            callerTables: memory.freeze(zip(lookups.callerMaps, lookups.keys).filter { $1 == .caller }.map(\.0))),
-                                memory: memory)
+        reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact), memory: memory)
         self.memory = memory
     }
 

@@ -1,7 +1,6 @@
 import ConnectProtocol
 
-/// The lookup tables as hash maps from key to value index: a caller's value is one probe of
-/// the map the fact reader has already started loading (see `FactReader`). A class, so that
+/// The lookup tables as hash maps from key to value index: a call's value is one probe. A class, so that
 /// handing it to the answer store on every request passes one reference, not three arrays.
 final class LookupMaps: Sendable {
     /// By table index (empty for a table keyed by custom field).
