@@ -92,6 +92,10 @@ public struct Dial: Sendable, Hashable {
 
     public var isNobody: Bool { branches.isEmpty }
 
+    /// Most variants (branches times each looked-up table's values plus one) a rule may
+    /// have: each is encoded in advance. The checker reports more (RP0416).
+    public static let maxVariants = 1 << 20
+
     public var isSplit: Bool { branches.count > 1 }
 
     /// Every step of every branch.

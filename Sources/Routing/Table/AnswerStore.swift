@@ -96,9 +96,6 @@ struct AnswerStore: Sendable {
     /// The empty answer of each version, for calls no rule answers (`unmatched: nobody`).
     private let nobody: Frozen<Range>
 
-    /// Most variants one rule may have (see `RuleSet.variantCount`); the checker reports more.
-    static let maxVariants = 1 << 20
-
     init(ruleSet: RuleSet, memory: TableMemory) throws(AnswerError) {
         let rules = ruleSet.rules, applet = ruleSet.applet
         var encoder = Encoder(applet: applet)
@@ -150,7 +147,7 @@ struct AnswerStore: Sendable {
             let tables = Array(Set(dial.steps.flatMap(\.tables))).sorted()
             let radices = tables.map { ruleSet.tables[$0].values.count + 1 }
             let perBranch = radices.reduce(1, *)
-            precondition(perBranch * dial.branches.count <= Self.maxVariants, "the checker bounds variants")
+            precondition(perBranch * dial.branches.count <= Dial.maxVariants, "the checker bounds variants")
             plans.append(CallPlan(byCall: dial.splitBy == .call, branchStart: Int32(weights.count), branchCount: Int32(dial.branches.count),
                                   totalWeight: Int32(dial.branches.reduce(0) { $0 + $1.weight }),
                                   tableStart: Int32(planTables.count), tableCount: Int32(tables.count),
@@ -223,6 +220,8 @@ struct AnswerStore: Sendable {
 
         /// The attempt's answer in every version, by version index.
         mutating func ranges(_ attempt: Attempt, isLast: Bool) throws(AnswerError) -> [Range] {
+            var attempt = attempt
+            attempt.step = 0 // where in its plan an attempt stands does not change its answer
             let key = Key(attempt: attempt, isLast: isLast)
             if let found = known[key] { return found }
             let answer = try attempt.answer(isLast: isLast, applet: applet)
@@ -319,6 +318,9 @@ struct AnswerStore: Sendable {
     private func body(_ range: Range) -> Body {
         Body(bytes: bytes[Int(range.start)..<Int(range.start) + Int(range.count)], dialsNobody: range.dialsNobody)
     }
+
+    /// Variants encoded, all rules together (rules that dial alike share theirs).
+    var variantCount: Int { variants.count }
 
     /// The encoded bodies (the rest of the store is in the table's memory).
     var bodyBytes: Int { bytes.capacity }

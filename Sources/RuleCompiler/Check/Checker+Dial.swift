@@ -34,18 +34,15 @@ extension Checker {
         var variants = dial.branches.count
         for table in tables {
             variants *= self.tables[table].values.count + 1
-            if variants > Self.maxVariants {
+            if variants > Dial.maxVariants {
                 let names = tables.map { "`\(self.tables[$0].name)`" }.sorted().joined(separator: ", ")
-                diagnostics.error(.tooManyVariants, "this dial has more than \(Self.maxVariants) combinations of branch and table values (tables \(names))",
+                diagnostics.error(.tooManyVariants, "this dial has more than \(Dial.maxVariants) combinations of branch and table values (tables \(names))",
                                   at: span, help: "look up one table per rule, or split the rule in two with `when: { caller: { in: TABLE } }`")
                 return nil
             }
         }
         return dial
     }
-
-    /// Most variants of one rule (see `AnswerStore`).
-    static let maxVariants = 1 << 20
 
     private mutating func steps(_ syntaxes: [StepSyntax], options: AnswerOptions) -> [Step]? {
         if syntaxes.count > Self.maxSteps, let extra = syntaxes.dropFirst(Self.maxSteps).first {

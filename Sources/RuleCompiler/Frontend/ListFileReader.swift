@@ -12,47 +12,38 @@ enum ListFileReader {
         var numbers: [PhoneNumber] = []
         var prefixes = Set<String>()
         var bad = 0
-        var lineNumber = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            while lineStart < buffer.count {
-                lineNumber += 1
-                var lineEnd = lineStart
-                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                defer { lineStart = lineEnd + 1 }
-                var start = lineStart, end = lineEnd
-                if let hash = buffer[start..<end].firstIndex(of: UInt8(ascii: "#")) { end = hash }
-                while start < end && isSpace(buffer[start]) { start += 1 }
-                while end > start && isSpace(buffer[end - 1]) { end -= 1 }
-                if start == end { continue }
-                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                // A valid number, the common line, costs no String; the rest (prefixes, and
-                // numbers with a problem to report) take the rule files' path.
-                if buffer[end - 1] != UInt8(ascii: "*"), case .success(let number) = E164.parse(bytes: line) {
-                    numbers.append(number)
-                    continue
-                }
-                let text = String(decoding: line, as: UTF8.self)
-                switch Numbers.atom(text, home: home) {
-                case .success(.number(let number)):
-                    numbers.append(number)
-                case .success(.prefix(let digits)):
-                    prefixes.insert(digits)
-                case .success(.list), .success(.table):
-                    break
-                case .failure(let problem):
-                    bad += 1
-                    if bad <= maxReportedLines {
-                        let column = start - lineStart + 1
-                        let span = SourceSpan(file: path, start: .init(line: lineNumber, column: column),
-                                              end: .init(line: lineNumber, column: column + text.unicodeScalars.count))
-                        diagnostics.error(problem.code, problem.message, at: span, help: problem.help)
-                    }
+        let lineCount = Lines.forEach(in: bytes) { lineNumber, line in
+            var start = 0, end = line.count
+            if let hash = line.firstIndex(of: UInt8(ascii: "#")) { end = hash }
+            while start < end && isSpace(line[start]) { start += 1 }
+            while end > start && isSpace(line[end - 1]) { end -= 1 }
+            if start == end { return }
+            let entry = UnsafeBufferPointer(rebasing: line[start..<end])
+            // A valid number, the common line, costs no String; the rest (prefixes, and
+            // numbers with a problem to report) take the rule files' path.
+            if line[end - 1] != UInt8(ascii: "*"), case .success(let number) = E164.parse(bytes: entry) {
+                numbers.append(number)
+                return
+            }
+            let text = String(decoding: entry, as: UTF8.self)
+            switch Numbers.atom(text, home: home) {
+            case .success(.number(let number)):
+                numbers.append(number)
+            case .success(.prefix(let digits)):
+                prefixes.insert(digits)
+            case .success(.list), .success(.table):
+                break
+            case .failure(let problem):
+                bad += 1
+                if bad <= maxReportedLines {
+                    let span = SourceSpan(file: path, start: .init(line: lineNumber, column: start + 1),
+                                          end: .init(line: lineNumber, column: start + 1 + text.unicodeScalars.count))
+                    diagnostics.error(problem.code, problem.message, at: span, help: problem.help)
                 }
             }
         }
         if bad > maxReportedLines {
-            diagnostics.error(.listFile, "\(bad - maxReportedLines) more invalid lines in this list file", at: .line(lineNumber, in: path),
+            diagnostics.error(.listFile, "\(bad - maxReportedLines) more invalid lines in this list file", at: .line(lineCount, in: path),
                               help: "list files hold one E.164 number (`+919845012345`) or prefix (`+9198450199*`) per line")
         }
         numbers.sort()

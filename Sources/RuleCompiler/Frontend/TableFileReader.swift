@@ -8,8 +8,8 @@ struct TableFile: Sendable {
     var numbers: [PhoneNumber] = []
     /// Keys of a table keyed by custom field: ascending by UTF-8 bytes, each once.
     var texts: [String] = []
-    /// The line of the first row of a table keyed by custom field, which may be a header:
-    /// only the rule set's agents tell (see `Checker.collectTables`).
+    /// The line of the first row, which in a table keyed by custom field may be a header:
+    /// only the rule set's agents tell (see `Checker.dropHeader`).
     var firstLine: Int32?
     /// For each key, its value's index in `values`, and its line.
     var valueIDs: [Int32] = []
@@ -93,62 +93,53 @@ enum TableFileReader {
             let span = SourceSpan(file: path, start: .init(line: line, column: column), end: .init(line: line, column: column + max(width, 1)))
             diagnostics.error(code, message, at: span, help: help)
         }
-        var lineNumber = 0
         var sawFirstLine = false
-        bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            while lineStart < buffer.count {
-                lineNumber += 1
-                var lineEnd = lineStart
-                while lineEnd < buffer.count && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                defer { lineStart = lineEnd + 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
-                guard let fields = CSVLine(line) else {
-                    report(.tableFile, "unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
-                    continue
-                }
-                if fields.isBlank { continue }
-                let isFirst = !sawFirstLine
-                sawFirstLine = true
-                if isFirst && reading.isHeader(fields) { continue }
-                guard fields.count == 2 else {
-                    report(.tableFile, "expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber,
-                           column: 1, width: line.count, help: "a table file holds two columns: \(reading.what), then the agent or number to dial")
-                    continue
-                }
-                let keyField = fields.field(0), valueField = fields.field(1)
-                let key: Key
-                switch reading.parse(keyField, line) {
-                case .success(let parsed): key = parsed
-                case .failure(let problem):
-                    report(problem.code, problem.message, line: lineNumber, column: keyField.column,
-                           width: keyField.text(line).unicodeScalars.count, help: problem.help)
-                    continue
-                }
-                let valueText = valueField.text(line)
-                guard !valueText.isEmpty else {
-                    report(.tableFile, "the row for `\(reading.describe(key))` has no value", line: lineNumber, column: valueField.column, width: 1,
-                           help: "give the agent or E.164 number to dial, or remove the row")
-                    continue
-                }
-                if file.firstLine == nil { file.firstLine = Int32(lineNumber) }
-                let id: Int32
-                if let known = valueIDs[valueText] {
-                    id = known
-                } else {
-                    id = Int32(file.values.count)
-                    valueIDs[valueText] = id
-                    file.values.append(valueText)
-                    file.places.append([])
-                    file.rowCounts.append(0)
-                }
-                file.rowCounts[Int(id)] += 1
-                if file.places[Int(id)].count < maxReportedLines {
-                    file.places[Int(id)].append(SourceSpan(file: path, start: .init(line: lineNumber, column: valueField.column),
-                                                           end: .init(line: lineNumber, column: valueField.column + valueText.unicodeScalars.count)))
-                }
-                rows.append((key, id, Int32(lineNumber)))
+        let lineCount = Lines.forEach(in: bytes) { lineNumber, line in
+            guard let fields = CSVLine(line) else {
+                report(.tableFile, "unbalanced quote in this row", line: lineNumber, column: 1, width: line.count, help: "close the quoted field with `\"`")
+                return
             }
+            if fields.isBlank { return }
+            let isFirst = !sawFirstLine
+            sawFirstLine = true
+            if isFirst && reading.isHeader(fields) { return }
+            guard fields.count == 2 else {
+                report(.tableFile, "expected `key,value`, found \(fields.count) field\(fields.count == 1 ? "" : "s")", line: lineNumber,
+                       column: 1, width: line.count, help: "a table file holds two columns: \(reading.what), then the agent or number to dial")
+                return
+            }
+            let keyField = fields.field(0), valueField = fields.field(1)
+            let key: Key
+            switch reading.parse(keyField, line) {
+            case .success(let parsed): key = parsed
+            case .failure(let problem):
+                report(problem.code, problem.message, line: lineNumber, column: keyField.column,
+                       width: keyField.text(line).unicodeScalars.count, help: problem.help)
+                return
+            }
+            let valueText = valueField.text(line)
+            guard !valueText.isEmpty else {
+                report(.tableFile, "the row for `\(reading.describe(key))` has no value", line: lineNumber, column: valueField.column, width: 1,
+                       help: "give the agent or E.164 number to dial, or remove the row")
+                return
+            }
+            if file.firstLine == nil { file.firstLine = Int32(lineNumber) }
+            let id: Int32
+            if let known = valueIDs[valueText] {
+                id = known
+            } else {
+                id = Int32(file.values.count)
+                valueIDs[valueText] = id
+                file.values.append(valueText)
+                file.places.append([])
+                file.rowCounts.append(0)
+            }
+            file.rowCounts[Int(id)] += 1
+            if file.places[Int(id)].count < maxReportedLines {
+                file.places[Int(id)].append(SourceSpan(file: path, start: .init(line: lineNumber, column: valueField.column),
+                                                       end: .init(line: lineNumber, column: valueField.column + valueText.unicodeScalars.count)))
+            }
+            rows.append((key, id, Int32(lineNumber)))
         }
         rows.sort { reading.precedes($0.key, $1.key) || (!reading.precedes($1.key, $0.key) && $0.line < $1.line) }
         var keys: [Key] = []
@@ -176,7 +167,7 @@ enum TableFileReader {
             file.lines.append(row.line)
         }
         if bad > maxReportedLines {
-            diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineNumber, in: path),
+            diagnostics.error(.tableFile, "\(bad - maxReportedLines) more problems in this table file", at: .line(lineCount, in: path),
                               help: "table files hold `key,value` rows: \(reading.what), then an agent or E.164 number")
         }
         return keys

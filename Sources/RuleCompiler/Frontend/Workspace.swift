@@ -28,8 +28,8 @@ public final class Workspace {
     var syntaxCache: [String: RuleFileSyntax?] = [:]
     /// Files whose reading or decoding reported errors: a scope with one of them lowers nothing.
     private var filesWithErrors = Set<String>()
-    private var listCache: [String: (list: NumberList?, diagnostics: Diagnostics)] = [:]
-    private var tableCache: [String: (table: TableFile?, diagnostics: Diagnostics)] = [:]
+    private var listCache: [String: (value: NumberList?, diagnostics: Diagnostics)] = [:]
+    private var tableCache: [String: (value: TableFile?, diagnostics: Diagnostics)] = [:]
 
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
     var analyze = true
@@ -216,47 +216,47 @@ public final class Workspace {
 
     /// A list file, read and checked once per home country.
     private func list(_ file: Text, definedIn definingFile: String, country: Country, diagnostics: inout Diagnostics) -> NumberList? {
-        let path = Self.resolve(file.value, from: definingFile)
-        let key = Self.key(path) + "\u{0}" + country.isoCode
-        if let cached = listCache[key] {
-            diagnostics.append(contentsOf: cached.diagnostics)
-            return cached.list
+        dataFile(file, definedIn: definingFile, variant: country.isoCode, cache: &listCache, kind: "list", code: .listFile,
+                 limit: ListFileReader.maxFileBytes, diagnostics: &diagnostics) { bytes, path, local in
+            ListFileReader.read(bytes, path: path, home: country, diagnostics: &local)
         }
-        var local = Diagnostics()
-        var list: NumberList?
-        if !FileManager.default.fileExists(atPath: path) {
-            local.error(.listFile, "list file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
-        } else if let bytes = Self.read(path, limit: ListFileReader.maxFileBytes, reportAt: file.span, into: &local) {
-            sources.add(SourceFile(path: path, bytes: bytes))
-            list = ListFileReader.read(bytes, path: path, home: country, diagnostics: &local)
-            if local.hasErrors { list = nil }
-        }
-        listCache[key] = (list, local)
-        diagnostics.append(contentsOf: local)
-        return list
     }
 
-    /// A table file, read and its keys checked once per home country (its values are
-    /// resolved per rule set, whose agents they name).
-    private func table(_ file: Text, key tableKey: LookupTable.Key, definedIn definingFile: String, country: Country,
+    /// A table file, read and its keys checked once per home country and kind of key (its
+    /// values are resolved per rule set, whose agents they name).
+    private func table(_ file: Text, key: LookupTable.Key, definedIn definingFile: String, country: Country,
                        diagnostics: inout Diagnostics) -> TableFile? {
+        dataFile(file, definedIn: definingFile, variant: country.isoCode + "\u{0}" + key.rawValue, cache: &tableCache, kind: "table",
+                 code: .tableFile, limit: TableFileReader.maxFileBytes, diagnostics: &diagnostics) { bytes, path, local in
+            TableFileReader.read(bytes, path: path, key: key, home: country, diagnostics: &local)
+        }
+    }
+
+    /// A file a definition names, relative to the file that names it, read once per path
+    /// and `variant` (what the reading depends on): a missing or oversized file is reported
+    /// at the name, a file with errors gives nothing, and its diagnostics are given again to
+    /// every rule set that uses it.
+    private func dataFile<Value>(_ file: Text, definedIn definingFile: String, variant: String,
+                                 cache: inout [String: (value: Value?, diagnostics: Diagnostics)], kind: String, code: DiagnosticCode,
+                                 limit: Int, diagnostics: inout Diagnostics,
+                                 read: (_ bytes: [UInt8], _ path: String, _ diagnostics: inout Diagnostics) -> Value) -> Value? {
         let path = Self.resolve(file.value, from: definingFile)
-        let key = Self.key(path) + "\u{0}" + country.isoCode + "\u{0}" + tableKey.rawValue
-        if let cached = tableCache[key] {
+        let key = Self.key(path) + "\u{0}" + variant
+        if let cached = cache[key] {
             diagnostics.append(contentsOf: cached.diagnostics)
-            return cached.table
+            return cached.value
         }
         var local = Diagnostics()
-        var table: TableFile?
+        var value: Value?
         if !FileManager.default.fileExists(atPath: path) {
-            local.error(.tableFile, "table file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
-        } else if let bytes = Self.read(path, limit: TableFileReader.maxFileBytes, reportAt: file.span, into: &local) {
+            local.error(code, "\(kind) file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
+        } else if let bytes = Self.read(path, limit: limit, reportAt: file.span, into: &local) {
             sources.add(SourceFile(path: path, bytes: bytes))
-            table = TableFileReader.read(bytes, path: path, key: tableKey, home: country, diagnostics: &local)
-            if local.hasErrors { table = nil }
+            value = read(bytes, path, &local)
+            if local.hasErrors { value = nil }
         }
-        tableCache[key] = (table, local)
+        cache[key] = (value, local)
         diagnostics.append(contentsOf: local)
-        return table
+        return value
     }
 }
