@@ -9,12 +9,14 @@
 # re-fetched without a ledger entry (DialWhomNumber only), and a customer's call on
 # /connect/sales (a CRM lookup, then the team) with its re-fetch. Agent events do not exist yet.
 #
-# Every 10 s it samples the server's resident memory and open file descriptors. It fails on:
-# any non-2xx answer or socket error (every request is valid), an answer from a broken
-# version (they carry `max_ringing_duration` 59, which no valid version has), resident memory
-# more than 10% above its value after the first minute, file descriptors growing past their
-# first-minute count, a p99 latency over 10 ms in any minute, or a reload of a valid version
-# that did not happen or a broken one that was accepted.
+# Every 10 s it samples the server's resident memory and open file descriptors, sockets
+# apart (wrk's connections, whose number the pacing changes each minute). It fails on: any
+# non-2xx answer or socket error (every request is valid), an answer from a broken version
+# (they carry `max_ringing_duration` 59, which no valid version has), resident memory more
+# than 10% above its value after the first minute, descriptors other than sockets growing
+# past their first-minute count, more sockets than wrk's connections, the two listeners and a few closing,
+# a p99 latency over 10 ms in any minute, or a reload of a valid version that did not
+# happen or a broken one that was accepted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:?usage: scripts/soak.sh MINUTES}"
@@ -111,8 +113,9 @@ writer_pid=$!
   start=$(date +%s)
   while true; do
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
-    fds=$(ls "/proc/$server_pid/fd" | wc -l)
-    echo "$(( $(date +%s) - start )) $rss $fds" >> "$work/samples.txt"
+    sockets=$(find "/proc/$server_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l)
+    others=$(( $(ls "/proc/$server_pid/fd" | wc -l) - sockets ))
+    echo "$(( $(date +%s) - start )) $rss $others $sockets" >> "$work/samples.txt"
     : > "$work/decisions.log"
     sleep 10
   done
@@ -121,11 +124,13 @@ sampler_pid=$!
 
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
-printf '%-7s %9s %8s %9s %9s %9s %7s %7s %7s\n' minute requests "req/s" "p50 ms" "p99 ms" "max ms" non2xx socket broken
+printf '%-7s %6s %9s %8s %9s %9s %9s %7s %7s %7s\n' minute conns requests "req/s" "p50 ms" "p99 ms" "max ms" non2xx socket broken
+most_connections=0
 for minute in $(seq "$minutes"); do
+  [ "$connections" -gt "$most_connections" ] && most_connections=$connections
   RUN="m$minute" RATE_DELAY=10 wrk -t1 -c"$connections" -d60s -s "$work/mix.lua" "http://127.0.0.1:$port" > "$work/minute.$minute.txt"
   r() { result "$work/minute.$minute.txt" "$1"; }
-  printf '%-7s %9s %8s %9s %9s %9s %7s %7s %7s\n' "$minute" "$(r requests)" "$(r rps)" "$(r p50)" "$(r p99)" "$(r max)" "$(r non2xx)" "$(r socket)" "$(r broken)"
+  printf '%-7s %6s %9s %8s %9s %9s %9s %7s %7s %7s\n' "$minute" "$connections" "$(r requests)" "$(r rps)" "$(r p50)" "$(r p99)" "$(r max)" "$(r non2xx)" "$(r socket)" "$(r broken)"
   # Pacing ignores each answer's latency and wrk's timer: steer the next minute to half capacity.
   connections=$(awk -v n="$connections" -v want="$capacity" -v got="$(r rps)" 'BEGIN { c = int(n * want / 2 / got + 0.5); if (c < 1) c = 1; if (c > 4 * n) c = 4 * n; print c }')
   [ "$(r non2xx)" = 0 ] || fail "minute $minute: $(r non2xx) answers were not 2xx"
@@ -136,15 +141,16 @@ done
 kill "$writer_pid"; writer_pid=""
 kill "$sampler_pid"; sampler_pid=""
 
-echo "--- memory and descriptors (every 10 s: seconds, resident kB, descriptors)"
+echo "--- memory and descriptors (every 10 s: seconds, resident kB, descriptors other than sockets, sockets)"
 column -t "$work/samples.txt" | awk '{ printf "%s  ", $0; if (NR % 4 == 0) print "" } END { print "" }'
 # The baseline is the last sample of the first minute.
 read -r base_rss base_fds < <(awk '$1 <= 60 { r = $2; f = $3 } END { print r, f }' "$work/samples.txt")
-read -r peak_rss peak_fds < <(awk '$1 > 60 { if ($2 > r) r = $2; if ($3 > f) f = $3 } END { print r + 0, f + 0 }' "$work/samples.txt")
+read -r peak_rss peak_fds peak_sockets < <(awk '$1 > 60 { if ($2 > r) r = $2; if ($3 > f) f = $3; if ($4 > s) s = $4 } END { print r + 0, f + 0, s + 0 }' "$work/samples.txt")
 growth=$(awk -v a="$peak_rss" -v b="$base_rss" 'BEGIN { printf "%.1f", (a - b) * 100 / b }')
-echo "resident after the first minute ${base_rss} kB, highest after it ${peak_rss} kB (${growth}%); descriptors ${base_fds}, highest ${peak_fds}"
+echo "resident after the first minute ${base_rss} kB, highest after it ${peak_rss} kB (${growth}%); descriptors other than sockets ${base_fds}, highest ${peak_fds}; sockets at most ${peak_sockets} (wrk's connections at most ${most_connections}, and two listeners)"
 awk -v g="$growth" 'BEGIN { exit !(g > 10) }' && fail "resident memory grew ${growth}% after the first minute"
-[ "$peak_fds" -le "$base_fds" ] || fail "open descriptors grew from $base_fds to $peak_fds"
+[ "$peak_fds" -le "$base_fds" ] || fail "descriptors other than sockets grew from $base_fds to $peak_fds"
+[ "$peak_sockets" -le $((most_connections + 10)) ] || fail "$peak_sockets sockets open for $most_connections connections, two listeners and a few closing"
 
 metrics="$(curl -s "http://127.0.0.1:$admin/metrics")"
 reloads() { echo "$metrics" | awk -v o="outcome=\"$1\"" 'index($0, "ringplan_reloads_total{") == 1 && index($0, o) { print $2 }'; }

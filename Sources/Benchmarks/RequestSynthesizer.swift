@@ -7,9 +7,11 @@ import Routing
 public struct RequestSynthesizer {
     private var state: UInt64
     let ruleSet: RuleSet
+    let zones: ZoneClocks
 
     public init(ruleSet: RuleSet, seed: UInt64 = 42) {
         self.ruleSet = ruleSet
+        zones = ZoneClocks(ruleSet: ruleSet)
         state = seed
     }
 
@@ -84,7 +86,7 @@ public struct RequestSynthesizer {
             let holds = match.holds { atom in
                 switch atom {
                 case .calendar(let index):
-                    return ruleSet.isOpen(calendar: index, date: local.date, weekday: local.weekday, minute: local.minute)
+                    return ruleSet.isOpen(calendar: index, at: local, zones: zones)
                 case .windows(let windows):
                     return windows.contains { $0.covers(weekday: local.weekday, minute: local.minute) }
                 }

@@ -100,6 +100,9 @@ public enum CivilCalendar {
         ((days % 7) + 7 + 3) % 7
     }
 
+    /// `a / b` rounded down (toward minus infinity) for positive `b`.
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -210,7 +210,7 @@ public struct ReferenceEvaluator: Sendable {
     private func time(_ atom: TimeAtom, _ moment: LocalMoment) -> (Bool, String) {
         switch atom {
         case .calendar(let index):
-            return ruleSet.explainCalendar(index, at: moment)
+            return ruleSet.explainCalendar(index, at: moment, zones: FoundationZones(home: ruleSet.timeZone))
         case .windows(let windows):
             let holds = windows.contains { $0.covers(weekday: moment.weekday, minute: moment.minute) }
             return (holds, "\(moment) is \(holds ? "inside" : "outside") \(describe(windows))")
@@ -296,5 +296,23 @@ public struct ReferenceEvaluator: Sendable {
         if let said = reason, !outcome.isNobodyByRule { reason = said + " (`unmatched: \(ruleSet.unmatched.rawValue)`)" }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
                            attempt: attempt, steps: steps, plan: planNotes, outcome: outcome.kind, reason: reason)
+    }
+}
+
+/// Other zones read with Foundation's calendar: the reference's own reading, apart from
+/// the `ZoneRules` tables the decision table uses.
+struct FoundationZones: ZoneReading {
+    let home: String
+
+    func moment(_ moment: LocalMoment, inZone zone: String) -> LocalMoment {
+        var calendar = Calendar(identifier: .gregorian)
+        guard let home = TimeZone(identifier: home), let other = TimeZone(identifier: zone) else { return moment }
+        calendar.timeZone = home
+        let date = moment.date
+        let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: moment.minute / 60, minute: moment.minute % 60)
+        guard let instant = calendar.date(from: components) else { return moment }
+        calendar.timeZone = other
+        let local = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return LocalMoment(date: LocalDate(year: local.year!, month: local.month!, day: local.day!), minute: local.hour! * 60 + local.minute!)
     }
 }

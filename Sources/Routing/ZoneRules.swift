@@ -118,10 +118,16 @@ public struct LocalMoment: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(clock) \(weekdayName) \(date)" }
 
     /// "09:05".
-    public var clock: String {
+    public var clock: String { Self.clock(minute) }
+
+    /// "09:05" for minute 545 of a day ("24:00" for 1440).
+    public static func clock(_ minute: Int) -> String {
         let hour = minute / 60, minutes = minute % 60
         return "\(hour < 10 ? "0" : "")\(hour):\(minutes < 10 ? "0" : "")\(minutes)"
     }
+
+    /// Seconds since 1970-01-01 00:00 of this moment read as UTC.
+    public var localSeconds: Int64 { Int64(day) * 86_400 + Int64(minute) * 60 }
 
     public var weekdayName: String {
         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday.rawValue]

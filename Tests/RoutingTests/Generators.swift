@@ -38,7 +38,8 @@ struct RuleSetGenerator {
         .init(year: 2026, month: 3, day: 8), .init(year: 2026, month: 11, day: 1), .init(year: 2026, month: 3, day: 29),
         .init(year: 2026, month: 10, day: 25), .init(year: 2026, month: 4, day: 5), .init(year: 2026, month: 10, day: 4),
         .init(year: 2026, month: 1, day: 26), .init(year: 2026, month: 11, day: 28), .init(year: 2026, month: 12, day: 31),
-        .init(year: 2027, month: 1, day: 1), .init(year: 2026, month: 2, day: 28),
+        .init(year: 2027, month: 1, day: 1), .init(year: 2026, month: 2, day: 28), .init(year: 2026, month: 11, day: 27),
+        .init(year: 2026, month: 11, day: 14), .init(year: 2026, month: 8, day: 15), .init(year: 2026, month: 5, day: 31),
     ]
 
     /// A number of the pool: `+9198450` then five digits from 0-3, so that they collide.
@@ -89,6 +90,46 @@ struct RuleSetGenerator {
         return WeeklyWindow(day: Weekday(rawValue: random.int(0...6))!, start: start, end: end == 0 ? 1440 : end)
     }
 
+    /// A calendar with some of every form, sometimes in a zone of its own.
+    mutating func calendar(_ index: Int) -> RuleCalendar {
+        var dates = Set((0..<random.int(0...3)).map { _ in date() })
+        if random.chance(0.2) {
+            let first = date().days
+            for day in first...(first + random.int(1...9)) { dates.insert(LocalDate(days: day)) }
+        }
+        var yearly = Set<MonthDay>()
+        for _ in 0..<(random.chance(0.3) ? random.int(1...2) : 0) {
+            let picked = date()
+            yearly.insert(MonthDay(month: picked.month, day: picked.day))
+        }
+        var monthly = Set<MonthlyDay>()
+        for _ in 0..<(random.chance(0.3) ? random.int(1...2) : 0) {
+            monthly.insert(MonthlyDay(ordinal: random.pick([1, 2, 4, 5, MonthlyDay.last]), weekday: Weekday(rawValue: random.int(0...6))!))
+        }
+        var special: [LocalDate: [WeeklyWindow]] = [:]
+        for _ in 0..<(random.chance(0.3) ? random.int(1...2) : 0) {
+            let day = date()
+            special[day] = (0..<random.int(0...2)).map { _ in
+                let window = window()
+                return WeeklyWindow(day: day.weekday, start: window.start, end: window.end)
+            }
+        }
+        var timed: [LocalDate: [Range<Int>]] = [:]
+        for _ in 0..<(random.chance(0.2) ? random.int(1...2) : 0) {
+            let start = random.pick([0, 59, 120, 540, 600, 1380])
+            timed[date()] = [start..<min(1440, start + random.pick([1, 30, 61, 600, 1440]))]
+        }
+        return RuleCalendar(
+            name: "calendar\(index)",
+            timeZone: random.chance(0.3) ? random.pick(Self.zones) : nil,
+            always: random.chance(0.04),
+            dates: dates, yearly: yearly, monthly: monthly,
+            weekly: (0..<random.int(0...5)).map { _ in window() },
+            special: special, timed: timed,
+            exceptCalendars: index > 0 && random.chance(0.4) ? [random.int(0...index - 1)] : [],
+            exceptDates: Set((0..<random.int(0...2)).map { _ in date() }))
+    }
+
     mutating func date() -> LocalDate {
         random.chance(0.7) ? random.pick(Self.interestingDates)
             : LocalDate(year: 2026, month: random.int(1...12), day: random.int(1...28))
@@ -102,12 +143,7 @@ struct RuleSetGenerator {
         }
         var calendars: [RuleCalendar] = []
         for index in 0..<random.int(0...4) {
-            calendars.append(RuleCalendar(
-                name: "calendar\(index)",
-                dates: Set((0..<random.int(0...3)).map { _ in date() }),
-                weekly: (0..<random.int(0...5)).map { _ in window() },
-                exceptCalendars: index > 0 && random.chance(0.4) ? [random.int(0...index - 1)] : [],
-                exceptDates: Set((0..<random.int(0...2)).map { _ in date() })))
+            calendars.append(calendar(index))
         }
         let skills = Dictionary(uniqueKeysWithValues: (1...4).map { (String($0), random.pick(["sales", "support", "billing"])) })
         // The generic Connect applet dials numbers only; CCM's agents may be softphones.

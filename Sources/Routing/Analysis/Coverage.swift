@@ -76,11 +76,12 @@ public struct CoverageAnalysis {
         }
     }
 
-    typealias Box = [Classes] // caller, exophone, time, skill and direction
+    typealias Box = PerDimension<Classes>
 
     let table: DecisionTable
     let boxes: [Box]
-    let universe: [Int]
+    /// How many classes each dimension has.
+    let universe: PerDimension<Int>
     /// Box splits allowed per rule set before giving up.
     let budget: Int
     let representatives: Representatives
@@ -94,24 +95,26 @@ public struct CoverageAnalysis {
         representatives = Representatives(caller: table.caller.representatives(home: table.ruleSet.country),
                                           exophone: table.exophone.representatives(home: table.ruleSet.country),
                                           time: table.time.representatives(), digits: SkillIndex.digitsOfSkill(table.ruleSet))
-        let matrices = [table.caller.matrix, table.exophone.matrix, table.time.matrix, table.skill.matrix]
+        let matrices = table.matrices
         universe = matrices.map(\.rows)
         let rules = table.ruleSet.rules.count
-        var lists = [[[Int32]]](repeating: [[Int32]](repeating: [], count: rules), count: matrices.count)
-        for (dimension, matrix) in matrices.enumerated() {
+        // Dimension -> rule -> the classes (beyond its template) where the rule's condition holds.
+        let lists = matrices.map { matrix in
+            var lists = [[Int32]](repeating: [], count: rules)
             for row in 0..<matrix.rows {
-                matrix.forEachExtraRule(row: row) { rule in lists[dimension][rule].append(Int32(row)) }
+                matrix.forEachExtraRule(row: row) { rule in lists[rule].append(Int32(row)) }
             }
+            return lists
         }
         boxes = (0..<rules).map { rule in
-            matrices.indices.map { dimension in
+            PerDimension { dimension in
                 matrices[dimension].inTemplate(rule) ? .all : .some(lists[dimension][rule])
             }
         }
-        var exophoneIndex = [[Int]](repeating: [], count: universe[1])
+        var exophoneIndex = [[Int]](repeating: [], count: universe.exophone)
         var unconstrained: [Int] = []
         for (rule, box) in boxes.enumerated() {
-            switch box[1] {
+            switch box.exophone {
             case .some(let classes): for classID in classes { exophoneIndex[Int(classID)].append(rule) }
             case .allBut: unconstrained.append(rule)
             }
@@ -122,8 +125,8 @@ public struct CoverageAnalysis {
 
     /// Whether two boxes share a call; no allocation, most selective dimensions first.
     func intersects(_ a: Box, _ b: Box) -> Bool {
-        meet(a[1], b[1], universe: universe[1]) && meet(a[0], b[0], universe: universe[0])
-            && meet(a[3], b[3], universe: universe[3]) && meet(a[2], b[2], universe: universe[2])
+        meet(a.exophone, b.exophone, universe: universe.exophone) && meet(a.caller, b.caller, universe: universe.caller)
+            && meet(a.skill, b.skill, universe: universe.skill) && meet(a.time, b.time, universe: universe.time)
     }
 
     func meet(_ a: Classes, _ b: Classes, universe: Int) -> Bool {
@@ -142,7 +145,7 @@ public struct CoverageAnalysis {
         guard intersects(box, cut) else { return [box] }
         var pieces: [Box] = []
         var rest = box
-        for dimension in box.indices {
+        for dimension in Dimension.allCases {
             let outside = rest[dimension].subtracting(cut[dimension])
             if !outside.isEmpty(universe: universe[dimension]) {
                 var piece = rest
@@ -157,7 +160,7 @@ public struct CoverageAnalysis {
     /// Earlier rules that can share a call with `rule`, in order: those that name one of its
     /// ExoPhone classes, and those with no ExoPhone condition. Saves comparing every pair.
     func candidates(before rule: Int) -> [Int] {
-        guard case .some(let classes) = boxes[rule][1] else { return Array(0..<rule) }
+        guard case .some(let classes) = boxes[rule].exophone else { return Array(0..<rule) }
         var found = Set<Int>()
         for classID in classes { for other in exophoneIndex[Int(classID)] where other < rule { found.insert(other) } }
         for other in unconstrainedExophone where other < rule { found.insert(other) }
@@ -169,7 +172,7 @@ public struct CoverageAnalysis {
         var findings: [Finding] = []
         var work = 0
         for (rule, box) in boxes.enumerated() {
-            if box.indices.contains(where: { box[$0].isEmpty(universe: universe[$0]) }) { continue } // matches no call
+            if Dimension.allCases.contains(where: { box[$0].isEmpty(universe: universe[$0]) }) { continue } // matches no call
             var remaining = [box]
             var takers: [Int] = []
             for earlier in candidates(before: rule) where intersects(boxes[earlier], box) {
@@ -182,12 +185,12 @@ public struct CoverageAnalysis {
             if remaining.isEmpty {
                 findings.append(.shadowed(rule: rule, takenBy: takers))
                 continue
-            } else if let first = takers.first, let example = example(in: zip(box, boxes[first]).map { $0.intersection($1) }) {
+            } else if let first = takers.first, let example = example(in: PerDimension { box[$0].intersection(boxes[first][$0]) }) {
                 findings.append(.partlyShadowed(rule: rule, takenBy: first, example: example))
             }
             if let gap = lookupGap(rule: rule, in: remaining) { findings.append(gap) }
         }
-        var gap: [Box] = [universe.map { _ in Classes.all }]
+        var gap: [Box] = [PerDimension { _ in Classes.all }]
         for box in boxes {
             gap = gap.flatMap { subtract($0, box) }
             work += gap.count
@@ -220,9 +223,9 @@ public struct CoverageAnalysis {
         }
         guard !canBeEmpty.isEmpty else { return nil }
         for piece in pieces.prefix(16) {
-            for callerClass in classes(piece[0], universe: universe[0]).prefix(64) {
+            for callerClass in classes(piece.caller, universe: universe.caller).prefix(64) {
                 var single = piece
-                single[0] = .some([Int32(callerClass)])
+                single.caller = .some([Int32(callerClass)])
                 guard let example = example(in: single) else { continue }
                 for candidate in variations(of: example, callerClass: callerClass, splitBy: dial.isSplit ? dial.splitBy : nil) {
                     let facts = table.reader.facts(for: ConnectRequest(query: candidate.query), now: 0)
@@ -288,8 +291,8 @@ public struct CoverageAnalysis {
     /// table; nil when no class of the box can be shown as a request.
     func example(in box: Box) -> Example? {
         let values = representatives
-        guard let callerClass = box[0].first(universe: universe[0]), let exophoneClass = box[1].first(universe: universe[1]),
-              let timeClass = box[2].first(universe: universe[2]), let skillClass = box[3].first(universe: universe[3]) else { return nil }
+        guard let callerClass = box.caller.first(universe: universe.caller), let exophoneClass = box.exophone.first(universe: universe.exophone),
+              let timeClass = box.time.first(universe: universe.time), let skillClass = box.skill.first(universe: universe.skill) else { return nil }
         guard let moment = values.time[timeClass] else { return nil }
         var parameters: [String] = []
         var words: [String] = []
@@ -325,7 +328,7 @@ public struct CoverageAnalysis {
             words.append("with no skill")
         }
         if direction > 0 {
-            let value = direction == 1 ? CallDirection.incoming : .outboundDial
+            let value = SkillIndex.directions[direction]!
             parameters.append("Direction=\(value.rawValue)")
             words.append("direction \(value.rawValue)")
         }

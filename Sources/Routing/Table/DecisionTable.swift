@@ -152,6 +152,11 @@ public final class DecisionTable: Sendable {
         }
     }
 
+    /// Each dimension's rows of rules, for the analyses.
+    var matrices: PerDimension<BitMatrix> {
+        PerDimension(caller: caller.matrix, exophone: exophone.matrix, time: time.matrix, skill: skill.matrix)
+    }
+
     /// Bytes held by the table's indexes and answers (not counting the rule set itself).
     public var memoryBytes: Int {
         memory.bytes + answers.bodyBytes

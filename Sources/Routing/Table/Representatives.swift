@@ -34,22 +34,10 @@ extension NumberIndex {
 }
 
 extension TimeIndex {
-    /// Class -> a local moment in it.
+    /// Class -> a local moment in it: the earliest minute of the first kind of day that has it.
     func representatives() -> [Int: LocalMoment] {
-        var days: [Int: [Int]] = [:] // date class -> listed day numbers
-        dateClass.forEach { key, classID in days[Int(classID) + 0, default: []].append(Int(key) - Self.dayKeyBase) }
         var result: [Int: LocalMoment] = [:]
-        let base = CivilCalendar.days(year: 2027, month: 1, day: 4) // a Monday
-        for slot in dayStart.indices where dayStart[slot] >= 0 {
-            let (classIndex, weekday) = (slot / 7, slot % 7)
-            var day: Int?
-            if classIndex == 0 {
-                var candidate = base + weekday
-                while dateClass.value(UInt64(candidate + Self.dayKeyBase)) != nil { candidate += 7 }
-                day = candidate
-            } else {
-                day = days[classIndex]?.sorted().first { CivilCalendar.weekday(days: $0) == weekday }
-            }
+        for (slot, day) in slotDays.enumerated() {
             guard let day else { continue }
             for minute in 0..<1440 {
                 let classID = Int(minuteClass[Int(dayStart[slot]) + minute])

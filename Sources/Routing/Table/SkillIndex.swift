@@ -7,7 +7,8 @@ import ConnectProtocol
 struct SkillIndex: Sendable {
     /// Packed digits -> skill index + 1.
     let skillOfDigits: NumberMap
-    let directions = 3
+    /// A request's direction, by index: none (or one rules cannot name), then each.
+    static let directions: [CallDirection?] = [nil] + CallDirection.allCases
     let customFields: CustomFieldIndex
     let matrix: BitMatrix
 
@@ -15,21 +16,23 @@ struct SkillIndex: Sendable {
     func row(digits: KeyPresses?, direction: CallDirection?, customField: String?) -> Int {
         // Unreadable presses (key 0, the map's empty mark) select no skill.
         let skill = digits.flatMap { $0.isReadable ? skillOfDigits.value($0.key) : nil }.map { Int($0) } ?? 0
-        let pair = skill * directions + Self.directionIndex(direction)
+        let pair = skill * Self.directions.count + Self.directionIndex(direction)
         return customFields.classCount == 1 ? pair : pair * customFields.classCount + customFields.classOf(customField)
     }
 
     /// A row's skill (0: none), direction index and custom-field class.
     func parts(row: Int) -> (skill: Int, direction: Int, customField: Int) {
         let pair = row / customFields.classCount
-        return (pair / directions, pair % directions, row % customFields.classCount)
+        return (pair / Self.directions.count, pair % Self.directions.count, row % customFields.classCount)
     }
 
+    @inline(__always)
     static func directionIndex(_ direction: CallDirection?) -> Int {
+        // The order of `directions`: a switch rather than a search, on the request path.
         switch direction {
-        case nil: return 0
-        case .incoming: return 1
-        case .outboundDial: return 2
+        case nil: 0
+        case .incoming: 1
+        case .outboundDial: 2
         }
     }
 
@@ -52,7 +55,7 @@ struct SkillIndex: Sendable {
         }
         var rows: [[UInt64]] = []
         for skill in [nil] + names {
-            for direction in [nil, CallDirection.incoming, .outboundDial] {
+            for direction in Self.directions {
                 for customField in 0..<customFields.classCount {
                     var row = RuleBits(rules: ruleSet.rules.count)
                     for (index, rule) in ruleSet.rules.enumerated() {

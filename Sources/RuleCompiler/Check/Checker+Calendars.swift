@@ -15,24 +15,32 @@ extension Checker {
         var broken = Set<Int>()
         let resolved = syntaxes.enumerated().map { index, entry in
             let before = diagnostics.all.count
-            let calendar = resolveCalendar(entry.0)
+            let calendar = resolveCalendar(entry.0, path: entry.1)
             if diagnostics.all[before...].contains(where: { $0.severity == .error }) { broken.insert(index) }
             return calendar
         }
         calendars = resolved.map(\.calendar)
         checkExceptCycles(exceptSpans: resolved.map(\.exceptSpans))
-        let changes = upcomingClockChanges()
         // A calendar with a wrong window or day would be judged on what is left of it.
-        for (index, (syntax, _)) in syntaxes.enumerated() where !broken.contains(index) {
-            checkCalendarDays(index, syntax: syntax, exceptSpans: resolved[index].exceptSpans)
+        let judged = syntaxes.indices.filter { !broken.contains($0) }
+        guard !judged.isEmpty else { return }
+        let ruleSet = RuleSet(name: "", timeZone: timeZone, clockTimeZone: clockTimeZone, country: country, lists: [],
+                              calendars: calendars, skills: [:], rules: [])
+        let everOpen = ruleSet.calendarsEverOpen()
+        let clocks = ZoneClocks(ruleSet: ruleSet)
+        for index in judged {
+            let syntax = syntaxes[index].0
+            checkCalendarDays(index, syntax: syntax, exceptSpans: resolved[index].exceptSpans, everOpen: everOpen[index],
+                              zones: (ruleSet, clocks))
+            let changes = upcomingClockChanges(calendars[index])
             if !changes.isEmpty { checkClockChanges(index, windowSpans: resolved[index].windowSpans, changes: changes) }
         }
     }
 
-    /// The rule set's clock changes in the coming year (none in most zones, and none when
-    /// no calendar has windows).
-    private func upcomingClockChanges() -> [ClockChange] {
-        guard calendars.contains(where: { !$0.weekly.isEmpty }), let zone = ZoneRules(identifier: timeZone) else { return [] }
+    /// The clock changes of a calendar's zone in the coming year (none in most zones, and
+    /// none for a calendar without windows).
+    private func upcomingClockChanges(_ calendar: RuleCalendar) -> [ClockChange] {
+        guard !calendar.weekly.isEmpty, let zone = ZoneRules(identifier: calendar.timeZone ?? timeZone) else { return [] }
         let now = Int64(Date().timeIntervalSince1970)
         return zone.clockChanges(inUTC: now..<now + 366 * 86_400)
     }
@@ -78,120 +86,176 @@ extension Checker {
             }
             let affected = found[0].0.affected
             let range = "\(LocalMoment(localSeconds: affected.lowerBound).clock)-\(LocalMoment(localSeconds: affected.upperBound).clock)"
-            diagnostics.add(Diagnostic(.clockChangeEdge, "this window \(what)s at \(time), inside an hour \(timeZone) skips or repeats when its clocks change",
+            diagnostics.add(Diagnostic(.clockChangeEdge, "this window \(what)s at \(time), inside an hour \(calendar.timeZone ?? timeZone) skips or repeats when its clocks change",
                                        at: edge.span, notes: notes,
                                        help: "move the \(what) outside \(range) to make those days' hours plain"))
         }
     }
 
-    /// Whether calendar `index`, its `except` ignored, is open at some minute of `date`
-    /// (a window that starts the evening before counts).
+    /// Whether calendar `index`, its `except` ignored, is open at some minute of `date` (of
+    /// its own zone; a window that starts the evening before counts).
     private func opensOn(_ index: Int, _ date: LocalDate) -> Bool {
         let calendar = calendars[index]
-        if calendar.dates.contains(date) { return true }
-        let weekday = LocalMoment(date: date, minute: 0).weekday
-        return calendar.weekly.contains { $0.day == weekday || ($0.crossesMidnight && $0.day.next == weekday && $0.end > 0) }
+        if opensAllDay(calendar, date) || calendar.timed[date] != nil { return true }
+        let weekday = date.weekday
+        let today = calendar.special[date] ?? calendar.weekly.filter { $0.day == weekday }
+        let yesterday = calendar.special[LocalDate(days: date.days - 1)] ?? calendar.weekly.filter { $0.day == weekday.previous }
+        return !today.isEmpty || yesterday.contains { $0.crossesMidnight }
     }
 
-    /// `except` days on which the calendar is closed anyway (a holiday on a Sunday), and
-    /// calendars that are never open. Listed dates in the past are remarks.
-    private mutating func checkCalendarDays(_ index: Int, syntax: CalendarSyntax, exceptSpans: [SourceSpan]) {
+    /// Whether a calendar's all-day forms open it on `date`.
+    private func opensAllDay(_ calendar: RuleCalendar, _ date: LocalDate) -> Bool {
+        calendar.always || calendar.dates.contains(date) || calendar.yearly.contains { $0.matches(date) }
+            || calendar.monthly.contains { $0.matches(date) }
+    }
+
+    /// `except` days on which the calendar is closed anyway (a holiday on a Sunday), `on`
+    /// hours on an excluded day, and calendars that are never open. Listed dates in the past
+    /// are remarks.
+    private mutating func checkCalendarDays(_ index: Int, syntax: CalendarSyntax, exceptSpans: [SourceSpan], everOpen: Bool,
+                                            zones: (ruleSet: RuleSet, clocks: ZoneClocks)) {
         let calendar = calendars[index]
-        if calendar.dates.isEmpty && calendar.weekly.isEmpty { return } // reported as empty
+        let forms = [syntax.dates, syntax.yearly, syntax.monthly].contains { !$0.isEmpty } || !syntax.weekly.isEmpty || !syntax.on.isEmpty
+        if !forms && syntax.ics == nil && syntax.always == nil { return } // reported as empty
         for text in syntax.except where text.value.first?.isASCIIDigit == true {
             if let date = try? Values.date(text.value).get(), !opensOn(index, date) {
                 diagnostics.add(Diagnostic(.exceptOnClosedDay, "`except` date \(date) is a day calendar `\(calendar.name)` is closed anyway",
                                            at: text.span, help: "check the date; it changes nothing"))
             }
         }
-        for (position, excepted) in calendar.exceptCalendars.enumerated() where calendars[excepted].weekly.isEmpty {
-            let closed = calendars[excepted].dates.sorted().filter { !opensOn(index, $0) }
-            guard !closed.isEmpty, position < exceptSpans.count else { continue }
-            let weekdays = closed.map { "\($0) (\(LocalMoment(date: $0, minute: 0).weekday.shortName))" }
+        for (position, excepted) in calendar.exceptCalendars.enumerated() where position < exceptSpans.count {
+            let other = calendars[excepted]
+            // Only a calendar of listed dates in the same zone is judged day by day.
+            guard other.weekly.isEmpty, other.special.isEmpty, other.timed.isEmpty, !other.isPeriodic, !other.always,
+                  other.timeZone == calendar.timeZone else { continue }
+            let closed = other.dates.sorted().filter { !opensOn(index, $0) }
+            guard !closed.isEmpty else { continue }
+            var listed = closed.prefix(10).map { "\($0) (\($0.weekday.shortName))" }
+            if closed.count > 10 { listed.append("\(closed.count - 10) more") }
             diagnostics.add(Diagnostic(.exceptOnClosedDay,
-                                       "calendar `\(calendars[excepted].name)` removes \(weekdays.joined(separator: ", ")) from `\(calendar.name)`, which is closed then anyway",
+                                       "calendar `\(other.name)` removes \(listed.joined(separator: ", ")) from `\(calendar.name)`, which is closed then anyway",
                                        at: exceptSpans[position], help: "check the dates; these change nothing"))
         }
-        if !isEverOpen(index) {
+        // Special hours that `except` closes at every minute: checked a minute at a time, on
+        // the first days of a range.
+        for special in syntax.on {
+            guard let range = try? Values.dates(special.date.value).get() else { continue }
+            for day in range.lowerBound.days...min(range.upperBound.days, range.lowerBound.days + 61) {
+                let date = LocalDate(days: day)
+                guard let windows = calendar.special[date], !windows.isEmpty else { break }
+                let minutes = windows.flatMap { $0.start..<($0.crossesMidnight ? 1440 + $0.end : $0.end) }
+                let opens = minutes.contains { minute in
+                    let local = LocalMoment(localSeconds: Int64(day) * 86_400 + Int64(minute) * 60)
+                    return zones.ruleSet.isOpen(calendar: index, at: zones.clocks.homeMoment(local, fromZone: calendar.timeZone), zones: zones.clocks)
+                }
+                if !opens {
+                    diagnostics.add(Diagnostic(.specialHoursExcluded, "the special hours of \(date) never open: the calendar's `except` closes it then",
+                                               at: special.date.span, help: "remove the `on` entry, or the exclusion"))
+                    break
+                }
+            }
+        }
+        if !everOpen {
             diagnostics.add(Diagnostic(.neverOpen, "calendar `\(calendar.name)` is never open: its `except` closes it whenever it would be",
                                        at: syntax.name.span, help: "check its `except`; a `time` condition on it never holds"))
         }
         let today = Self.today()
         for text in syntax.dates {
-            if let date = try? Values.date(text.value).get(), date < today {
-                diagnostics.add(Diagnostic(.pastDate, "\(date) is in the past", at: text.span, help: "remove dates that have passed"))
-            }
+            guard let range = try? Values.dates(text.value).get(), range.upperBound < today else { continue }
+            let message = range.lowerBound == range.upperBound ? "\(range.upperBound) is in the past" : "the range ended on \(range.upperBound), in the past"
+            diagnostics.add(Diagnostic(.pastDate, message, at: text.span, help: "remove dates that have passed"))
         }
-    }
-
-    /// Whether the calendar is open at some moment: tried at every window start, on an
-    /// ordinary day of each weekday and on every date any calendar lists (openness only
-    /// changes at window starts and from one kind of day to another).
-    private func isEverOpen(_ index: Int) -> Bool {
-        func open(_ index: Int, _ date: LocalDate, _ weekday: Weekday, _ minute: Int) -> Bool {
-            let calendar = calendars[index]
-            guard calendar.dates.contains(date) || calendar.weekly.contains(where: { $0.covers(weekday: weekday, minute: minute) }) else {
-                return false
-            }
-            if calendar.exceptDates.contains(date) { return false }
-            return !calendar.exceptCalendars.contains { open($0, date, weekday, minute) }
-        }
-        let listed = Set(calendars.flatMap { $0.dates.union($0.exceptDates) })
-        var starts = Set([0])
-        for calendar in calendars { for window in calendar.weekly { starts.insert(window.start) } }
-        var days = Array(listed)
-        var day = CivilCalendar.days(year: 2027, month: 1, day: 4) // a Monday
-        while days.count < listed.count + 7 {
-            let (year, month, dayOfMonth) = CivilCalendar.date(days: day)
-            let date = LocalDate(year: year, month: month, day: dayOfMonth)
-            if !listed.contains(date) { days.append(date) }
-            day += 1
-        }
-        for date in days {
-            let weekday = LocalMoment(date: date, minute: 0).weekday
-            for minute in starts where open(index, date, weekday, minute) { return true }
-        }
-        return false
     }
 
     static func today() -> LocalDate {
         LocalMoment(localSeconds: Int64(Date().timeIntervalSince1970)).date
     }
 
+    /// Ranges longer than this are likely a typo in a year.
+    static let longRangeDays = 3 * 366
+
     /// The calendar, the span of each entry of its `exceptCalendars` and of each window.
-    private mutating func resolveCalendar(_ syntax: CalendarSyntax) -> (calendar: RuleCalendar, exceptSpans: [SourceSpan], windowSpans: [SourceSpan]) {
-        var dates = Set<LocalDate>()
+    private mutating func resolveCalendar(_ syntax: CalendarSyntax, path: String) -> (calendar: RuleCalendar, exceptSpans: [SourceSpan], windowSpans: [SourceSpan]) {
+        var calendar = RuleCalendar(name: syntax.name.value, always: syntax.always != nil, dates: [], weekly: [], exceptCalendars: [], exceptDates: [])
+        if let text = syntax.timeZone, let zone = checkTimeZone(text), zone != timeZone { calendar.timeZone = zone }
         for text in syntax.dates {
-            if let date = date(text) { dates.insert(date) }
+            guard let range = value(Values.dates(text.value), at: text.span) else { continue }
+            let days = range.upperBound.days - range.lowerBound.days + 1
+            if days > Self.longRangeDays {
+                diagnostics.add(Diagnostic(.longDateRange, "the range `\(text.value)` is \(days) days long", at: text.span,
+                                           help: "check the years; for days every year write them under `yearly`"))
+            }
+            for day in range.lowerBound.days...range.upperBound.days { calendar.dates.insert(LocalDate(days: day)) }
         }
-        var weekly: [WeeklyWindow] = []
+        for text in syntax.yearly {
+            if let day = value(Values.monthDay(text.value), at: text.span) { calendar.yearly.insert(day) }
+        }
+        for text in syntax.monthly {
+            if let day = value(Values.monthlyDay(text.value), at: text.span) { calendar.monthly.insert(day) }
+        }
         var windowSpans: [SourceSpan] = []
         for entry in syntax.weekly {
             // Windows are checked even when the days are wrong, so both mistakes show at once.
             let days = value(Values.days(entry.days.value[...]), at: entry.days.span)
             for window in entry.windows {
                 let expanded = value(Values.weeklyWindows(days: days ?? [], [window.value[...]]), at: window.span) ?? []
-                weekly += expanded
+                calendar.weekly += expanded
                 windowSpans += expanded.map { _ in window.span }
             }
         }
-        checkOverlaps(weekly, spans: windowSpans, calendar: syntax.name.value)
-        var exceptCalendars: [Int] = []
-        var exceptDates = Set<LocalDate>()
+        checkOverlaps(calendar.weekly, spans: windowSpans, calendar: syntax.name.value)
+        resolveSpecialHours(syntax, into: &calendar)
+        if let file = syntax.ics, let read = loadCalendarFile(file, path, calendar.timeZone ?? timeZone, &diagnostics) {
+            calendar.dates.formUnion(read.dates)
+            calendar.yearly.formUnion(read.yearly)
+            calendar.monthly.formUnion(read.monthly)
+            calendar.weekly += read.weekly
+            calendar.timed = read.timed
+        }
         var exceptSpans: [SourceSpan] = []
         for text in syntax.except {
             if text.value.first?.isASCIIDigit == true {
-                if let date = date(text) { exceptDates.insert(date) }
+                if let date = date(text) { calendar.exceptDates.insert(date) }
             } else if let index = calendarIndex[text.value] {
-                exceptCalendars.append(index)
+                calendar.exceptCalendars.append(index)
                 exceptSpans.append(text.span)
             } else {
                 unknown(text, kind: "calendar", known: calendarSpans.keys)
             }
         }
-        let calendar = RuleCalendar(name: syntax.name.value, dates: dates, weekly: weekly,
-                                    exceptCalendars: exceptCalendars, exceptDates: exceptDates)
         return (calendar, exceptSpans, windowSpans)
+    }
+
+    /// `on`: a date or range, and its windows or `closed`.
+    private mutating func resolveSpecialHours(_ syntax: CalendarSyntax, into calendar: inout RuleCalendar) {
+        var given: [LocalDate: SourceSpan] = [:]
+        for entry in syntax.on {
+            guard let range = value(Values.dates(entry.date.value), at: entry.date.span) else { continue }
+            var windows: [(start: Int, end: Int)] = []
+            var spans: [SourceSpan] = []
+            if entry.windows.count != 1 || entry.windows[0].value != "closed" {
+                for text in entry.windows {
+                    if text.value == "closed" {
+                        diagnostics.error(.invalidWindow, "`closed` with hours on the same date", at: text.span,
+                                          help: "write either `closed` or the hours the calendar is open that day")
+                    } else if let window = value(Values.window(text.value[...]), at: text.span) {
+                        windows.append(window)
+                        spans.append(text.span)
+                    }
+                }
+            }
+            for day in range.lowerBound.days...range.upperBound.days {
+                let date = LocalDate(days: day)
+                if let first = given[date] {
+                    diagnostics.error(.invalidDate, "\(date) has special hours twice", at: entry.date.span,
+                                      notes: [.init("first given here", at: first)], help: "give each date one entry under `on`")
+                    break
+                }
+                given[date] = entry.date.span
+                calendar.special[date] = windows.map { WeeklyWindow(day: date.weekday, start: $0.start, end: $0.end) }
+            }
+            checkOverlaps(calendar.special[range.lowerBound] ?? [], spans: spans, calendar: syntax.name.value)
+        }
     }
 
     /// Two windows of one calendar that cover the same minutes: almost always a typo (a

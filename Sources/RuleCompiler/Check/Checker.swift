@@ -12,11 +12,13 @@ struct Checker {
     typealias ListLoader = (_ file: Text, _ definingFile: String, _ country: Country, _ diagnostics: inout Diagnostics) -> NumberList?
     typealias TableLoader = (_ file: Text, _ key: LookupTable.Key, _ definingFile: String, _ country: Country,
                              _ diagnostics: inout Diagnostics) -> TableFile?
+    typealias CalendarFileLoader = (_ file: Text, _ definingFile: String, _ zone: String, _ diagnostics: inout Diagnostics) -> CalendarFile?
 
     var diagnostics = Diagnostics()
     let files: [RuleFileSyntax]
     let loadList: ListLoader
     let loadTable: TableLoader
+    let loadCalendarFile: CalendarFileLoader
 
     var country = Country.india
     var timeZone = "Asia/Kolkata"
@@ -49,10 +51,12 @@ struct Checker {
     static let defaultTimeZone = "Asia/Kolkata"
 
     /// `files`: the scope in include order; the file being checked is the last.
-    init(files: [RuleFileSyntax], loadList: @escaping ListLoader, loadTable: @escaping TableLoader) {
+    init(files: [RuleFileSyntax], loadList: @escaping ListLoader, loadTable: @escaping TableLoader,
+         loadCalendarFile: @escaping CalendarFileLoader) {
         self.files = files
         self.loadList = loadList
         self.loadTable = loadTable
+        self.loadCalendarFile = loadCalendarFile
     }
 
     var main: RuleFileSyntax { files[files.count - 1] }
@@ -100,7 +104,7 @@ struct Checker {
         if let text = main.clockTimezone { clockTimeZone = checkTimeZone(text) ?? clockTimeZone }
     }
 
-    private mutating func checkTimeZone(_ text: Text) -> String? {
+    mutating func checkTimeZone(_ text: Text) -> String? {
         if TimeZone(identifier: text.value) != nil, text.value.contains("/") || text.value == "UTC" { return text.value }
         diagnostics.error(.unknownTimeZone, "unknown time zone `\(text.value)`", at: text.span,
                           help: Suggestions.help(for: text.value, in: TimeZone.knownTimeZoneIdentifiers)

@@ -70,6 +70,67 @@ enum Values {
         return .success(date)
     }
 
+    /// A range of dates, however long, is expanded into them; past this it is refused.
+    static let maxRangeDays = 3_660
+
+    /// `YYYY-MM-DD` or an inclusive range `YYYY-MM-DD..YYYY-MM-DD`.
+    static func dates(_ text: String) -> Result<ClosedRange<LocalDate>, Problem> {
+        guard let dots = text.range(of: "..") else { return date(text).map { $0...$0 } }
+        let first = String(text[..<dots.lowerBound]).trimmingCharacters(in: .whitespaces)
+        let last = String(text[dots.upperBound...]).trimmingCharacters(in: .whitespaces)
+        let start: LocalDate, end: LocalDate
+        switch (date(first), date(last)) {
+        case (.success(let a), .success(let b)): (start, end) = (a, b)
+        case (.failure(let problem), _), (_, .failure(let problem)): return .failure(problem)
+        }
+        guard start <= end else {
+            return .failure(Problem(code: .invalidDate, message: "the range `\(text)` ends before it starts",
+                                    help: "write the earlier date first: `\(end)..\(start)`"))
+        }
+        guard end.days - start.days < maxRangeDays else {
+            return .failure(Problem(code: .invalidDate, message: "the range `\(text)` is \(end.days - start.days + 1) days long, over the limit of \(maxRangeDays)",
+                                    help: "check the years; for a day every year write it under `yearly`"))
+        }
+        return .success(start...end)
+    }
+
+    /// `MM-DD`, a day some year has (`02-29` is a leap day).
+    static func monthDay(_ text: String) -> Result<MonthDay, Problem> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), let month = Int(parts[0]), let day = Int(parts[1]) else {
+            return .failure(Problem(code: .invalidDate, message: "`\(text)` is not a day of the year",
+                                    help: "write `MM-DD`, such as `08-15` for 15 August"))
+        }
+        guard (1...12).contains(month), (1...CivilCalendar.daysInMonth(year: 2000, month: month)).contains(day) else {
+            let help = (1...12).contains(month)
+                ? "month \(month) has \(CivilCalendar.daysInMonth(year: 2000, month: month)) days" : "months run from 01 to 12"
+            return .failure(Problem(code: .invalidDate, message: "`\(text)` is not a day of the year", help: help))
+        }
+        return .success(MonthDay(month: month, day: day))
+    }
+
+    /// `2nd sat`, `last fri`: an ordinal (`1st`..`5th`, `last`) and a weekday.
+    static func monthlyDay(_ text: String) -> Result<MonthlyDay, Problem> {
+        let words = text.lowercased().split(separator: " ", omittingEmptySubsequences: true)
+        let ordinals = ["1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "first": 1, "second": 2, "third": 3,
+                        "fourth": 4, "fifth": 5, "last": MonthlyDay.last]
+        let help = "write an ordinal and a weekday, such as \"2nd sat\" or \"last fri\" (`1st` to `5th`, or `last`)"
+        guard words.count == 2 else {
+            return .failure(Problem(code: .invalidMonthlyDay, message: "`\(text)` is not a day of the month", help: help))
+        }
+        guard let ordinal = ordinals[String(words[0])] else {
+            let number = words[0].prefix { $0.isASCIIDigit }
+            let message = number.isEmpty ? "`\(words[0])` is not an ordinal" : "a month has at most five of each weekday, so there is no `\(words[0])`"
+            return .failure(Problem(code: .invalidMonthlyDay, message: message, help: help))
+        }
+        guard let weekday = dayNames[String(words[1])] else {
+            return .failure(Problem(code: .invalidWeekday, message: "`\(words[1])` is not a weekday",
+                                    help: Suggestions.help(for: String(words[1]), in: Array(dayNames.keys)) ?? "write `mon`..`sun`"))
+        }
+        return .success(MonthlyDay(ordinal: ordinal, weekday: weekday))
+    }
+
     /// `HH:MM-HH:MM`, half-open, `24:00` allowed as the end; an end before the start
     /// crosses midnight.
     static func window(_ text: Substring) -> Result<(start: Int, end: Int), Problem> {

@@ -46,6 +46,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case invalidDigits = "RP0314"
     case invalidSIPAddress = "RP0315"
     case invalidWeight = "RP0316"
+    case invalidMonthlyDay = "RP0317"
 
     // Names and references
     case unknownReference = "RP0400"
@@ -66,6 +67,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case tableKey = "RP0415"
     case tooManyVariants = "RP0416"
     case singleBranchSplit = "RP0417"
+    case icsFile = "RP0418"
 
     // Analyses
     case unreachableRule = "RP0500"
@@ -79,6 +81,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case clockChangeEdge = "RP0508"
     case identicalBranches = "RP0509"
     case lookupGap = "RP0510"
+    case longDateRange = "RP0511"
+    case specialHoursExcluded = "RP0512"
 
     // Tests (`ringplan test`)
     case testFailed = "RP0600"
@@ -127,6 +131,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .invalidDigits: return "invalid-digits"
         case .invalidSIPAddress: return "invalid-sip-address"
         case .invalidWeight: return "invalid-weight"
+        case .invalidMonthlyDay: return "invalid-monthly-day"
         case .unknownReference: return "unknown-reference"
         case .duplicateDefinition: return "duplicate-definition"
         case .duplicateRule: return "duplicate-rule"
@@ -145,6 +150,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tableKey: return "table-key"
         case .tooManyVariants: return "too-many-variants"
         case .singleBranchSplit: return "single-branch-split"
+        case .icsFile: return "ics-file"
         case .unreachableRule: return "unreachable-rule"
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
@@ -156,6 +162,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .clockChangeEdge: return "window-edge-in-clock-change"
         case .identicalBranches: return "identical-branches"
         case .lookupGap: return "lookup-gap"
+        case .longDateRange: return "long-date-range"
+        case .specialHoursExcluded: return "special-hours-excluded"
         case .testFailed: return "test-failed"
         case .invalidTestFile: return "invalid-test-file"
         case .uncoveredRule: return "uncovered-rule"
@@ -164,7 +172,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var defaultSeverity: Severity {
         switch self {
-        case .duplicateDestination, .unreachableRule, .routingGap, .lookupGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge: return .warning
+        case .duplicateDestination, .unreachableRule, .routingGap, .lookupGap, .unusedDefinition, .overlappingWindows, .exceptOnClosedDay, .neverOpen, .clockChangeEdge,
+             .longDateRange, .specialHoursExcluded: return .warning
         case .partlyShadowed, .pastDate, .uncoveredRule, .identicalBranches: return .note
         default: return .error
         }
@@ -212,6 +221,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .invalidDigits: return "an IVR digit string that cannot be pressed"
         case .invalidSIPAddress: return "an agent's SIP address that cannot be read"
         case .invalidWeight: return "a split weight that is not a positive whole number"
+        case .invalidMonthlyDay: return "a monthly day that cannot be read, such as `6th sat`"
         case .unknownReference: return "a name that is not defined"
         case .duplicateDefinition: return "a name defined twice"
         case .duplicateRule: return "two rules with one name"
@@ -230,6 +240,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tableKey: return "a table used with a key it is not keyed by"
         case .tooManyVariants: return "a rule whose lookups and split give more combinations than Ringplan encodes"
         case .singleBranchSplit: return "a split with one branch"
+        case .icsFile: return "an iCalendar file that is missing, too large, or holds what Ringplan cannot read"
         case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"
@@ -241,6 +252,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .clockChangeEdge: return "a window that starts or ends in a time a daylight-saving change skips or repeats"
         case .identicalBranches: return "a split branch that dials exactly what another does"
         case .lookupGap: return "a lookup without `else` that leaves some of its rule's calls with no one to dial"
+        case .longDateRange: return "a date range over three years long, likely a typo in a year"
+        case .specialHoursExcluded: return "special hours (`on`) on a date the calendar's `except` closes anyway"
         case .testFailed: return "a test case whose answer is not the expected one"
         case .invalidTestFile: return "a test file that cannot be read as one"
         case .uncoveredRule: return "a rule no test case reaches (`ringplan test --coverage`)"

@@ -30,6 +30,7 @@ public final class Workspace {
     private var filesWithErrors = Set<String>()
     private var listCache: [String: (value: NumberList?, diagnostics: Diagnostics)] = [:]
     private var tableCache: [String: (value: TableFile?, diagnostics: Diagnostics)] = [:]
+    private var calendarCache: [String: (value: CalendarFile?, diagnostics: Diagnostics)] = [:]
 
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
     var analyze = true
@@ -101,6 +102,8 @@ public final class Workspace {
             self.list(file, definedIn: definingFile, country: country, diagnostics: &diagnostics)
         }, loadTable: { [unowned self] file, key, definingFile, country, diagnostics in
             self.table(file, key: key, definedIn: definingFile, country: country, diagnostics: &diagnostics)
+        }, loadCalendarFile: { [unowned self] file, definingFile, zone, diagnostics in
+            self.calendarFile(file, definedIn: definingFile, zone: zone, diagnostics: &diagnostics)
         })
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var ruleSet = checker.check(name: name)
@@ -229,6 +232,14 @@ public final class Workspace {
         dataFile(file, definedIn: definingFile, variant: country.isoCode + "\u{0}" + key.rawValue, cache: &tableCache, kind: "table",
                  code: .tableFile, limit: TableFileReader.maxFileBytes, diagnostics: &diagnostics) { bytes, path, local in
             TableFileReader.read(bytes, path: path, key: key, home: country, diagnostics: &local)
+        }
+    }
+
+    /// An iCalendar file, read once per zone it is read in.
+    private func calendarFile(_ file: Text, definedIn definingFile: String, zone: String, diagnostics: inout Diagnostics) -> CalendarFile? {
+        dataFile(file, definedIn: definingFile, variant: zone, cache: &calendarCache, kind: "iCalendar", code: .icsFile,
+                 limit: ICSFileReader.maxFileBytes, diagnostics: &diagnostics) { bytes, path, local in
+            ICSFileReader.read(bytes, path: path, zone: zone, diagnostics: &local)
         }
     }
 

@@ -25,7 +25,7 @@ public enum RuleSchema {
         "description": "seconds, or a duration such as 30s, 30m, 1h15m",
     ]
     nonisolated(unsafe) static let url: [String: Any] = ["type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$", "maxLength": 2048]
-    nonisolated(unsafe) static let date: [String: Any] = ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
+    nonisolated(unsafe) static let window: [String: Any] = ["type": "string", "pattern": "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$"]
 
     static func oneOrMany(_ item: [String: Any]) -> [String: Any] {
         ["anyOf": [item, ["type": "array", "items": item, "minItems": 1]]]
@@ -108,15 +108,26 @@ public enum RuleSchema {
                         "anyOf": [oneOrMany(numberPattern), ["type": "object", "additionalProperties": false, "required": ["file"],
                                                               "properties": ["file": ["type": "string"]]]],
                     ]],
-                    "calendars": ["type": "object", "propertyNames": name, "additionalProperties": [
-                        "type": "object", "additionalProperties": false,
-                        "anyOf": [["required": ["dates"]], ["required": ["weekly"]]],
-                        "properties": [
-                            "dates": oneOrMany(date),
-                            "weekly": ["type": "object", "additionalProperties": oneOrMany(["type": "string", "pattern": "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$"])],
-                            "except": oneOrMany(["type": "string"]),
-                        ],
-                    ] as [String: Any]],
+                    "calendars": ["type": "object", "propertyNames": name, "additionalProperties": ["oneOf": [
+                        ["const": "24x7", "description": "open at every instant"],
+                        [
+                            "type": "object", "additionalProperties": false,
+                            "anyOf": ["dates", "yearly", "monthly", "weekly", "on", "ics"].map { ["required": [$0]] },
+                            "properties": [
+                                "dates": oneOrMany(["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.\\.[0-9]{4}-[0-9]{2}-[0-9]{2})?$",
+                                                    "description": "a date, or an inclusive range `2026-12-24..2027-01-01`"]),
+                                "yearly": oneOrMany(["type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "MM-DD, every year"]),
+                                "monthly": oneOrMany(["type": "string", "pattern": "^[0-9A-Za-z]+ +[A-Za-z]+$",
+                                                      "description": "the Nth weekday of every month, such as `2nd sat` or `last fri`"]),
+                                "weekly": ["type": "object", "additionalProperties": oneOrMany(window)],
+                                "on": ["type": "object", "description": "special hours: these dates' windows instead of the weekly ones",
+                                       "additionalProperties": ["anyOf": [["const": "closed"], oneOrMany(window)]]],
+                                "ics": ["type": "string", "description": "an iCalendar file whose events open the calendar, relative to this file"],
+                                "timezone": ["type": "string", "description": "the IANA zone of this calendar's dates and hours (default: the rule set's)"],
+                                "except": oneOrMany(["type": "string"]),
+                            ],
+                        ] as [String: Any],
+                    ]] as [String: Any]],
                     "tables": ["type": "object", "propertyNames": name, "additionalProperties": [
                         "type": "object", "additionalProperties": false, "required": ["file"],
                         "properties": ["file": ["type": "string", "description": "a CSV file of key,value rows, relative to this file"],

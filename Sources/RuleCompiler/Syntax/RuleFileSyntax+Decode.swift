@@ -93,12 +93,29 @@ extension RuleFileSyntax {
     }
 
     private static func decodeCalendars(_ node: Node, _ diagnostics: inout Diagnostics) -> [CalendarSyntax] {
-        sectionEntries(node, section: "calendars", &diagnostics).compactMap { entry in
-            guard let reader = MappingReader(entry.value, expected: "a calendar (a mapping with `dates`, `weekly` and `except`)", context: "a calendar",
-                                             keys: ["dates", "weekly", "except"], diagnostics: &diagnostics) else { return nil }
+        let expected = "a calendar (a mapping with `dates`, `yearly`, `monthly`, `weekly`, `on`, `ics`, `except`, `timezone`) or `24x7`"
+        return sectionEntries(node, section: "calendars", &diagnostics).compactMap { entry in
             var calendar = CalendarSyntax(name: name(entry), span: entry.value.span)
+            if let scalar = entry.value.scalar, !entry.value.isPlainNull {
+                guard scalar == "24x7" else {
+                    diagnostics.error(.wrongType, "expected \(expected), found `\(scalar)`", at: entry.value.span,
+                                      help: "write `24x7` for a calendar open at every instant")
+                    return nil
+                }
+                calendar.always = Text(value: scalar, span: entry.value.span)
+                return calendar
+            }
+            guard let reader = MappingReader(entry.value, expected: expected, context: "a calendar",
+                                             keys: ["dates", "yearly", "monthly", "weekly", "on", "ics", "except", "timezone"],
+                                             diagnostics: &diagnostics) else { return nil }
             if let dates = reader["dates"] {
-                calendar.dates = memberList(dates, expected: "a date such as `2026-01-26`", &diagnostics)
+                calendar.dates = memberList(dates, expected: "a date such as `2026-01-26` or a range such as \"2026-12-24..2027-01-01\"", &diagnostics)
+            }
+            if let yearly = reader["yearly"] {
+                calendar.yearly = memberList(yearly, expected: "a day of the year such as `08-15`", &diagnostics)
+            }
+            if let monthly = reader["monthly"] {
+                calendar.monthly = memberList(monthly, expected: "a day of the month such as \"2nd sat\" or \"last fri\"", &diagnostics)
             }
             if let weekly = reader["weekly"] {
                 for day in sectionEntries(weekly, section: "weekly", &diagnostics) {
@@ -106,12 +123,20 @@ extension RuleFileSyntax {
                     calendar.weekly.append(.init(days: name(day), windows: windows))
                 }
             }
+            if let on = reader["on"] {
+                for day in sectionEntries(on, section: "on", &diagnostics) {
+                    let windows = memberList(day.value, expected: "a time window such as \"09:30-14:00\", or `closed`", &diagnostics)
+                    calendar.on.append(.init(date: name(day), windows: windows))
+                }
+            }
+            calendar.ics = reader["ics"].flatMap { Read.text($0, expected: "an iCalendar file name such as `holidays.ics`", diagnostics: &diagnostics) }
+            calendar.timeZone = reader["timezone"].flatMap { Read.text($0, expected: "an IANA time zone such as `Asia/Dubai`", diagnostics: &diagnostics) }
             if let except = reader["except"] {
                 calendar.except = memberList(except, expected: "a calendar name or a date", &diagnostics)
             }
-            if reader["dates"] == nil && reader["weekly"] == nil {
-                diagnostics.error(.empty, "calendar `\(entry.name)` has neither `dates` nor `weekly`, so it is never open",
-                                  at: entry.key.span)
+            if ["dates", "yearly", "monthly", "weekly", "on", "ics"].allSatisfy({ reader[$0] == nil }) {
+                diagnostics.error(.empty, "calendar `\(entry.name)` has none of `dates`, `yearly`, `monthly`, `weekly`, `on` or `ics`, so it is never open",
+                                  at: entry.key.span, help: "add the days or hours it is open, or write `24x7`")
             }
             return calendar
         }

@@ -59,9 +59,21 @@ public struct CalendarSyntax: Sendable {
         public let days: Text
         public let windows: [Text]
     }
+    /// `on: { 2026-12-31: "09:30-14:00" }`; `closed` is a window text of its own.
+    public struct Special: Sendable {
+        public let date: Text
+        public let windows: [Text]
+    }
     public let name: Text
+    /// `always: 24x7`.
+    public var always: Text?
+    public var timeZone: Text?
     public var dates: [Text] = []
+    public var yearly: [Text] = []
+    public var monthly: [Text] = []
     public var weekly: [Weekly] = []
+    public var on: [Special] = []
+    public var ics: Text?
     public var except: [Text] = []
     public let span: SourceSpan
 }
