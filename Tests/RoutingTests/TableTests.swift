@@ -71,7 +71,7 @@ import Testing
             let picks = matrices.map { random.int(0...$0.0.count - 1) }
             let rows = zip(matrices, picks).map { $0.0[$1] }
             let views = zip(matrices, picks).map { $0.1.view(row: $1) }
-            #expect(BitMatrix.firstCommon(views[0], views[1], views[2], views[3]) ?? -1 == first(rows))
+            #expect(BitMatrix.firstCommon(PerDimension(caller: views[0], exophone: views[1], time: views[2], skill: views[3])) ?? -1 == first(rows))
 
             let limit = random.int(1...6)
             let meeting = BitMatrix.firstCommonWord(views[1], views[2], views[3], limit: limit)

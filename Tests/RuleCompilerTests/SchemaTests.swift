@@ -30,8 +30,10 @@ import Testing
     }
 
     @Test func acceptsTheExampleRules() throws {
-        let rules = Self.repository.appendingPathComponent("rules").path
-        let files = try FileManager.default.contentsOfDirectory(atPath: rules).filter { $0.hasSuffix(".yaml") }.map { rules + "/" + $0 }
+        let files = try ["rules", "examples/hours"].flatMap { folder in
+            let path = Self.repository.appendingPathComponent(folder).path
+            return try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".yaml") }.map { path + "/" + $0 }
+        }
         let results = try validate(files, in: NSTemporaryDirectory())
         #expect(results.count == files.count)
         for file in files { #expect(results[file] == "ok", "\(file): \(results[file] ?? "no result")") }

@@ -123,12 +123,13 @@ struct BitMatrix: Sendable {
                        extra: extra, shape: shape, words: words, weight: templateNonZero.count + shape.weight)
     }
 
-    /// The first rule set in all four rows (a row of each dimension), or nil: walk the
+    /// The first rule set in a row of each dimension, or nil: walk the
     /// lightest row, and AND each of its non-zero words with the same word of the other
     /// three. Those three are read unconditionally, so that their loads (often cache
     /// misses, in a large rule set) are in flight together rather than one after another.
     @inline(__always)
-    static func firstCommon(_ a: RowView, _ b: RowView, _ c: RowView, _ d: RowView) -> Int? {
+    static func firstCommon(_ rows: PerDimension<RowView>) -> Int? {
+        let (a, b, c, d) = (rows.caller, rows.exophone, rows.time, rows.skill)
         if a.weight <= b.weight && a.weight <= c.weight && a.weight <= d.weight { return walk(a, b, c, d) }
         if b.weight <= c.weight && b.weight <= d.weight { return walk(b, a, c, d) }
         if c.weight <= d.weight { return walk(c, a, b, d) }

@@ -92,7 +92,7 @@ public final class DecisionTable: Sendable {
             let common = bits & callerView.word(word)
             if common != 0 { return word << 6 | common.trailingZeroBitCount }
         }
-        return BitMatrix.firstCommon(callerView, others.0, others.1, others.2)
+        return BitMatrix.firstCommon(PerDimension(caller: callerView, exophone: others.0, time: others.1, skill: others.2))
     }
 
     /// How far the three rows other than the caller's are walked before the caller's class
