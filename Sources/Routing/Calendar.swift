@@ -24,6 +24,10 @@ public struct RuleCalendar: Sendable, Hashable {
     /// Indexes into `RuleSet.calendars`; the checker guarantees there is no cycle.
     public var exceptCalendars: [Int]
     public var exceptDates: Set<LocalDate>
+    /// What the days of its iCalendar file's events are called, for explanations.
+    public var names: [LocalDate: String] = [:]
+    public var timedNames: [LocalDate: String] = [:]
+    public var yearlyNames: [MonthDay: String] = [:]
 
     public init(name: String, timeZone: String? = nil, always: Bool = false, dates: Set<LocalDate>,
                 yearly: Set<MonthDay> = [], monthly: Set<MonthlyDay> = [], weekly: [WeeklyWindow],

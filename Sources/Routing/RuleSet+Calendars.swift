@@ -39,20 +39,21 @@ extension RuleCalendar {
     /// What opens a calendar at a moment, its `except` aside.
     public enum Opening: Sendable, Hashable {
         case always
-        case date
-        case yearly(MonthDay)
+        /// A listed date, with its iCalendar event's name.
+        case date(String?)
+        case yearly(MonthDay, String?)
         case monthly(MonthlyDay)
         case window(WeeklyWindow)
         /// An `on` window of that date.
         case special(LocalDate, WeeklyWindow)
         /// A window that opened the day before and runs past midnight.
         case carried(WeeklyWindow)
-        case timed
+        case timed(String?)
 
         /// A date or a weekly window: what a calendar is open on unless it says otherwise.
         var isPlain: Bool {
             switch self {
-            case .date, .window: true
+            case .date(nil), .window: true
             default: false
             }
         }
@@ -61,13 +62,13 @@ extension RuleCalendar {
         var words: String {
             switch self {
             case .always: "open 24x7"
-            case .date: "one of its dates"
-            case .yearly(let day): "every year on \(day)"
+            case .date(let name): name ?? "one of its dates"
+            case .yearly(let day, let name): "every year on \(day)\(name.map { ": \($0)" } ?? "")"
             case .monthly(let day): "the \(day.words)"
             case .window(let window): "within its hours \(window.day.shortName) \(window.clock)"
             case .special(let date, let window): "within its hours \(window.clock) on \(date)"
             case .carried(let window): "within its hours \(window.clock) of the day before"
-            case .timed: "during an event of its iCalendar file"
+            case .timed(let name): "during \(name ?? "an event of its iCalendar file")"
             }
         }
     }
@@ -77,8 +78,8 @@ extension RuleCalendar {
     public func opening(at local: LocalMoment) -> Opening? {
         if always { return .always }
         let date = local.date
-        if dates.contains(date) { return .date }
-        if let day = yearly.first(where: { $0.matches(date) }) { return .yearly(day) }
+        if dates.contains(date) { return .date(names[date]) }
+        if let day = yearly.first(where: { $0.matches(date) }) { return .yearly(day, yearlyNames[day]) }
         if let day = monthly.first(where: { $0.matches(date) }) { return .monthly(day) }
         let minute = local.minute
         if let windows = special[date] {
@@ -91,7 +92,7 @@ extension RuleCalendar {
         } else if let window = weekly.first(where: { $0.day == local.weekday.previous && $0.coversNextDay(minute) }) {
             return .carried(window)
         }
-        if let ranges = timed[date], ranges.contains(where: { $0.contains(minute) }) { return .timed }
+        if let ranges = timed[date], ranges.contains(where: { $0.contains(minute) }) { return .timed(timedNames[date]) }
         return nil
     }
 }

@@ -199,6 +199,19 @@ import Testing
         #expect(result.stderr.contains("rule `after-hours` matched: 11:00 Monday 2026-01-26 is in calendar `holidays`, excluded from `business_hours`"))
     }
 
+    /// The opening-hours example: its tests pass, and `--explain` names the form that closed
+    /// a calendar and the other zone's time.
+    @Test func openingHoursExample() throws {
+        let tests = try cli.run(["test", "examples/hours"])
+        #expect(tests.status == 0, "\(tests.stdout)\(tests.stderr)")
+        #expect(tests.stdout.contains("9 passed, 0 failed"))
+        let saturday = try cli.run(["eval", "examples/hours/hours.yaml", "--explain", "--query", "CallFrom=09845012345&CurrentTime=2026-11-14+11:00:00"])
+        #expect(saturday.stderr.contains("rule `bengaluru` did not match: 11:00 Saturday 2026-11-14 is in calendar `bank_holidays` (the 2nd Saturday of the month), excluded from `bengaluru`"))
+        #expect(saturday.stderr.contains("(09:30 Saturday 2026-11-14 in Asia/Dubai) is outside the hours of calendar `dubai`"))
+        let holi = try cli.run(["eval", "examples/hours/hours.yaml", "--explain", "--query", "CallFrom=09845012345&CurrentTime=2027-03-22+10:00:00"])
+        #expect(holi.stderr.contains("is in calendar `bank_holidays` (Holi, holidays.ics:11), excluded from `bengaluru`"))
+    }
+
     @Test func jsonFormatCarriesRuleAndExplanation() throws {
         let result = try cli.run(["eval", "rules/support.yaml", "--format", "json", "--query",
                                   "CallFrom=09900000001&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00&digits=%222%22"])

@@ -149,11 +149,16 @@ import Testing
 
     @Test func alwaysDatesAndTimedEvents() throws {
         try Self.expectOpen(Self.ruleSet([Self.calendar(always: true)]), ["2026-11-25 03:00": true, "2199-12-31 23:59": true])
-        let rules = Self.ruleSet([Self.calendar(dates: [Self.date("2026-12-24")], timed: [Self.date("2026-12-28"): [600..<630, 1380..<1440]])])
-        try Self.expectOpen(rules, [
+        var calendar = Self.calendar(dates: [Self.date("2026-12-24")], timed: [Self.date("2026-12-28"): [600..<630, 1380..<1440]])
+        calendar.names = [Self.date("2026-12-24"): "Christmas Eve, holidays.ics:4"]
+        calendar.timedNames = [Self.date("2026-12-28"): "Offsite, holidays.ics:9"]
+        let rules = Self.ruleSet([calendar])
+        let reasons = try Self.expectOpen(rules, [
             "2026-12-24 00:00": true, "2026-12-25 00:00": false, "2026-12-28 09:59": false, "2026-12-28 10:00": true,
             "2026-12-28 10:30": false, "2026-12-28 23:59": true, "2026-12-29 00:00": false,
         ])
+        #expect(reasons["2026-12-24 00:00"] == "00:00 Thursday 2026-12-24 is in calendar `c`: Christmas Eve, holidays.ics:4")
+        #expect(reasons["2026-12-28 10:00"] == "10:00 Monday 2026-12-28 is in calendar `c`: during Offsite, holidays.ics:9")
     }
 
     /// Many kinds of day share minutes: a year of distinct holidays costs no more memory

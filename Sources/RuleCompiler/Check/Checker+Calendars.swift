@@ -211,6 +211,9 @@ extension Checker {
             calendar.monthly.formUnion(read.monthly)
             calendar.weekly += read.weekly
             calendar.timed = read.timed
+            calendar.names = read.names
+            calendar.timedNames = read.timedNames
+            calendar.yearlyNames = read.yearlyNames
         }
         var exceptSpans: [SourceSpan] = []
         for text in syntax.except {

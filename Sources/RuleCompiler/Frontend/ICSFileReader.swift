@@ -1,3 +1,4 @@
+import Foundation
 import ConnectProtocol
 import Routing
 
@@ -8,6 +9,10 @@ struct CalendarFile: Sendable {
     var monthly: Set<MonthlyDay> = []
     var weekly: [WeeklyWindow] = []
     var timed: [LocalDate: [Range<Int>]] = [:]
+    /// What the events of a day are called, with where: "Diwali, holidays.ics:6".
+    var names: [LocalDate: String] = [:]
+    var timedNames: [LocalDate: String] = [:]
+    var yearlyNames: [MonthDay: String] = [:]
     var events = 0
 }
 
@@ -72,6 +77,8 @@ enum ICSFileReader {
         var problems = 0
         var occurrences = 0
         var zones: [String: ZoneRules] = [:]
+        /// The event being added, as explanations name it.
+        var name = ""
 
         init(path: String, zone: ZoneRules, zoneName: String) {
             self.path = path
@@ -130,6 +137,30 @@ enum ICSFileReader {
             } else if !stack.isEmpty {
                 problem("the file ends inside `\(stack.last!)`", line: 1, help: "the file may be cut short; export it again")
             }
+        }
+
+        /// TEXT values escape `,` `;` `\\` and newlines.
+        static func unescape(_ text: String) -> String {
+            var result = "", escaped = false
+            for character in text {
+                if escaped {
+                    result.append(character == "n" || character == "N" ? " " : character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else {
+                    result.append(character)
+                }
+            }
+            return result
+        }
+
+        /// Names of a day's events, each once, at most three.
+        static func joined(_ existing: String?, _ name: String) -> String {
+            guard let existing, !existing.isEmpty else { return name }
+            let parts = existing.components(separatedBy: "; ")
+            if parts.contains(name) || parts.count >= 3 { return existing }
+            return existing + "; " + name
         }
 
         /// Properties that decide when an event happens.
@@ -297,6 +328,8 @@ enum ICSFileReader {
             let rule = properties["RRULE"].flatMap { recurrence($0, start: start) }
             if properties["RRULE"] != nil && rule == nil { return }
             file.events += 1
+            let summary = properties["SUMMARY"].map { Self.unescape($0.value) } ?? "an event"
+            name = "\(summary), \((path as NSString).lastPathComponent):\(event.line)"
             switch start {
             case .date(let first):
                 var days = 1
@@ -458,7 +491,9 @@ enum ICSFileReader {
                 case .yearly:
                     for offset in 0..<days {
                         let date = LocalDate(days: first.days + offset)
-                        file.yearly.insert(MonthDay(month: date.month, day: date.day))
+                        let day = MonthDay(month: date.month, day: date.day)
+                        file.yearly.insert(day)
+                        file.yearlyNames[day] = Self.joined(file.yearlyNames[day], name)
                     }
                 case .weekly where days == 1:
                     file.weekly += rule.weekdays.map { WeeklyWindow(day: $0, start: 0, end: 1440) }
@@ -482,7 +517,11 @@ enum ICSFileReader {
                 }
                 return
             }
-            for offset in 0..<days { file.dates.insert(LocalDate(days: first.days + offset)) }
+            for offset in 0..<days {
+                let date = LocalDate(days: first.days + offset)
+                file.dates.insert(date)
+                file.names[date] = Self.joined(file.names[date], name)
+            }
         }
 
         mutating func addTimed(wall: Int64, utc: Bool, startLine: ContentLine, seconds: Int64, rule: Recurrence?) {
@@ -544,7 +583,9 @@ enum ICSFileReader {
                 let date = LocalDate(days: day)
                 if upper - minute == 1440 {
                     file.dates.insert(date)
+                    file.names[date] = Self.joined(file.names[date], name)
                 } else {
+                    file.timedNames[date] = Self.joined(file.timedNames[date], name)
                     file.timed[date, default: []].append(Int(minute - Int64(day) * 1440)..<Int(upper - Int64(day) * 1440))
                 }
                 minute = upper
