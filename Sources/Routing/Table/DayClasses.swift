@@ -116,12 +116,19 @@ struct DayClasses {
         func periodicMarks(_ day: Int) -> [UInt64] { cycleMarks[Self.cycleDay(day)] ?? [] }
 
         var classes: [[UInt64]: Int] = [[]: 0]
+        // Marks as gathered: days of one kind gather them in the same order, so most days
+        // find their class without sorting.
+        var gathered: [[UInt64]: Int] = [:]
         func classOf(_ pattern: [UInt64]) -> Int {
+            if let id = gathered[pattern] { return id }
             let key = Array(Set(pattern)).sorted()
-            if let id = classes[key] { return id }
-            classes[key] = patterns.count
-            patterns.append(key)
-            return patterns.count - 1
+            let id = classes[key] ?? {
+                classes[key] = patterns.count
+                patterns.append(key)
+                return patterns.count - 1
+            }()
+            gathered[pattern] = id
+            return id
         }
         for (day, dayMarks) in marks {
             explicit[day] = classOf(dayMarks + periodicMarks(day))
