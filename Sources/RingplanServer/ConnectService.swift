@@ -34,57 +34,99 @@ public final class ConnectService: Sendable {
         (status, Array("{\"error\":\(JSONText.quoted(message))}".utf8)[...])
     }
 
-    /// `now`: the server clock, seconds since 1970.
+    /// `now`: the server clock, seconds since 1970. Three stages: `admit` (limits, token, the
+    /// rule set), `decide` (ledger and table), `record` (status, metrics, decision log).
     public func answer(name: Substring, query: Substring?, versionHeader: String?, now: Int64) -> Reply {
         let started = DispatchTime.now().uptimeNanoseconds
-        let query = query ?? ""
-        guard RequestLimits.isRuleSetName(name) else { return finish(404, "unknown rule set", name, started) }
-        guard query.utf8.count <= RequestLimits.maxURIBytes else { return finish(414, "query too long", name, started) }
+        switch admit(name: name, query: query ?? "", versionHeader: versionHeader) {
+        case .failure(let refusal):
+            return refuse(refusal.status, refusal.message, name, started)
+        case .success(let admitted):
+            return record(admitted, decide(admitted, now: now), started: started)
+        }
+    }
+
+    /// A request that passed the checks, with the table that answers it.
+    struct Admitted {
+        let name: Substring
+        let rules: LoadedRules
+        let table: DecisionTable
+        let request: ConnectRequest
+        let version: ConnectVersion
+        /// The `exotel-version` header named a version this server does not know.
+        let versionFallback: Bool
+        let versionHeader: String?
+    }
+
+    struct Refusal: Error {
+        let status: Int
+        let message: String
+    }
+
+    /// What a call gets, before it is counted and logged.
+    struct Decision {
+        let outcome: Outcome
+        let facts: CallFacts
+        /// The ledger held the call's rule (a re-fetch, or a plan of several attempts).
+        let pinned: Bool
+        let callSid: String?
+    }
+
+    func admit(name: Substring, query: Substring, versionHeader: String?) -> Result<Admitted, Refusal> {
+        guard RequestLimits.isRuleSetName(name) else { return .failure(Refusal(status: 404, message: "unknown rule set")) }
+        guard query.utf8.count <= RequestLimits.maxURIBytes else { return .failure(Refusal(status: 414, message: "query too long")) }
         let request = ConnectRequest(query: query)
         guard request.parameterCount <= RequestLimits.maxQueryParameters else {
-            return finish(400, "too many query parameters", name, started)
+            return .failure(Refusal(status: 400, message: "too many query parameters"))
         }
         if let token, !Self.constantTimeEquals(token, Array((request.key ?? "").utf8)) {
-            return finish(401, "missing or wrong key", name, started)
+            return .failure(Refusal(status: 401, message: "missing or wrong key"))
         }
-        guard let rules = store.current else { return finish(503, "no rule set loaded", name, started) }
-        guard let table = rules.tables[String(name)] else { return finish(404, "unknown rule set", name, started) }
-
+        guard let rules = store.current else { return .failure(Refusal(status: 503, message: "no rule set loaded")) }
+        guard let table = rules.tables[String(name)] else { return .failure(Refusal(status: 404, message: "unknown rule set")) }
         let (version, versionFallback) = ConnectVersion.negotiate(header: versionHeader)
-        let facts = table.reader.facts(for: request, now: now)
-        var pinned = false
-        let outcome: Outcome
-        let callSid = request.callSid // decoded from the query on each read
-        if let callSid {
-            let ruleSetName = String(name)
-            let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
-                if let existing {
-                    // A re-fetch: the same rule, in the version now serving.
-                    if existing.version == rules.version { return (existing, true) }
-                    if let index = table.ruleSet.rules.firstIndex(where: { $0.name == existing.ruleName }) {
-                        var moved = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: index,
-                                                     ruleName: existing.ruleName, attempt: existing.nextAttempt)
-                        moved.nextAttempt = existing.nextAttempt
-                        return (moved, true)
-                    }
-                }
-                guard let rule = table.decide(facts) else { return nil }
-                let entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
-                                             ruleName: table.ruleSet.rules[rule].name,
-                                             attempt: table.attempt(rule: rule, facts: facts))
-                // Only plans of several attempts are fetched again; other calls need no memory.
-                return (entry, table.attemptCount(rule: rule, facts: facts) > 1)
-            }
-            if let (entry, wasPinned) = advanced {
-                pinned = wasPinned
-                outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
-            } else {
-                outcome = table.noMatch(version: version)
-            }
-        } else {
-            outcome = table.outcome(for: facts, version: version)
-        }
+        return .success(Admitted(name: name, rules: rules, table: table, request: request, version: version,
+                                 versionFallback: versionFallback, versionHeader: versionHeader))
+    }
 
+    /// The outcome from the table, through the hunt ledger when the request has a `CallSid`:
+    /// a re-fetch keeps its rule (moved to the version now serving if the rules reloaded)
+    /// and moves on one attempt.
+    func decide(_ admitted: Admitted, now: Int64) -> Decision {
+        let table = admitted.table, rules = admitted.rules, version = admitted.version
+        let facts = table.reader.facts(for: admitted.request, now: now)
+        guard let callSid = admitted.request.callSid else { // decoded from the query on each read
+            return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil)
+        }
+        let ruleSetName = String(admitted.name)
+        let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
+            if let existing {
+                // A re-fetch: the same rule, in the version now serving.
+                if existing.version == rules.version { return (existing, true) }
+                if let index = table.ruleSet.rules.firstIndex(where: { $0.name == existing.ruleName }) {
+                    var moved = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: index,
+                                                 ruleName: existing.ruleName, attempt: existing.nextAttempt)
+                    moved.nextAttempt = existing.nextAttempt
+                    return (moved, true)
+                }
+            }
+            guard let rule = table.decide(facts) else { return nil }
+            let entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
+                                         ruleName: table.ruleSet.rules[rule].name,
+                                         attempt: table.attempt(rule: rule, facts: facts))
+            // Only plans of several attempts are fetched again; other calls need no memory.
+            return (entry, table.attemptCount(rule: rule, facts: facts) > 1)
+        }
+        guard let (entry, pinned) = advanced else {
+            return Decision(outcome: table.noMatch(version: version), facts: facts, pinned: false, callSid: callSid)
+        }
+        let outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
+        return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid)
+    }
+
+    /// The reply, counted in the metrics and written to the decision log.
+    func record(_ admitted: Admitted, _ decision: Decision, started: UInt64) -> Reply {
+        let table = admitted.table, outcome = decision.outcome, facts = decision.facts
         let status: Int, body: ArraySlice<UInt8>
         switch outcome {
         case .answer(_, _, let answer), .nobody(_, let answer): (status, body) = (200, answer)
@@ -92,20 +134,22 @@ public final class ConnectService: Sendable {
         case .huntExhausted: (status, body) = Self.error(422, "hunt exhausted: no destination left")
         case .noDestination: (status, body) = Self.error(422, "no destination for this call: the rule's lookups found nothing")
         }
+        let name = String(admitted.name)
         let ruleName = outcome.rule.map { table.ruleSet.rules[$0].name }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
-        metrics.request(ruleSet: String(name), rule: ruleName ?? "-", status: status, outcome: outcome.kind, nanoseconds: elapsed)
+        metrics.request(ruleSet: name, rule: ruleName ?? "-", status: status, outcome: outcome.kind, nanoseconds: elapsed)
         var attempt = 0
         if case .answer(_, let used, _) = outcome { attempt = used }
+        let connectVersion = admitted.version.rawValue + (admitted.versionFallback ? " (unknown \(admitted.versionHeader ?? ""))" : "")
         let record = DecisionRecord(
-            callSid: callSid ?? "-", ruleSet: String(name), rule: ruleName ?? "-", status: status, outcome: outcome.kind,
+            callSid: decision.callSid ?? "-", ruleSet: name, rule: ruleName ?? "-", status: status, outcome: outcome.kind,
             reason: outcome.reason { table.ruleSet.rules[$0].name }, attempt: attempt,
-            pinned: pinned, destinations: destinations(table, outcome, facts),
+            pinned: decision.pinned, destinations: destinations(table, outcome, facts),
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
-            connectVersion: version.rawValue + (versionFallback ? " (unknown \(versionHeader ?? ""))" : ""),
-            rulesVersion: rules.version, timeSource: facts.timeSource.rawValue, microseconds: elapsed / 1000)
+            connectVersion: connectVersion, rulesVersion: admitted.rules.version, timeSource: facts.timeSource.rawValue,
+            microseconds: elapsed / 1000)
         logger.info("decision", metadata: ["decision": .stringConvertible(record)])
-        return Reply(status: status, body: body, version: rules.version, rule: ruleName)
+        return Reply(status: status, body: body, version: admitted.rules.version, rule: ruleName)
     }
 
     private func destinations(_ table: DecisionTable, _ outcome: Outcome, _ facts: CallFacts) -> [String] {
@@ -124,7 +168,7 @@ public final class ConnectService: Sendable {
         return attempt < attempts.count ? attempts[attempt].destinations.map(\.name) : []
     }
 
-    private func finish(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {
+    private func refuse(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         let known = RequestLimits.isRuleSetName(name) ? String(name) : "-"
         metrics.request(ruleSet: known, rule: "-", status: status, outcome: "refused", nanoseconds: elapsed)
