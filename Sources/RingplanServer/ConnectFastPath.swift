@@ -35,7 +35,7 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private enum State {
         case idle
         /// Reading the rest of a request this handler answers.
-        case answering(PublicResponder.Answer, version: HTTPVersion, keepAlive: Bool, bodyBytes: Int)
+        case answering(ConnectRoute.Answer, version: HTTPVersion, keepAlive: Bool, bodyBytes: Int)
         /// Passing a request's parts on to the application.
         case forwarding
         /// The request broke a bound and was answered; its remaining parts are dropped.
@@ -67,9 +67,9 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case (.head(let request), .idle):
             inFlight += 1
             lastActive = .now()
-            if forwarded == 0, request.method == .GET || request.method == .HEAD, let answer = PublicResponder.answer(
+            if forwarded == 0, request.method == .GET || request.method == .HEAD, let answer = ConnectRoute.answer(
                 connect: connect, target: request.uri, head: request.method == .HEAD,
-                versionHeader: request.headers.first(name: "exotel-version")) {
+                versionHeader: request.headers.first(name: ConnectRoute.exotelVersion)) {
                 state = .answering(answer, version: request.version, keepAlive: request.isKeepAlive, bodyBytes: 0)
             } else {
                 forwarded += 1
@@ -82,7 +82,7 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             if total > RequestLimits.maxBodyBytes {
                 state = .refused
                 let (status, body) = ConnectService.error(413, "request body too large")
-                respond(context: context, PublicResponder.Answer(status: status, body: body, head: answer.head),
+                respond(context: context, ConnectRoute.Answer(status: status, body: body, head: answer.head),
                         version: version, keepAlive: false)
             } else {
                 state = .answering(answer, version: version, keepAlive: keepAlive, bodyBytes: total)
@@ -121,13 +121,12 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         responseEnded(context: context, data, promise: promise)
     }
 
-    private func respond(context: ChannelHandlerContext, _ answer: PublicResponder.Answer, version: HTTPVersion, keepAlive: Bool) {
+    private func respond(context: ChannelHandlerContext, _ answer: ConnectRoute.Answer, version: HTTPVersion, keepAlive: Bool) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(7)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(answer.body.count))
-        if let version = answer.version { headers.add(name: RingplanHTTPServer.versionHeader.rawName, value: version) }
-        if let rule = answer.rule { headers.add(name: RingplanHTTPServer.ruleHeader.rawName, value: rule) }
+        ConnectRoute.forEachHeader(bodyCount: answer.body.count, version: answer.version, rule: answer.rule) { name, value in
+            headers.add(name: name, value: value)
+        }
         headers.add(name: "Date", value: date.now())
         headers.add(name: "Server", value: serverName)
         if !keepAlive { headers.add(name: "Connection", value: "close") }

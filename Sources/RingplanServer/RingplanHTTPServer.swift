@@ -31,9 +31,7 @@ public struct RingplanHTTPServer: Sendable {
     }
 
     static let serverName = "ringplan"
-    static let versionHeader = HTTPField.Name("Ringplan-Version")!
-    static let ruleHeader = HTTPField.Name("Ringplan-Rule")!
-    static let exotelVersion = HTTPField.Name("exotel-version")!
+    static let exotelVersion = HTTPField.Name(ConnectRoute.exotelVersion)!
 
     /// Idle connections are closed after `options.idleTimeout`; headers are bounded.
     static func httpConfiguration(_ options: ServerOptions) -> HTTP1Channel.Configuration {
@@ -89,10 +87,9 @@ public struct RingplanHTTPServer: Sendable {
     static func headerFields(bodyCount: Int, version: String?, rule: String?) -> HTTPFields {
         var headers = HTTPFields()
         headers.reserveCapacity(6)
-        headers.append(HTTPField(name: .contentType, value: "application/json"))
-        headers.append(HTTPField(name: .contentLength, value: String(bodyCount)))
-        if let version { headers.append(HTTPField(name: versionHeader, value: version)) }
-        if let rule { headers.append(HTTPField(name: ruleHeader, value: rule)) }
+        ConnectRoute.forEachHeader(bodyCount: bodyCount, version: version, rule: rule) { name, value in
+            headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+        }
         return headers
     }
 
@@ -171,42 +168,13 @@ struct PublicResponder: HTTPResponder {
     let connect: ConnectService
     let router: RouterResponder<BasicRequestContext>
 
-    static let prefix = "/connect/"
-
-    struct Answer {
-        let status: Int
-        let body: ArraySlice<UInt8>
-        var version: String? = nil
-        var rule: String? = nil
-        /// A HEAD request: headers only.
-        let head: Bool
-    }
-
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let method = request.method
         guard method == .get || method == .head,
-              let answer = Self.answer(connect: connect, target: request.head.path, head: method == .head,
+              let answer = ConnectRoute.answer(connect: connect, target: request.head.path, head: method == .head,
                                        versionHeader: request.headers[RingplanHTTPServer.exotelVersion]) else {
             return try await router.respond(to: request, context: context)
         }
         return RingplanHTTPServer.json(answer.status, answer.body, head: answer.head, version: answer.version, rule: answer.rule)
-    }
-
-    /// The answer to a `GET` (or, with `head`, a `HEAD`) of `target` when it is
-    /// `/connect/...`, or nil.
-    static func answer(connect: ConnectService, target: String?, head: Bool, versionHeader: String?) -> Answer? {
-        guard let target, target.utf8.starts(with: prefix.utf8) else { return nil }
-        guard target.utf8.count <= RequestLimits.maxURIBytes else {
-            return Answer(status: 414, body: ConnectService.error(414, "URI too long").1, head: head)
-        }
-        // On UTF-8 code units: Character-wise searching of a 400-byte query costs
-        // microseconds (grapheme breaking).
-        let utf8 = target.utf8
-        let nameStart = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
-        let mark = utf8[nameStart...].firstIndex(of: UInt8(ascii: "?"))
-        let name = Substring(utf8[nameStart..<(mark ?? utf8.endIndex)])
-        let query = mark.map { Substring(utf8[utf8.index(after: $0)...]) }
-        let reply = connect.answer(name: name, query: query, versionHeader: versionHeader, now: Int64(time(nil)))
-        return Answer(status: reply.status, body: reply.body, version: reply.version, rule: reply.rule, head: head)
     }
 }
