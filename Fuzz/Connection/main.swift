@@ -14,8 +14,7 @@ import RingplanServer
 let service: ConnectService = {
     let store = RuleStore(directory: FuzzInvariants.repository.appendingPathComponent("rules").path)
     _ = store.reload(trigger: "fuzz")
-    let quiet = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
-    return ConnectService(store: store, ledger: HuntLedger(capacity: 1000), metrics: ServerMetrics(), logger: quiet, token: nil,
+    return ConnectService(store: store, ledger: HuntLedger(capacity: 1000), metrics: ServerMetrics(), decisions: .none, token: nil,
                           logNumbers: false)
 }()
 

@@ -17,15 +17,15 @@ public final class ConnectService: Sendable {
     public let store: RuleStore
     public let ledger: HuntLedger
     public let metrics: ServerMetrics
-    let logger: Logger
+    let decisions: DecisionLog
     let token: [UInt8]?
     let logNumbers: Bool
 
-    public init(store: RuleStore, ledger: HuntLedger, metrics: ServerMetrics, logger: Logger, token: String?, logNumbers: Bool) {
+    public init(store: RuleStore, ledger: HuntLedger, metrics: ServerMetrics, decisions: DecisionLog, token: String?, logNumbers: Bool) {
         self.store = store
         self.ledger = ledger
         self.metrics = metrics
-        self.logger = logger
+        self.decisions = decisions
         self.token = token.map { Array($0.utf8) }
         self.logNumbers = logNumbers
     }
@@ -148,7 +148,7 @@ public final class ConnectService: Sendable {
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: connectVersion, rulesVersion: admitted.rules.version, timeSource: facts.timeSource.rawValue,
             microseconds: elapsed / 1000)
-        logger.info("decision", metadata: ["decision": .stringConvertible(record)])
+        decisions.decided(record)
         return Reply(status: status, body: body, version: admitted.rules.version, rule: ruleName)
     }
 
@@ -172,7 +172,7 @@ public final class ConnectService: Sendable {
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         let known = RequestLimits.isRuleSetName(name) ? String(name) : "-"
         metrics.request(ruleSet: known, rule: "-", status: status, outcome: "refused", nanoseconds: elapsed)
-        logger.info("refused", metadata: ["rule_set": .string(known), "status": .stringConvertible(status), "reason": .string(message)])
+        decisions.refused(ruleSet: known, status: status, reason: message)
         return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
     }
 

@@ -1,12 +1,11 @@
 import ConnectProtocol
 import Foundation
-import Logging
 import Synchronization
 
-/// A swift-log handler that writes one JSON object per line to a file or stdout, through a
-/// buffer flushed when it fills and at least every 200 ms, so that logging every decision
-/// costs a memory copy on the request path, not a system call.
-public final class JSONLinesLogHandlerSink: Sendable {
+/// One JSON object per line to a file or stdout, through a buffer flushed when it fills and
+/// at least every 200 ms, so that logging every decision costs a memory copy on the request
+/// path, not a system call.
+public final class JSONLinesSink: Sendable {
     private let handle: FileHandle
     private let buffer = Mutex<[UInt8]>([])
     private let flushLock = Mutex<Void>(())
@@ -61,47 +60,38 @@ public final class JSONLinesLogHandlerSink: Sendable {
     }
 }
 
-public struct JSONLinesLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
+/// Where `/connect` answers are recorded: one explicit call per decision or refusal, as JSON
+/// lines in the sink's file (a decision written field by field straight into its buffer).
+public struct DecisionLog: Sendable {
+    let sink: JSONLinesSink?
+    /// The `logger` member of refusal lines.
     let label: String
-    let sink: JSONLinesLogHandlerSink
 
-    public init(label: String, sink: JSONLinesLogHandlerSink) {
-        self.label = label
+    /// `sink` nil: nowhere.
+    public init(sink: JSONLinesSink?, label: String = "ringplan.decisions") {
         self.sink = sink
+        self.label = label
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+    public static let none = DecisionLog(sink: nil)
+
+    func decided(_ record: DecisionRecord) {
+        guard let sink else { return }
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        sink.write { bytes in
+            bytes += #"{"ts":"#.utf8
+            Self.appendTimestamp(spec, to: &bytes)
+            bytes += #","level":"info","msg":"decision""#.utf8
+            record.appendMembers(to: &bytes)
+            bytes += "}\n".utf8
+        }
     }
 
-    public func log(event: LogEvent) {
-        // The decision line, on every request: written field by field.
-        if let explicit = event.metadata, explicit.count == 1, case .stringConvertible(let value)? = explicit["decision"],
-           let record = value as? DecisionRecord {
-            var spec = timespec()
-            clock_gettime(CLOCK_REALTIME, &spec)
-            let level = event.level
-            sink.write { bytes in
-                bytes += #"{"ts":"#.utf8
-                Self.appendTimestamp(spec, to: &bytes)
-                bytes += #","level":""#.utf8
-                bytes += level.rawValue.utf8
-                bytes += #"","msg":"decision""#.utf8
-                record.appendMembers(to: &bytes)
-                bytes += "}\n".utf8
-            }
-            return
-        }
-        var line = "{\"ts\":\(Self.timestamp()),\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote(event.message.description))"
-        var merged = metadata
-        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += ",\(Self.quote(key)):\(Self.json(value))"
-        }
-        line += "}\n"
+    func refused(ruleSet: String, status: Int, reason: String) {
+        guard let sink else { return }
+        let line = "{\"ts\":\(Self.timestamp()),\"level\":\"info\",\"logger\":\(JSONText.quoted(label)),\"msg\":\"refused\","
+            + "\"reason\":\(JSONText.quoted(reason)),\"rule_set\":\(JSONText.quoted(ruleSet)),\"status\":\(status)}\n"
         sink.write(Array(line.utf8))
     }
 
@@ -123,19 +113,4 @@ public struct JSONLinesLogHandler: LogHandler {
         bytes.append(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
         bytes.append(UInt8(ascii: "0") + UInt8(millis % 10))
     }
-
-    static func json(_ value: Logger.Metadata.Value) -> String {
-        switch value {
-        case .string(let text): return quote(text)
-        case .stringConvertible(let value):
-            // Numbers and booleans stay JSON numbers and booleans.
-            if value is Int || value is UInt64 || value is Bool || value is Double { return value.description }
-            return quote(value.description)
-        case .array(let values): return "[" + values.map(json).joined(separator: ",") + "]"
-        case .dictionary(let values):
-            return "{" + values.sorted(by: { $0.key < $1.key }).map { "\(quote($0.key)):\(json($0.value))" }.joined(separator: ",") + "}"
-        }
-    }
-
-    static func quote(_ text: String) -> String { JSONText.quoted(text) }
 }

@@ -19,13 +19,13 @@ public struct RingplanHTTPServer: Sendable {
     public let reloader: ReloadService
     let logger: Logger
 
-    public init(options: ServerOptions, logger: Logger, decisionLogger: Logger) {
+    public init(options: ServerOptions, logger: Logger, decisions: DecisionLog) {
         self.options = options
         self.logger = logger
         store = RuleStore(directory: options.rulesDirectory)
         ledger = HuntLedger(capacity: options.ledgerCapacity)
         metrics = ServerMetrics()
-        connect = ConnectService(store: store, ledger: ledger, metrics: metrics, logger: decisionLogger,
+        connect = ConnectService(store: store, ledger: ledger, metrics: metrics, decisions: decisions,
                                  token: options.token, logNumbers: options.logNumbers)
         reloader = ReloadService(store: store, metrics: metrics, ledger: ledger, logger: logger, options: options)
     }

@@ -14,7 +14,7 @@ final class TestServer: @unchecked Sendable {
     let task: Task<Void, any Error>
     let port: Int
     let adminPort: Int
-    let logSink: JSONLinesLogHandlerSink
+    let logSink: JSONLinesSink
     let logPath: String
 
     static let repositoryRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -38,12 +38,12 @@ final class TestServer: @unchecked Sendable {
         options.debounce = 0.1
         options.pollInterval = 1
         logPath = directory.path + ".log"
-        logSink = try JSONLinesLogHandlerSink(path: logPath)
+        logSink = try JSONLinesSink(path: logPath)
         let sink = logSink
         var logger = Logger(label: "test") { _ in SwallowingLogHandler() }
         logger.logLevel = .critical
         server = RingplanHTTPServer(options: options, logger: logger,
-                                    decisionLogger: Logger(label: "decisions") { JSONLinesLogHandler(label: $0, sink: sink) })
+                                    decisions: DecisionLog(sink: sink, label: "decisions"))
         if load { server.reloader.reloadNow(trigger: "start") }
         let (stream, continuation) = AsyncStream.makeStream(of: (Int, Int).self)
         group = ServiceGroup(configuration: .init(

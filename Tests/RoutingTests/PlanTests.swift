@@ -136,6 +136,6 @@ import Testing
         let fifty = try DecisionTable(ruleSet: ruleSet)
         #expect(one.answers.variantCount == 5)
         #expect(fifty.answers.variantCount == 5)
-        #expect(fifty.answers.bodyBytes == one.answers.bodyBytes)
+        #expect(fifty.answers.encodedBytes == one.answers.encodedBytes)
     }
 }

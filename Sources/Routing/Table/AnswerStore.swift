@@ -322,6 +322,9 @@ struct AnswerStore: Sendable {
     /// Variants encoded, all rules together (rules that dial alike share theirs).
     var variantCount: Int { variants.count }
 
-    /// The encoded bodies (the rest of the store is in the table's memory).
+    /// Memory of the encoded bodies (the rest of the store is in the table's memory).
     var bodyBytes: Int { bytes.capacity }
+    /// Bytes of the encoded bodies: what sharing saves (the capacity around them follows
+    /// the allocator).
+    var encodedBytes: Int { bytes.count }
 }

@@ -76,18 +76,16 @@ struct Serve: AsyncParsableCommand {
         options.pollInterval = poll
         options.idleTimeout = idleTimeout
 
-        let sink: JSONLinesLogHandlerSink
+        let sink: JSONLinesSink
         do {
-            sink = try logFile.map { try JSONLinesLogHandlerSink(path: $0) } ?? JSONLinesLogHandlerSink(handle: .standardOutput)
+            sink = try logFile.map { try JSONLinesSink(path: $0) } ?? JSONLinesSink(handle: .standardOutput)
         } catch {
             FileHandle.standardError.write(Data("error: cannot open log file: \(error)\n".utf8))
             throw Exit.usage
         }
         var logger = Logger(label: "ringplan") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .info
-        let decisions = Logger(label: "ringplan.decisions") { JSONLinesLogHandler(label: $0, sink: sink) }
-
-        let server = RingplanHTTPServer(options: options, logger: logger, decisionLogger: decisions)
+        let server = RingplanHTTPServer(options: options, logger: logger, decisions: DecisionLog(sink: sink))
         let first = server.reloader.reloadNow(trigger: "start")
         if first.outcome == .failed {
             FileHandle.standardError.write(Data(first.diagnostics.utf8))
@@ -107,7 +105,7 @@ struct Serve: AsyncParsableCommand {
 
 /// Flushes the decision log every 200 ms, and once more at shutdown.
 struct FlushService: Service {
-    let sink: JSONLinesLogHandlerSink
+    let sink: JSONLinesSink
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await sink.runFlusher() }
