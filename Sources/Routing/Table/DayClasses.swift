@@ -29,18 +29,12 @@ struct DayClasses {
 
     static func cycleDay(_ day: Int) -> Int { ((day % cycle) + cycle) % cycle }
 
-    func classOf(day: Int) -> Int {
-        explicit[day] ?? periodic[Self.cycleDay(day)] ?? 0
-    }
-
     /// The calendars of each zone, and the days of it a rule set's day touches.
     struct Zone {
         /// Indexes into `RuleSet.calendars`.
         var calendars: [Int]
         /// Days relative to the rule set's that its minutes fall on, for all-day forms.
         var span: ClosedRange<Int>
-        /// nil for the rule set's own zone.
-        var shift: Int?
     }
 
     let zones: [Zone]
@@ -49,8 +43,9 @@ struct DayClasses {
         let others = ruleSet.otherZones
         let shifts = others.map { ZoneShift(home: clocks.home, other: clocks.others[$0]!) }
         self.shifts = shifts
-        var zones = [Zone(calendars: [], span: 0...0, shift: nil)]
-        zones += shifts.indices.map { Zone(calendars: [], span: shifts[$0].span, shift: $0) }
+        // The rule set's own zone first, then one per other zone, in `shifts`' order.
+        var zones = [Zone(calendars: [], span: 0...0)]
+        zones += shifts.map { Zone(calendars: [], span: $0.span) }
         for (index, calendar) in ruleSet.calendars.enumerated() {
             let zone = calendar.timeZone.flatMap { others.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
             zones[zone].calendars.append(index)
