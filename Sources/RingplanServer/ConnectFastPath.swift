@@ -26,80 +26,42 @@ import NIOHTTPTypesHTTP1
 /// `HTTPConnectionStateHandler` keeps on the application's side (it would not see the
 /// requests answered here): an idle connection closes after `idleTimeout`, a busy one never
 /// does, and on graceful shutdown a connection closes once its last response is written.
+/// That state is `FastPathConnection`; this class only carries out what it returns.
 final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
-        case idle
-        /// Reading the rest of a request this handler answers.
-        case answering(ConnectRoute.Answer, version: HTTPVersion, keepAlive: Bool, bodyBytes: Int)
-        /// Passing a request's parts on to the application.
-        case forwarding
-        /// The request broke a bound and was answered; its remaining parts are dropped.
-        case refused
-    }
-
     private let connect: ConnectService
     private let serverName: String
-    private let idleTimeout: TimeAmount?
-    private var state = State.idle
-    /// Requests read whose response has not been written yet, and how many of them the
-    /// application is answering.
-    private var inFlight = 0
-    private var forwarded = 0
-    private var lastActive = NIODeadline.now()
+    private var connection: FastPathConnection
     private var idleTask: Scheduled<Void>?
-    private var closeWhenIdle = false
     private var needsFlush = false
     private var date = HTTPDate()
 
     init(connect: ConnectService, serverName: String, idleTimeout: TimeAmount?) {
         self.connect = connect
         self.serverName = serverName
-        self.idleTimeout = idleTimeout
+        connection = FastPathConnection(idleTimeout: idleTimeout, now: .now())
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
-        case (.head(let request), .idle):
-            inFlight += 1
-            lastActive = .now()
-            if forwarded == 0, request.method == .GET || request.method == .HEAD, let answer = ConnectRoute.answer(
-                connect: connect, target: request.uri, head: request.method == .HEAD,
-                versionHeader: request.headers.first(name: ConnectRoute.exotelVersion)) {
-                state = .answering(answer, version: request.version, keepAlive: request.isKeepAlive, bodyBytes: 0)
-            } else {
-                forwarded += 1
-                state = .forwarding
-                context.fireChannelRead(data)
+        let action: FastPathConnection.ReadAction
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            action = connection.head(version: request.version, keepAlive: request.isKeepAlive, now: .now()) {
+                guard request.method == .GET || request.method == .HEAD else { return nil }
+                return ConnectRoute.answer(connect: connect, target: request.uri, head: request.method == .HEAD,
+                                           versionHeader: request.headers.first(name: ConnectRoute.exotelVersion))
             }
-        case (.body(let buffer), .answering(let answer, let version, let keepAlive, let bodyBytes)):
-            // The body is not used; it is read and dropped, up to a bound.
-            let total = bodyBytes + buffer.readableBytes
-            if total > RequestLimits.maxBodyBytes {
-                state = .refused
-                let (status, body) = ConnectService.error(413, "request body too large")
-                respond(context: context, ConnectRoute.Answer(status: status, body: body, head: answer.head),
-                        version: version, keepAlive: false)
-            } else {
-                state = .answering(answer, version: version, keepAlive: keepAlive, bodyBytes: total)
-            }
-        case (.end, .answering(let answer, let version, let keepAlive, _)):
-            state = .idle
-            respond(context: context, answer, version: version, keepAlive: keepAlive)
-        case (.end, .forwarding):
-            state = .idle
-            context.fireChannelRead(data)
-        case (_, .forwarding):
-            context.fireChannelRead(data)
-        case (_, .refused):
-            break
-        case (.head, _), (.body, .idle), (.end, .idle):
-            // Parts out of order: NIO's decoder never sends them; the application's path reports it.
-            context.fireChannelRead(data)
+        case .body(let buffer): action = connection.body(bytes: buffer.readableBytes)
+        case .end: action = connection.end()
+        }
+        switch action {
+        case .pass: context.fireChannelRead(data)
+        case .drop: break
+        case .respond(let response): respond(context: context, response)
         }
     }
 
@@ -115,13 +77,11 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The application's responses, on their way out.
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
-        // Not below zero: the application also answers a request NIO's decoder could not
-        // read (its 400), which never passed here as a request.
-        forwarded = max(0, forwarded - 1)
-        responseEnded(context: context, data, promise: promise)
+        writeEnd(context: context, data, connection.applicationResponded(now: .now()), promise: promise)
     }
 
-    private func respond(context: ChannelHandlerContext, _ answer: ConnectRoute.Answer, version: HTTPVersion, keepAlive: Bool) {
+    private func respond(context: ChannelHandlerContext, _ response: FastPathConnection.Response) {
+        let answer = response.answer
         var headers = HTTPHeaders()
         headers.reserveCapacity(7)
         ConnectRoute.forEachHeader(bodyCount: answer.body.count, version: answer.version, rule: answer.rule) { name, value in
@@ -129,42 +89,39 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         headers.add(name: "Date", value: date.now())
         headers.add(name: "Server", value: serverName)
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .init(statusCode: answer.status), headers: headers))),
-                      promise: nil)
+        if !response.keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: response.version, status: .init(statusCode: answer.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !answer.head {
             var buffer = context.channel.allocator.buffer(capacity: answer.body.count)
             buffer.writeBytes(answer.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        if !keepAlive { closeWhenIdle = true }
-        responseEnded(context: context, wrapOutboundOut(.end(nil)), promise: nil)
+        writeEnd(context: context, wrapOutboundOut(.end(nil)), connection.responded(response, now: .now()), promise: nil)
     }
 
-    /// Writes a response's last part, and closes the connection after it when it was the
-    /// last response owed and the connection is to close.
-    private func responseEnded(context: ChannelHandlerContext, _ end: NIOAny, promise: EventLoopPromise<Void>?) {
-        inFlight = max(0, inFlight - 1)
-        lastActive = .now()
-        if inFlight == 0 && closeWhenIdle {
+    private func writeEnd(context: ChannelHandlerContext, _ end: NIOAny, _ action: FastPathConnection.EndAction,
+                          promise: EventLoopPromise<Void>?) {
+        switch action {
+        case .write:
+            context.write(end, promise: promise)
+            needsFlush = true
+        case .writeAndClose:
             needsFlush = false
             let written = promise ?? context.eventLoop.makePromise()
             context.writeAndFlush(end, promise: written)
             written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            context.write(end, promise: promise)
-            needsFlush = true
         }
     }
 
     // MARK: Idle connections and graceful shutdown
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { scheduleIdleCheck(context: context, in: idleTimeout) }
+        if context.channel.isActive { scheduleIdleCheck(context: context, in: connection.idleTimeout) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        scheduleIdleCheck(context: context, in: idleTimeout)
+        scheduleIdleCheck(context: context, in: connection.idleTimeout)
         context.fireChannelActive()
     }
 
@@ -181,22 +138,17 @@ final class ConnectFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
-        // Finish what was asked, then close.
-        closeWhenIdle = true
-        if inFlight == 0 { context.close(promise: nil) }
+        if connection.quiesce() { context.close(promise: nil) }
     }
 
     private func scheduleIdleCheck(context: ChannelHandlerContext, in delay: TimeAmount?) {
         guard let delay, idleTask == nil else { return }
         idleTask = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: delay) { [self] in
             idleTask = nil
-            guard let idleTimeout else { return }
-            let idleUntil = lastActive + idleTimeout
-            if inFlight == 0 && idleUntil <= .now() {
-                context.close(promise: nil)
-            } else {
-                // Busy, or active since: look again when it could first be idle that long.
-                scheduleIdleCheck(context: context, in: inFlight > 0 ? idleTimeout : idleUntil - .now())
+            switch connection.idleCheck(now: .now()) {
+            case .close: context.close(promise: nil)
+            case .checkAgain(let delay): scheduleIdleCheck(context: context, in: delay)
+            case .none: break
             }
         }
     }

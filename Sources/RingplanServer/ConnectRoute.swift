@@ -13,7 +13,7 @@ enum ConnectRoute {
     static let ruleHeader = "Ringplan-Rule"
     static let contentType = "application/json"
 
-    struct Answer {
+    struct Answer: Equatable {
         let status: Int
         let body: ArraySlice<UInt8>
         var version: String? = nil
