@@ -99,28 +99,34 @@ public final class ConnectService: Sendable {
             return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil)
         }
         let ruleSetName = String(admitted.name)
+        // The outcome is found under the ledger's lock, so that the attempt it answers (busy
+        // agents may move it on) is the one the ledger keeps.
+        var outcome: Outcome?
         let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
-            if let existing {
-                // A re-fetch: the same rule, in the version now serving.
-                if existing.version == rules.version { return (existing, true) }
-                if let index = table.ruleSet.rules.firstIndex(where: { $0.name == existing.ruleName }) {
-                    var moved = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: index,
-                                                 ruleName: existing.ruleName, attempt: existing.nextAttempt)
-                    moved.nextAttempt = existing.nextAttempt
-                    return (moved, true)
-                }
-            }
-            guard let rule = table.decide(facts) else { return nil }
-            let entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
+            var entry: HuntLedger.Entry, keep = true
+            if let existing, existing.version == rules.version {
+                // A re-fetch: the same rule.
+                entry = existing
+            } else if let existing, let index = table.ruleSet.rules.firstIndex(where: { $0.name == existing.ruleName }) {
+                // A re-fetch after a reload: the same rule, in the version now serving.
+                entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: index,
+                                         ruleName: existing.ruleName, attempt: existing.nextAttempt)
+            } else {
+                guard let rule = table.decide(facts) else { return nil }
+                entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
                                          ruleName: table.ruleSet.rules[rule].name,
                                          attempt: table.attempt(rule: rule, facts: facts))
-            // Only plans of several attempts are fetched again; other calls need no memory.
-            return (entry, table.attemptCount(rule: rule, facts: facts) > 1)
+                // Only plans of several attempts are fetched again; other calls need no memory.
+                keep = table.attemptCount(rule: rule, facts: facts) > 1
+            }
+            let answered = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
+            if let attempt = answered.answeredAttempt { entry.nextAttempt = attempt }
+            outcome = answered
+            return (entry, keep)
         }
-        guard let (entry, pinned) = advanced else {
+        guard let (_, pinned) = advanced, let outcome else {
             return Decision(outcome: table.noMatch(version: version), facts: facts, pinned: false, callSid: callSid)
         }
-        let outcome = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
         return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid)
     }
 

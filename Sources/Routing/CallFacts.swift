@@ -23,6 +23,8 @@ public struct CallFacts: Sendable, Hashable {
     public var callSid: UInt64?
     /// `CustomField`, read only for rule sets whose rules look at it.
     public var customField: String?
+    /// Sticky and busy agents, from the server's agent state (none outside the server unless given).
+    public var agents: AgentKnowledge = .none
 
     public init(caller: PhoneNumber?, exophone: PhoneNumber?, moment: LocalMoment, timeSource: TimeSource,
                 digits: KeyPresses?, direction: CallDirection?, dialWhom: DialedContact?, callSid: UInt64? = nil,

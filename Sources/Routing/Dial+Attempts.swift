@@ -7,11 +7,19 @@ public struct Attempt: Sendable, Hashable {
     public var options: AnswerOptions
     /// The step of the branch it comes from (0 = the first), for explanations.
     public var step: Int
+    /// Whether destinations known busy are left out of it (its step's `busy`).
+    public var busy: BusyPolicy = .skip
 
     /// The answer to the fetch that gets this attempt. Every attempt but the call's last
     /// asks Exotel to fetch again (`fetch_after_attempt`); the last one of a hunt says
     /// `false`, the last ringing in parallel leaves it out (as a plan of one step always has).
     public func answer(isLast: Bool, applet: Applet) throws(AnswerError) -> ConnectAnswer {
+        try answer(dialling: destinations, isLast: isLast, applet: applet)
+    }
+
+    /// The answer dialling `destinations`, some of this attempt's (busy agents left out).
+    public func answer(dialling destinations: [Destination], isLast: Bool, applet: Applet) throws(AnswerError) -> ConnectAnswer {
+        guard !destinations.isEmpty else { throw .noDestination }
         switch strategy {
         case .hunt:
             return try ConnectAnswer(applet: applet, destinationType: destinations[0].type, destinations: [destinations[0].contact],
@@ -27,19 +35,21 @@ public struct Attempt: Sendable, Hashable {
 }
 
 extension Step {
-    /// Whom the step dials for a call: its targets in order, each lookup replaced by the
-    /// table's value (`value(table)`, nil when the call's key is not in it) or its
-    /// `otherwise`, a destination named twice dialled once.
-    public func destinations(_ value: (Int) -> Destination?) -> [Destination] {
+    /// Whom the step dials for a call: its targets in order, each lookup replaced by its
+    /// value (`value(lookup)`: the table's value, nil when the call's key is not in it; the
+    /// caller's sticky agent) or a table's `otherwise`, a destination named twice dialled once.
+    public func destinations(_ value: (Lookup) -> Destination?) -> [Destination] {
         var result: [Destination] = []
         for target in targets {
             switch target {
             case .destination(let destination):
                 if !result.contains(destination) { result.append(destination) }
             case .lookup(let table, let otherwise):
-                for destination in value(table).map({ [$0] }) ?? otherwise where !result.contains(destination) {
+                for destination in value(.table(table)).map({ [$0] }) ?? otherwise where !result.contains(destination) {
                     result.append(destination)
                 }
+            case .sticky:
+                if let destination = value(.sticky), !result.contains(destination) { result.append(destination) }
             }
         }
         return result
@@ -65,7 +75,7 @@ extension Dial {
     /// that an earlier step already dialled is left out of later ones (the relationship
     /// manager tried first is not rung again with the team), which also keeps `DialWhomNumber`
     /// naming one attempt only.
-    public func attempts(branch: Int, _ value: (Int) -> Destination?) -> [Attempt] {
+    public func attempts(branch: Int, _ value: (Lookup) -> Destination?) -> [Attempt] {
         guard branches.indices.contains(branch) else { return [] }
         var attempts: [Attempt] = []
         var dialled = Set<DialedContact>()
@@ -75,16 +85,31 @@ extension Dial {
             for destination in destinations { dialled.insert(destination.contact.dialed) }
             switch step.strategy {
             case .hunt:
-                attempts += destinations.map { Attempt(destinations: [$0], strategy: .hunt, options: step.options, step: index) }
+                attempts += destinations.map { Attempt(destinations: [$0], strategy: .hunt, options: step.options, step: index, busy: step.busy) }
             case .parallel:
-                attempts.append(Attempt(destinations: destinations, strategy: step.strategy, options: step.options, step: index))
+                attempts.append(Attempt(destinations: destinations, strategy: step.strategy, options: step.options, step: index, busy: step.busy))
             }
         }
         return attempts
     }
 }
 
+extension Attempt {
+    /// Whom it dials with busy agents left out (when its step skips them).
+    public func free(_ agents: AgentKnowledge) -> [Destination] {
+        guard busy == .skip, agents.anyoneBusy else { return destinations }
+        return destinations.filter { !agents.isBusy($0.contact.dialed) }
+    }
+}
+
 extension Array where Element == Attempt {
+    /// The first attempt from `start` that has someone to dial once busy agents are left
+    /// out, or nil: how a fetch moves past busy agents.
+    public func firstFree(from start: Int, _ agents: AgentKnowledge) -> Int? {
+        guard start < count else { return nil }
+        return self[start...].firstIndex { !$0.free(agents).isEmpty }
+    }
+
     /// The attempt after the one that dialled `dialWhom` (0 when none did): how a re-fetch
     /// moves through a plan when no per-call state says where the call is (each contact is in
     /// one attempt at most); `count` means the plan is done.

@@ -30,6 +30,8 @@ public enum Target: Sendable, Hashable {
     /// The value of `RuleSet.tables[table]` for the call's key; `otherwise` when the key is
     /// not in the table (empty: nobody, and the step may be left with no destination).
     case lookup(table: Int, otherwise: [Destination])
+    /// `sticky`: the agent who last spoke to the caller, when there is one (see `AgentStateView`).
+    case sticky
 }
 
 /// One stage of a plan: its destinations are hunted one per attempt, or rung together in
@@ -39,17 +41,33 @@ public struct Step: Sendable, Hashable {
     public var strategy: DialStrategy
     /// The options of the step's answers, with the rule's and the defaults' already applied.
     public var options: AnswerOptions
+    /// Whether agents known busy are left out.
+    public var busy: BusyPolicy
 
-    public init(targets: [Target], strategy: DialStrategy, options: AnswerOptions) {
+    public init(targets: [Target], strategy: DialStrategy, options: AnswerOptions, busy: BusyPolicy = .skip) {
         self.targets = targets
         self.strategy = strategy
         self.options = options
+        self.busy = busy
     }
 
     /// The tables the step looks up, in order.
     public var tables: [Int] {
         targets.compactMap { if case .lookup(let table, _) = $0 { table } else { nil } }
     }
+
+    /// What the step looks up for a call: its tables and the caller's sticky agent.
+    public var lookups: [Lookup] {
+        targets.compactMap { target in
+            switch target {
+            case .lookup(let table, _): .table(table)
+            case .sticky: .sticky
+            case .destination: nil
+            }
+        }
+    }
+
+    public var dialsSticky: Bool { targets.contains(.sticky) }
 }
 
 /// One branch of a split: `weight` parts of the calls, and the steps they are dialled through.
@@ -102,8 +120,11 @@ public struct Dial: Sendable, Hashable {
     public var steps: [Step] { branches.flatMap(\.steps) }
 
     /// Whether the attempts depend on the call beyond the rule that decided it: a split
-    /// picks a branch, a lookup reads a table.
-    public var dependsOnCall: Bool { isSplit || steps.contains { !$0.tables.isEmpty } }
+    /// picks a branch, a lookup reads a table or the caller's sticky agent.
+    public var dependsOnCall: Bool { isSplit || steps.contains { !$0.lookups.isEmpty } }
+
+    /// Every lookup of every step, each once, in order.
+    public var lookups: [Lookup] { Array(Set(steps.flatMap(\.lookups))).sorted() }
 
     /// Every destination a step may name, lookups' `otherwise` included (not their tables).
     public var namedDestinations: [Destination] {
@@ -112,6 +133,7 @@ public struct Dial: Sendable, Hashable {
                 switch target {
                 case .destination(let destination): return [destination]
                 case .lookup(_, let otherwise): return otherwise
+                case .sticky: return []
                 }
             }
         }

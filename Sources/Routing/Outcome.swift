@@ -25,6 +25,8 @@ public enum Outcome: Sendable, Hashable {
         case huntExhausted(rule: Int)
         /// The plan of `rule` has no destination for this call (`unmatched: nobody`).
         case noDestination(rule: Int)
+        /// Every destination left in the plan of `rule` is busy on another call (`busy: skip`).
+        case allBusy(rule: Int)
     }
 
     /// The HTTP status the server answers with.
@@ -43,6 +45,12 @@ public enum Outcome: Sendable, Hashable {
         }
     }
 
+    /// The attempt an answer dials (busy agents may have moved it past the one asked for).
+    public var answeredAttempt: Int? {
+        if case .answer(_, let attempt, _) = self { return attempt }
+        return nil
+    }
+
     public var isAnswer: Bool {
         if case .answer = self { return true }
         return false
@@ -58,7 +66,7 @@ public enum Outcome: Sendable, Hashable {
     public var rule: Int? {
         switch self {
         case .answer(let rule, _, _), .huntExhausted(let rule), .noDestination(let rule), .nobody(.rule(let rule), _),
-             .nobody(.huntExhausted(let rule), _), .nobody(.noDestination(let rule), _):
+             .nobody(.huntExhausted(let rule), _), .nobody(.noDestination(let rule), _), .nobody(.allBusy(let rule), _):
             return rule
         case .noMatch, .nobody(.noMatch, _):
             return nil
@@ -85,6 +93,8 @@ public enum Outcome: Sendable, Hashable {
             return "the hunt of rule `\(names(rule))` is exhausted: no destination left"
         case .noDestination(let rule), .nobody(.noDestination(let rule), _):
             return "rule `\(names(rule))` has no destination for this call: its lookups found nothing and have no `else`"
+        case .nobody(.allBusy(let rule), _):
+            return "every destination left in the plan of rule `\(names(rule))` is busy on another call"
         }
     }
 }

@@ -79,8 +79,12 @@ public struct ReferenceEvaluator: Sendable {
         let rule = ruleSet.rules[index]
         if rule.dial.isNobody { return .nobody(.rule(index), body: nobody) }
         let attempts = plan(of: rule, facts).attempts
-        let attempt = attempts.attempt(after: facts.dialWhom)
-        guard attempt < attempts.count, let answer = try? attempts[attempt].answer(isLast: attempt == attempts.count - 1, applet: ruleSet.applet) else {
+        let start = attempts.attempt(after: facts.dialWhom)
+        // Busy agents are passed over: the fetch answers the first attempt with someone free.
+        guard let attempt = attempts.firstFree(from: start, facts.agents),
+              let answer = try? attempts[attempt].answer(dialling: attempts[attempt].free(facts.agents),
+                                                         isLast: attempt == attempts.count - 1, applet: ruleSet.applet) else {
+            if start < attempts.count { return .nobody(.allBusy(rule: index), body: nobody) }
             let reason: Outcome.Nobody = attempts.isEmpty ? .noDestination(rule: index) : .huntExhausted(rule: index)
             guard ruleSet.unmatched == .nobody else { return attempts.isEmpty ? .noDestination(rule: index) : .huntExhausted(rule: index) }
             return .nobody(reason, body: nobody)
@@ -103,7 +107,18 @@ public struct ReferenceEvaluator: Sendable {
             notes.append("split by \(dial.splitBy.rawValue): \(key) falls on branch \(branch + 1) of \(dial.branches.count) (weight \(dial.branches[branch].weight) of \(total))")
         }
         var looked = Set<Int>()
+        var lookedSticky = false
         for (position, step) in dial.branches[branch].steps.enumerated() {
+            if step.dialsSticky && !lookedSticky {
+                lookedSticky = true
+                if let agent = value(of: .sticky, facts) {
+                    notes.append("the caller's sticky agent is `\(agent.name)` (step \(position + 1))")
+                } else if let contact = facts.agents.sticky(caller: facts.caller) {
+                    notes.append("the caller's sticky agent `\(contact)` is no agent of this rule set; `sticky` is skipped (step \(position + 1))")
+                } else {
+                    notes.append("the caller has no sticky agent; `sticky` is skipped (step \(position + 1))")
+                }
+            }
             for table in step.tables where looked.insert(table).inserted {
                 let lookup = ruleSet.tables[table]
                 let key = switch lookup.key {
@@ -124,6 +139,10 @@ public struct ReferenceEvaluator: Sendable {
             }
         }
         let attempts = dial.attempts(branch: branch) { value(of: $0, facts) }
+        let busy = attempts.flatMap { attempt in attempt.destinations.filter { !attempt.free(facts.agents).contains($0) } }
+        if !busy.isEmpty {
+            notes.append("busy on another call, left out: " + busy.map { "`\($0.name)`" }.joined(separator: ", "))
+        }
         for (position, step) in dial.branches[branch].steps.enumerated() {
             let named = step.destinations { value(of: $0, facts) }
             let dialled = Set(attempts.filter { $0.step == position }.flatMap(\.destinations))
@@ -138,10 +157,17 @@ public struct ReferenceEvaluator: Sendable {
         return (attempts, notes)
     }
 
-    /// The destination a table gives the call, nil when its key is not in it.
-    private func value(of table: Int, _ facts: CallFacts) -> Destination? {
-        let lookup = ruleSet.tables[table]
-        return lookup.row(for: facts).map { lookup.values[Int(lookup.valueIndexes[$0])] }
+    /// The destination a table gives the call, nil when its key is not in it; the caller's
+    /// sticky agent, nil when there is none or it is no agent of the rule set.
+    private func value(of lookup: Lookup, _ facts: CallFacts) -> Destination? {
+        switch lookup {
+        case .table(let index):
+            let table = ruleSet.tables[index]
+            return table.row(for: facts).map { table.values[Int(table.valueIndexes[$0])] }
+        case .sticky:
+            guard let contact = facts.agents.sticky(caller: facts.caller) else { return nil }
+            return ruleSet.agents.first { $0.contact.dialed == contact }
+        }
     }
 
     // MARK: Conditions, with reasons

@@ -23,6 +23,13 @@ public struct RuleSet: Sendable {
     /// IVR digits to skill name.
     public var skills: [String: String]
     public var rules: [Rule]
+    /// Every agent `agents:` defines that the applet can dial, by name: who `sticky` may be.
+    public var agents: [Destination]
+    /// How long an answered call keeps its agent the caller's sticky agent (`sticky_days`).
+    public var stickyDays: Int
+    /// A rule dials `sticky`, or `busy: skip` is written: the server is to learn agent state
+    /// for it (its answers carry the events URL).
+    public var usesAgentState: Bool
 
     /// Whether any rule reads `CustomField`, through a condition or a table keyed by it:
     /// only then is it read from requests.
@@ -34,7 +41,8 @@ public struct RuleSet: Sendable {
 
     public init(name: String, timeZone: String, clockTimeZone: String, country: Country, applet: Applet = .ccm,
                 unmatched: Unmatched = .nobody, lists: [NumberList], calendars: [RuleCalendar], tables: [LookupTable] = [],
-                skills: [String: String], rules: [Rule]) {
+                skills: [String: String], rules: [Rule], agents: [Destination] = [], stickyDays: Int = RuleSet.defaultStickyDays,
+                usesAgentState: Bool = false) {
         self.name = name
         self.timeZone = timeZone
         self.clockTimeZone = clockTimeZone
@@ -46,7 +54,13 @@ public struct RuleSet: Sendable {
         self.tables = tables
         self.skills = skills
         self.rules = rules
+        self.agents = agents
+        self.stickyDays = stickyDays
+        self.usesAgentState = usesAgentState
     }
+
+    /// Whether any rule dials `sticky`.
+    public var dialsSticky: Bool { rules.contains { $0.dial.steps.contains(where: \.dialsSticky) } }
 }
 
 /// A named list of numbers and prefixes (`lists:`), from the rule file or a list file.

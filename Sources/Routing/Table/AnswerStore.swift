@@ -49,7 +49,11 @@ struct AnswerStore: Sendable {
     }
 
     private struct PlanTable: BitwiseCopyable {
+        /// The table's index, or `sticky` for the caller's sticky agent.
         var table: Int32
+        static let sticky: Int32 = -1
+
+        var lookup: Lookup { table == Self.sticky ? .sticky : .table(Int(table)) }
         /// The table's distinct values, and one more for a key not in it.
         var radix: Int32
     }
@@ -92,7 +96,9 @@ struct AnswerStore: Sendable {
     /// What `DialWhomNumber` says for each destination of each attempt, with the attempt,
     /// rule by rule (and variant by variant), in attempt order.
     private let contacts: Frozen<DialedContact>
+    /// Each contact's attempt, with `ringsBusy` set when its step rings busy agents anyway.
     private let contactAttempts: Frozen<Int32>
+    private static let ringsBusy: Int32 = 1 << 30
     /// The empty answer of each version, for calls no rule answers (`unmatched: nobody`).
     private let nobody: Frozen<Range>
 
@@ -113,7 +119,7 @@ struct AnswerStore: Sendable {
             for (index, attempt) in attempts.enumerated() {
                 for destination in attempt.destinations {
                     contacts.append(destination.contact.dialed)
-                    contactAttempts.append(Int32(index))
+                    contactAttempts.append(Int32(index) | (attempt.busy == .ring ? Self.ringsBusy : 0))
                 }
             }
         }
@@ -144,19 +150,29 @@ struct AnswerStore: Sendable {
                 continue
             }
             planOfDial[dial] = Int32(plans.count)
-            let tables = Array(Set(dial.steps.flatMap(\.tables))).sorted()
-            let radices = tables.map { ruleSet.tables[$0].values.count + 1 }
+            let lookups = dial.lookups
+            let radices = lookups.map { lookup in
+                switch lookup {
+                case .table(let table): ruleSet.tables[table].values.count + 1
+                case .sticky: ruleSet.agents.count + 1
+                }
+            }
             let perBranch = radices.reduce(1, *)
             precondition(perBranch * dial.branches.count <= Dial.maxVariants, "the checker bounds variants")
             plans.append(CallPlan(byCall: dial.splitBy == .call, branchStart: Int32(weights.count), branchCount: Int32(dial.branches.count),
                                   totalWeight: Int32(dial.branches.reduce(0) { $0 + $1.weight }),
-                                  tableStart: Int32(planTables.count), tableCount: Int32(tables.count),
+                                  tableStart: Int32(planTables.count), tableCount: Int32(lookups.count),
                                   variantsPerBranch: Int32(perBranch), variantStart: Int32(variants.count)))
             weights += dial.branches.map { Int32($0.weight) }
-            planTables += zip(tables, radices).map { PlanTable(table: Int32($0), radix: Int32($1)) }
+            planTables += zip(lookups, radices).map { lookup, radix in
+                switch lookup {
+                case .table(let table): PlanTable(table: Int32(table), radix: Int32(radix))
+                case .sticky: PlanTable(table: PlanTable.sticky, radix: Int32(radix))
+                }
+            }
             records.append(RuleAnswers(kind: .dependsOnCall, later: Int32(plans.count - 1), answers: 0, contactStart: 0, contactCount: 0))
             for branch in dial.branches {
-                try variantEncoder.variants(of: branch, tables: tables, radices: radices, ruleSet: ruleSet) { (interned) throws(AnswerError) in
+                try variantEncoder.variants(of: branch, lookups: lookups, radices: radices, ruleSet: ruleSet) { (interned) throws(AnswerError) in
                     let rangeStart = Int32(variantRanges.count), contactStart = Int32(contacts.count)
                     for (position, attempt) in interned.attempts.enumerated() {
                         let answer = try interned.answer(attempt) { (plain, isLast) throws(AnswerError) in
@@ -166,7 +182,7 @@ struct AnswerStore: Sendable {
                         variantRanges += encodedAnswers[Int(answer) * ConnectVersion.count..<Int(answer + 1) * ConnectVersion.count]
                         for id in interned.ids[Int(attempt.start)..<Int(attempt.start + attempt.count)] {
                             contacts.append(interned.dialled(id))
-                            contactAttempts.append(Int32(position))
+                            contactAttempts.append(Int32(position) | (interned.busy(attempt) == .ring ? Self.ringsBusy : 0))
                         }
                     }
                     variants.append(Variant(rangeStart: rangeStart, attempts: Int32(interned.attempts.count), contactStart: contactStart,
@@ -221,7 +237,10 @@ struct AnswerStore: Sendable {
         /// The attempt's answer in every version, by version index.
         mutating func ranges(_ attempt: Attempt, isLast: Bool) throws(AnswerError) -> [Range] {
             var attempt = attempt
-            attempt.step = 0 // where in its plan an attempt stands does not change its answer
+            // Where in its plan an attempt stands, and whether busy agents are left out of
+            // it, do not change its answer.
+            attempt.step = 0
+            attempt.busy = .skip
             let key = Key(attempt: attempt, isLast: isLast)
             if let found = known[key] { return found }
             let answer = try attempt.answer(isLast: isLast, applet: applet)
@@ -252,7 +271,7 @@ struct AnswerStore: Sendable {
         var combination = 0
         for offset in 0..<Int(plan.tableCount) {
             let table = planTables[Int(plan.tableStart) + offset]
-            let digit = tables.valueIndex(table: Int(table.table), facts: facts).map { $0 + 1 } ?? 0
+            let digit = tables.valueIndex(table.lookup, facts: facts).map { $0 + 1 } ?? 0
             combination = combination * Int(table.radix) + digit
         }
         return variants[Int(plan.variantStart) + branch * Int(plan.variantsPerBranch) + combination]
@@ -280,9 +299,46 @@ struct AnswerStore: Sendable {
             (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
         }
         for index in start..<start + count where contacts[index] == dialWhom {
-            return Int(contactAttempts[index]) + 1
+            return Int(contactAttempts[index] & ~Self.ringsBusy) + 1
         }
         return 0
+    }
+
+    /// Where a fetch that starts at attempt `from` lands once busy agents are passed over.
+    enum FreeAttempt: Equatable {
+        /// This attempt has someone free; `partlyBusy`: some of its destinations are busy
+        /// and left out, so its encoded answer does not do.
+        case at(Int, partlyBusy: Bool)
+        /// The plan has attempts from `from`, and every destination in them is busy.
+        case allBusy
+        /// The plan has no attempt from `from`.
+        case none
+    }
+
+    /// Walks the contacts of the call's plan from attempt `from`; called only when someone is busy.
+    func firstFree(rule: Int, from: Int, facts: CallFacts, tables: LookupMaps) -> FreeAttempt {
+        let record = rules[rule]
+        let start: Int, count: Int, attempts: Int
+        switch record.kind {
+        case .fixed: (start, count, attempts) = (Int(record.contactStart), Int(record.contactCount), Int(record.answers))
+        case .dependsOnCall:
+            let variant = variant(rule: rule, facts: facts, tables: tables)
+            (start, count, attempts) = (Int(variant.contactStart), Int(variant.contactCount), Int(variant.attempts))
+        }
+        guard from < attempts else { return .none }
+        guard count > 0 else { return .at(from, partlyBusy: false) } // `nobody`: no one to pass over
+        var current = -1, free = 0, busy = 0
+        for index in start..<start + count {
+            let tagged = contactAttempts[index]
+            let attempt = Int(tagged & ~Self.ringsBusy)
+            guard attempt >= from else { continue }
+            if attempt != current {
+                if free > 0 { return .at(current, partlyBusy: busy > 0) }
+                (current, free, busy) = (attempt, 0, 0)
+            }
+            if tagged & Self.ringsBusy == 0 && facts.agents.isBusy(contacts[index]) { busy += 1 } else { free += 1 }
+        }
+        return free > 0 ? .at(current, partlyBusy: busy > 0) : .allBusy
     }
 
     /// Starts loading where a rule's first answer is.

@@ -45,7 +45,7 @@ public final class DecisionTable: Sendable {
         time = TimeIndex(ruleSet: ruleSet, memory: memory)
         skill = SkillIndex(ruleSet: ruleSet, memory: memory)
         answers = try AnswerStore(ruleSet: ruleSet, memory: memory)
-        lookups = LookupMaps(tables: ruleSet.tables, memory: memory)
+        lookups = LookupMaps(tables: ruleSet.tables, agents: ruleSet.agents, memory: memory)
         unmatched = ruleSet.unmatched
         reader = FactReader(ruleSet: ruleSet, probes: .init(caller: caller.exact, exophone: exophone.exact), memory: memory)
         self.memory = memory
@@ -105,9 +105,19 @@ public final class DecisionTable: Sendable {
         return outcome(rule: rule, attempt: attempt(rule: rule, facts: facts), facts: facts, version: version)
     }
 
-    /// The answer of a rule at an attempt (the server pins the rule and counts attempts).
-    /// `facts` pick the variant of a rule that splits or looks a table up.
+    /// The answer of a rule from an attempt on (the server pins the rule and counts
+    /// attempts): the first attempt with someone not busy, which `Outcome.answer` names.
+    /// `facts` pick the variant of a rule that splits or looks something up.
     public func outcome(rule: Int, attempt: Int, facts: CallFacts, version: ConnectVersion) -> Outcome {
+        var attempt = attempt
+        var partlyBusy = false
+        if facts.agents.anyoneBusy {
+            switch answers.firstFree(rule: rule, from: attempt, facts: facts, tables: lookups) {
+            case .at(let free, let partly): (attempt, partlyBusy) = (free, partly)
+            case .allBusy: return .nobody(.allBusy(rule: rule), body: answers.nobodyBody(version: version))
+            case .none: break
+            }
+        }
         guard let body = answers.body(rule: rule, attempt: attempt, version: version, facts: facts, tables: lookups) else {
             let none = attempt == 0
             switch unmatched {
@@ -117,7 +127,19 @@ public final class DecisionTable: Sendable {
             }
         }
         if body.dialsNobody { return .nobody(.rule(rule), body: body.bytes) }
+        if partlyBusy, let free = freeBody(rule: rule, attempt: attempt, facts: facts, version: version) {
+            return .answer(rule: rule, attempt: attempt, body: free)
+        }
         return .answer(rule: rule, attempt: attempt, body: body.bytes)
+    }
+
+    /// The answer of an attempt with its busy destinations left out: encoded for the call
+    /// (someone busy in a parallel ring is the one case the encoded answers do not cover).
+    private func freeBody(rule: Int, attempt: Int, facts: CallFacts, version: ConnectVersion) -> ArraySlice<UInt8>? {
+        let attempts = attempts(rule: rule, facts: facts)
+        let answer = try? attempts[attempt].answer(dialling: attempts[attempt].free(facts.agents), isLast: attempt == attempts.count - 1,
+                                                   applet: ruleSet.applet)
+        return answer.map { $0.encoded(for: version)[...] }
     }
 
     /// What a call no rule matches gets (`unmatched`).
@@ -147,8 +169,13 @@ public final class DecisionTable: Sendable {
     /// request path (it builds arrays).
     public func attempts(rule: Int, facts: CallFacts) -> [Attempt] {
         let dial = ruleSet.rules[rule].dial
-        return dial.attempts(branch: dial.branch(forKey: facts.splitKey(dial.splitBy))) { table in
-            lookups.valueIndex(table: table, facts: facts).map { ruleSet.tables[table].values[$0] }
+        return dial.attempts(branch: dial.branch(forKey: facts.splitKey(dial.splitBy))) { lookup in
+            lookups.valueIndex(lookup, facts: facts).map { index in
+                switch lookup {
+                case .table(let table): ruleSet.tables[table].values[index]
+                case .sticky: ruleSet.agents[index]
+                }
+            }
         }
     }
 

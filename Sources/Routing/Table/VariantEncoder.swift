@@ -62,7 +62,7 @@ struct VariantEncoder {
     }
 
     private mutating func kind(_ step: Step) -> Int32 {
-        let kind = Step.Kind(strategy: step.strategy, options: step.options)
+        let kind = Step.Kind(strategy: step.strategy, options: step.options, busy: step.busy)
         if let id = kindIDs[kind] { return id }
         kindIDs[kind] = Int32(kinds.count)
         kinds.append(kind)
@@ -72,24 +72,26 @@ struct VariantEncoder {
     /// Every variant of one branch, combination by combination (the tables' digits, most
     /// significant first: 0 for a key not in the table, else the value's index + 1); `body`
     /// reads the variant from `attempts` and `ids`.
-    mutating func variants(of branch: Branch, tables: [Int], radices: [Int], ruleSet: RuleSet,
+    mutating func variants(of branch: Branch, lookups: [Lookup], radices: [Int], ruleSet: RuleSet,
                            _ body: (inout VariantEncoder) throws(AnswerError) -> Void) throws(AnswerError) {
         let steps = branch.steps.map { step in
             CompiledStep(targets: step.targets.map { target in
                 switch target {
                 case .destination(let destination): return .fixed(intern(destination))
                 case .lookup(let table, let otherwise):
-                    return .lookup(digit: tables.firstIndex(of: table)!, values: ruleSet.tables[table].values.map { intern($0) },
+                    return .lookup(digit: lookups.firstIndex(of: .table(table))!, values: ruleSet.tables[table].values.map { intern($0) },
                                    otherwise: otherwise.map { intern($0) })
+                case .sticky:
+                    return .lookup(digit: lookups.firstIndex(of: .sticky)!, values: ruleSet.agents.map { intern($0) }, otherwise: [])
                 }
             }, parallel: step.strategy != .hunt, kind: kind(step))
         }
-        var digits = [Int](repeating: 0, count: tables.count)
+        var digits = [Int](repeating: 0, count: lookups.count)
         var dialled: [Int32] = []
         var named: [Int32] = []
         for combination in 0..<radices.reduce(1, *) {
             var rest = combination
-            for position in tables.indices.reversed() {
+            for position in lookups.indices.reversed() {
                 digits[position] = rest % radices[position]
                 rest /= radices[position]
             }
@@ -140,7 +142,8 @@ struct VariantEncoder {
             return found.value
         }
         let kind = kinds[Int(attempt.kind)]
-        let plain = Routing.Attempt(destinations: slice.map { destinations[Int($0)] }, strategy: kind.strategy, options: kind.options, step: 0)
+        let plain = Routing.Attempt(destinations: slice.map { destinations[Int($0)] }, strategy: kind.strategy, options: kind.options, step: 0,
+                                    busy: kind.busy)
         let value = try encode(plain, attempt.isLast)
         known[hash.value, default: []].append((attempt.kind, attempt.isLast, Array(slice), value))
         return value
@@ -148,6 +151,9 @@ struct VariantEncoder {
 
     /// The contact `DialWhomNumber` names for a destination of the current variant.
     func dialled(_ id: Int32) -> DialedContact { destinations[Int(id)].contact.dialed }
+
+    /// Whether an attempt's step leaves busy agents out.
+    func busy(_ attempt: Attempt) -> BusyPolicy { kinds[Int(attempt.kind)].busy }
 }
 
 extension Step {
@@ -155,5 +161,6 @@ extension Step {
     struct Kind: Hashable {
         var strategy: DialStrategy
         var options: AnswerOptions
+        var busy: BusyPolicy
     }
 }

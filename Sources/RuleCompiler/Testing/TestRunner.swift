@@ -85,11 +85,11 @@ public struct TestRunner {
                 var outcome: Outcome
                 if let callSid = request.callSid, let pinned = ledger[callSid] {
                     outcome = table.outcome(rule: pinned.rule, attempt: pinned.next, facts: facts, version: version)
-                    ledger[callSid]?.next += 1
+                    ledger[callSid]?.next = outcome.answeredAttempt.map { $0 + 1 } ?? pinned.next + 1
                 } else if let rule = table.decide(facts) {
                     let attempt = table.attempt(rule: rule, facts: facts)
                     outcome = table.outcome(rule: rule, attempt: attempt, facts: facts, version: version)
-                    if let callSid = request.callSid { ledger[callSid] = (rule, attempt + 1) }
+                    if let callSid = request.callSid { ledger[callSid] = (rule, (outcome.answeredAttempt ?? attempt) + 1) }
                 } else {
                     outcome = table.noMatch(version: version)
                 }
@@ -125,6 +125,7 @@ public struct TestRunner {
         case .noMatch: got = "no rule (no answer: Exotel goes to the Fallback URL)"
         case .huntExhausted: got = "rule `\(ruleName!)` with its hunt exhausted (no answer: Exotel goes to the Fallback URL)"
         case .nobody(.noDestination, _): got = "rule `\(ruleName!)` with no destination for this call (the empty answer: nobody is dialled)"
+        case .nobody(.allBusy, _): got = "rule `\(ruleName!)` with every destination left busy (the empty answer: nobody is dialled)"
         case .noDestination: got = "rule `\(ruleName!)` with no destination for this call (no answer: Exotel goes to the Fallback URL)"
         }
         switch expectation {

@@ -123,6 +123,7 @@ struct Eval: ParsableCommand {
             case .noMatch: object["reason"] = "no-match"
             case .huntExhausted(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "hunt-exhausted"
             case .noDestination(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "no-destination"
+            case .allBusy(let rule): object["rule"] = rules.rules[rule].name; object["reason"] = "all-busy"
             }
             object["body"] = try JSONSerialization.jsonObject(with: Data(body))
         case .noMatch:

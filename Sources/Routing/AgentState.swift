@@ -1,0 +1,77 @@
+import ConnectProtocol
+
+/// What is known of agents when a call is decided: who last spoke to the caller, and who is
+/// on another call. The server learns it from Exotel's agent pass-through events; `eval` and
+/// `test` are given it (`AgentSnapshot`). Read only when the decision needs it: the caller's
+/// sticky agent only for a rule that dials `sticky`, busy agents only when anyone is busy.
+public protocol AgentStateView: AnyObject, Sendable {
+    /// The contact of the agent who last spoke to `caller`, when that is recent enough for
+    /// the rule set (`sticky_days`).
+    func sticky(caller: PhoneNumber) -> DialedContact?
+    /// False when nobody is busy, the usual case: then no contact is looked up.
+    var anyoneBusy: Bool { get }
+    func isBusy(_ contact: DialedContact) -> Bool
+}
+
+/// The agent state a decision reads, part of its `CallFacts`; compared by identity (facts
+/// with the same state object are the same facts).
+public struct AgentKnowledge: Sendable, Hashable {
+    public let view: (any AgentStateView)?
+
+    public init(_ view: (any AgentStateView)?) { self.view = view }
+
+    /// No state: no sticky agents, nobody busy.
+    public static let none = AgentKnowledge(nil)
+
+    @inline(__always)
+    public func sticky(caller: PhoneNumber?) -> DialedContact? {
+        guard let view, let caller else { return nil }
+        return view.sticky(caller: caller)
+    }
+
+    @inline(__always)
+    public var anyoneBusy: Bool { view?.anyoneBusy ?? false }
+
+    @inline(__always)
+    public func isBusy(_ contact: DialedContact) -> Bool { view?.isBusy(contact) ?? false }
+
+    public static func == (lhs: AgentKnowledge, rhs: AgentKnowledge) -> Bool { lhs.view === rhs.view }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(view.map(ObjectIdentifier.init)) }
+}
+
+/// A fixed agent state, for `eval --state-file`, test cases and tests.
+public final class AgentSnapshot: AgentStateView {
+    public let stickyAgents: [PhoneNumber: DialedContact]
+    public let busy: Set<DialedContact>
+
+    public init(sticky: [PhoneNumber: DialedContact] = [:], busy: Set<DialedContact> = []) {
+        stickyAgents = sticky
+        self.busy = busy
+    }
+
+    public func sticky(caller: PhoneNumber) -> DialedContact? { stickyAgents[caller] }
+    public var anyoneBusy: Bool { !busy.isEmpty }
+    public func isBusy(_ contact: DialedContact) -> Bool { busy.contains(contact) }
+}
+
+/// Whether a step rings agents known to be busy (`busy:`).
+public enum BusyPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Left out of the step's attempt: a hunt moves past them, parallel ringing rings the rest.
+    case skip
+    /// Dialled anyway (Exotel then takes "We didn't dial anyone" for a busy user).
+    case ring
+}
+
+/// What a step's lookup reads: a table, or the caller's sticky agent.
+public enum Lookup: Sendable, Hashable, Comparable {
+    case table(Int)
+    /// `sticky`: the agent who last spoke to the caller, among the rule set's `agents`.
+    case sticky
+}
+
+extension RuleSet {
+    /// Sticky agents last at most this long; `sticky_days` is 1 to this.
+    public static let maxStickyDays = 365
+    public static let defaultStickyDays = 30
+}
