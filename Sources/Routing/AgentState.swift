@@ -75,3 +75,16 @@ extension RuleSet {
     public static let maxStickyDays = 365
     public static let defaultStickyDays = 30
 }
+
+extension RuleSet {
+    /// The contact an agent state names: an agent of the rule set by name, a `sip:` user, or
+    /// a number (national ones in the rule set's country); nil when it is none of these.
+    public func contact(named name: String) -> DialedContact? {
+        if let agent = agents.first(where: { $0.agent == name }) { return agent.contact.dialed }
+        if name.count > 4, name.prefix(4).lowercased() == "sip:" {
+            let user = name.dropFirst(4).prefix { $0 != "@" && $0 != ";" }
+            return SIPAddress.isUser(user) ? .sipUser(SIPAddress.userKey(of: String(user))) : nil
+        }
+        return E164.normalize(name[...], home: country).map(DialedContact.number)
+    }
+}

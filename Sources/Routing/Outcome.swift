@@ -62,6 +62,12 @@ public enum Outcome: Sendable, Hashable {
         return false
     }
 
+    /// Whether everyone left to dial is busy (which answers nobody whatever `unmatched` says).
+    public var isAllBusy: Bool {
+        if case .nobody(.allBusy, _) = self { return true }
+        return false
+    }
+
     /// The rule that decided (or whose hunt is exhausted).
     public var rule: Int? {
         switch self {

@@ -309,17 +309,20 @@ public struct ReferenceEvaluator: Sendable {
             timeSource: facts.timeSource.rawValue, digits: facts.digits?.description, skill: facts.digits?.text.flatMap { ruleSet.skills[$0] },
             direction: facts.direction?.rawValue, dialWhom: facts.dialWhom.map(describe), customField: facts.customField)
         let planned = decided.map { plan(of: ruleSet.rules[$0], facts) }
-        let attempt = planned.map { $0.attempts.attempt(after: facts.dialWhom) }
+        let attempt = planned.map { planned in
+            let start = planned.attempts.attempt(after: facts.dialWhom)
+            return planned.attempts.firstFree(from: start, facts.agents) ?? start
+        }
         var planNotes = planned?.notes ?? []
         if let planned, let attempt, attempt < planned.attempts.count, planned.attempts.map(\.step).max() ?? 0 > 0 {
             let used = planned.attempts[attempt]
-            planNotes.append("attempt \(attempt + 1) of \(planned.attempts.count) is step \(used.step + 1): \(used.destinations.map { "`\($0.name)`" }.joined(separator: ", "))")
+            planNotes.append("attempt \(attempt + 1) of \(planned.attempts.count) is step \(used.step + 1): \(used.free(facts.agents).map { "`\($0.name)`" }.joined(separator: ", "))")
         }
         // The outcome's kind and reason; the version does not change them.
         let outcome = self.outcome(for: facts, version: .v1_0)
         var reason = outcome.reason { ruleSet.rules[$0].name }
         // Unmatched calls and exhausted hunts get what `unmatched` says.
-        if let said = reason, !outcome.isNobodyByRule { reason = said + " (`unmatched: \(ruleSet.unmatched.rawValue)`)" }
+        if let said = reason, !outcome.isNobodyByRule, !outcome.isAllBusy { reason = said + " (`unmatched: \(ruleSet.unmatched.rawValue)`)" }
         return Explanation(ruleSet: ruleSet.name, facts: factsText, rule: decided.map { ruleSet.rules[$0].name },
                            attempt: attempt, steps: steps, plan: planNotes, outcome: outcome.kind, reason: reason)
     }

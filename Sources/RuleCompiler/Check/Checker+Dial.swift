@@ -9,7 +9,7 @@ extension Checker {
 
     /// A rule's dial; `options` are the rule's over the defaults, which each branch and
     /// step may override in turn.
-    mutating func dial(_ syntax: DialSyntax, options: AnswerOptions) -> Dial? {
+    mutating func dial(_ syntax: DialSyntax, options: ScopeOptions) -> Dial? {
         let dial: Dial
         switch syntax.form {
         case .nobody:
@@ -31,7 +31,7 @@ extension Checker {
     /// A rule's variants (branches times its tables' values) are each encoded: bound them.
     private mutating func bounded(_ dial: Dial, at span: SourceSpan) -> Dial? {
         let tables = Set(dial.steps.flatMap(\.tables))
-        var variants = dial.branches.count
+        var variants = dial.branches.count * (dial.steps.contains(where: \.dialsSticky) ? stickyCandidates.count + 1 : 1)
         for table in tables {
             variants *= self.tables[table].values.count + 1
             if variants > Dial.maxVariants {
@@ -44,7 +44,7 @@ extension Checker {
         return dial
     }
 
-    private mutating func steps(_ syntaxes: [StepSyntax], options: AnswerOptions) -> [Step]? {
+    private mutating func steps(_ syntaxes: [StepSyntax], options: ScopeOptions) -> [Step]? {
         if syntaxes.count > Self.maxSteps, let extra = syntaxes.dropFirst(Self.maxSteps).first {
             diagnostics.error(.tooLong, "a plan has at most \(Self.maxSteps) steps", at: extra.span, help: "Exotel fetches once per attempt; merge steps")
             return nil
@@ -54,7 +54,7 @@ extension Checker {
         return checked.count == steps.count ? checked : nil
     }
 
-    private mutating func split(_ syntaxes: [BranchSyntax], by: Text?, span: SourceSpan, options: AnswerOptions) -> Dial? {
+    private mutating func split(_ syntaxes: [BranchSyntax], by: Text?, span: SourceSpan, options: ScopeOptions) -> Dial? {
         guard syntaxes.count > 1 else {
             diagnostics.error(.singleBranchSplit, "a split of one branch sends every call to it", at: span,
                               help: "dial it with `to:` or `steps:`, or add the other branches")
@@ -101,7 +101,7 @@ extension Checker {
     }
 
     /// One step: its targets resolved, its strategy, its options over `options`.
-    private mutating func step(_ syntax: StepSyntax, options: AnswerOptions) -> Step? {
+    private mutating func step(_ syntax: StepSyntax, options: ScopeOptions) -> Step? {
         var targets: [Target] = []
         var origins: [Destination: Text] = [:]
         var failed = false
@@ -109,6 +109,15 @@ extension Checker {
         var possible: [Destination] = []
         for target in syntax.to {
             switch target {
+            case .name(let text) where text.value == DialSyntax.stickyKeyword:
+                if targets.contains(.sticky) {
+                    diagnostics.error(.duplicateDestination, "`sticky` is dialled twice by this step", at: text.span, help: "remove the repeat")
+                    failed = true
+                    continue
+                }
+                targets.append(.sticky)
+                possible += stickyCandidates
+                if agentStateSpan == nil { agentStateSpan = text.span }
             case .name(let text):
                 guard let expanded = expand(text) else { failed = true; continue }
                 for destination in expanded {
@@ -135,7 +144,8 @@ extension Checker {
             }
         }
         guard !failed, let strategy = strategy(syntax, possible: possible) else { return nil }
-        return Step(targets: targets, strategy: strategy, options: self.options(syntax.options).overriding(options))
+        let scoped = self.options(syntax.options).overriding(options)
+        return Step(targets: targets, strategy: strategy, options: scoped.answer, busy: scoped.busy ?? .skip)
     }
 
     /// What one name or number of `to` dials: an external number, an agent, or a group's

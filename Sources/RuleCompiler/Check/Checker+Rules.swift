@@ -2,7 +2,7 @@ import ConnectProtocol
 import Routing
 
 extension Checker {
-    mutating func checkRules(_ syntaxes: [RuleSyntax], defaults: AnswerOptions) -> [Rule] {
+    mutating func checkRules(_ syntaxes: [RuleSyntax], defaults: ScopeOptions) -> [Rule] {
         var names: [String: SourceSpan] = [:]
         var rules: [Rule] = []
         for syntax in syntaxes {
@@ -181,7 +181,7 @@ extension Checker {
 
     // MARK: Answer options
 
-    mutating func options(_ syntax: OptionsSyntax) -> AnswerOptions {
+    mutating func options(_ syntax: OptionsSyntax) -> ScopeOptions {
         var options = AnswerOptions()
         options.ringing = syntax.ringing.flatMap { duration($0, field: "ringing", exotel: "max_ringing_duration", limit: ConnectLimits.ringingSeconds) }
         options.conversation = syntax.conversation.flatMap {
@@ -194,7 +194,8 @@ extension Checker {
         options.callerID = syntax.callerID.flatMap { number($0) }
         if let playback = syntax.playback { options.playback = self.playback(playback) }
         options.eventsURL = syntax.events.flatMap { value(Values.url($0.value), at: $0.span) }
-        return options
+        if let events = syntax.events { eventsSpans.append(events.span) }
+        return ScopeOptions(answer: options, busy: syntax.busy.flatMap { busy($0) })
     }
 
     private mutating func duration(_ text: Text, field: String, exotel: String, limit: ClosedRange<Int>) -> Int? {

@@ -25,6 +25,11 @@ struct Checker {
     var clockTimeZone = "Asia/Kolkata"
     var applet = Applet.ccm
     var unmatched = Unmatched.nobody
+    var stickyDays = RuleSet.defaultStickyDays
+    /// Where the rule set first asks for agent state (`sticky` or `busy: skip`), and every
+    /// `events` URL it sets: the two do not go together.
+    var agentStateSpan: SourceSpan?
+    var eventsSpans: [SourceSpan] = []
 
     /// Agent name -> its contact (nil when it could not be read, reported) and where it is
     /// defined.
@@ -71,11 +76,13 @@ struct Checker {
         collectTables()
         collectSkills()
         guard let rulesSyntax = main.rules else { return nil }
-        let defaults = main.defaults.map { options($0) } ?? AnswerOptions()
+        let defaults = main.defaults.map { options($0) } ?? ScopeOptions()
         let rules = checkRules(rulesSyntax, defaults: defaults)
+        checkEventsWithAgentState()
         guard !diagnostics.hasErrors else { return nil }
         return RuleSet(name: name, timeZone: timeZone, clockTimeZone: clockTimeZone, country: country, applet: applet,
-                       unmatched: unmatched, lists: lists, calendars: calendars, tables: tables, skills: skillDigits, rules: rules)
+                       unmatched: unmatched, lists: lists, calendars: calendars, tables: tables, skills: skillDigits, rules: rules,
+                       agents: stickyCandidates, stickyDays: stickyDays, usesAgentState: agentStateSpan != nil)
     }
 
     private mutating func checkVersion(_ file: RuleFileSyntax) {
@@ -100,6 +107,7 @@ struct Checker {
         if let text = main.unmatched {
             unmatched = oneOf(text, Unmatched.allCases.map(\.rawValue), what: "`unmatched` value").flatMap(Unmatched.init) ?? unmatched
         }
+        if let text = main.stickyDays { stickyDays = checkStickyDays(text) ?? stickyDays }
         if let text = main.timezone { timeZone = checkTimeZone(text) ?? timeZone }
         if let text = main.clockTimezone { clockTimeZone = checkTimeZone(text) ?? clockTimeZone }
     }
@@ -124,6 +132,11 @@ struct Checker {
         if (kind == "agent" || kind == "group") && name.value == DialSyntax.nobodyKeyword {
             diagnostics.error(.invalidName, "`\(name.value)` cannot name an \(kind): `dial: nobody` dials no one", at: name.span,
                               help: "choose another name")
+            return false
+        }
+        if (kind == "agent" || kind == "group") && name.value == DialSyntax.stickyKeyword {
+            diagnostics.error(.invalidName, "`\(name.value)` cannot name an \(kind): `sticky` in `to` dials the caller's sticky agent",
+                              at: name.span, help: "choose another name")
             return false
         }
         if let first = table[name.value] {

@@ -47,6 +47,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case invalidSIPAddress = "RP0315"
     case invalidWeight = "RP0316"
     case invalidMonthlyDay = "RP0317"
+    case stickyDaysOutOfRange = "RP0318"
 
     // Names and references
     case unknownReference = "RP0400"
@@ -68,6 +69,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case tooManyVariants = "RP0416"
     case singleBranchSplit = "RP0417"
     case icsFile = "RP0418"
+    case eventsWithAgentState = "RP0419"
 
     // Analyses
     case unreachableRule = "RP0500"
@@ -132,6 +134,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .invalidSIPAddress: return "invalid-sip-address"
         case .invalidWeight: return "invalid-weight"
         case .invalidMonthlyDay: return "invalid-monthly-day"
+        case .stickyDaysOutOfRange: return "sticky-days-out-of-range"
         case .unknownReference: return "unknown-reference"
         case .duplicateDefinition: return "duplicate-definition"
         case .duplicateRule: return "duplicate-rule"
@@ -151,6 +154,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tooManyVariants: return "too-many-variants"
         case .singleBranchSplit: return "single-branch-split"
         case .icsFile: return "ics-file"
+        case .eventsWithAgentState: return "events-with-agent-state"
         case .unreachableRule: return "unreachable-rule"
         case .partlyShadowed: return "partly-shadowed"
         case .routingGap: return "routing-gap"
@@ -222,6 +226,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .invalidSIPAddress: return "an agent's SIP address that cannot be read"
         case .invalidWeight: return "a split weight that is not a positive whole number"
         case .invalidMonthlyDay: return "a monthly day that cannot be read, such as `6th sat`"
+        case .stickyDaysOutOfRange: return "a `sticky_days` outside 1 to 365"
         case .unknownReference: return "a name that is not defined"
         case .duplicateDefinition: return "a name defined twice"
         case .duplicateRule: return "two rules with one name"
@@ -241,6 +246,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .tooManyVariants: return "a rule whose lookups and split give more combinations than Ringplan encodes"
         case .singleBranchSplit: return "a split with one branch"
         case .icsFile: return "an iCalendar file that is missing, too large, or holds what Ringplan cannot read"
+        case .eventsWithAgentState: return "an `events` URL in a rule set that uses agent state, whose answers carry the server's own"
         case .unreachableRule: return "a rule that never decides a call: earlier rules take all of its calls"
         case .partlyShadowed: return "a rule part of whose calls an earlier rule takes"
         case .routingGap: return "calls that no rule matches"

@@ -43,9 +43,9 @@ public enum RuleSchema {
                    member]]
     }
 
-    /// One entry of `to`: an agent, a group or a number, or a lookup.
+    /// One entry of `to`: an agent, a group or a number, `sticky`, or a lookup.
     nonisolated(unsafe) static let target: [String: Any] = ["anyOf": [
-        ["type": "string"],
+        ["type": "string", "description": "an agent, a group, an E.164 number, or `sticky` (the agent who last spoke to the caller)"],
         ["type": "object", "additionalProperties": false, "required": ["lookup"],
          "properties": ["lookup": name, "else": oneOrMany(["type": "string"])],
          "description": "the agent or number the table gives for the call; `else` when it has no row for it"] as [String: Any],
@@ -70,6 +70,7 @@ public enum RuleSchema {
             "oneOf": [["required": ["text"]], ["required": ["audio"]]],
         ] as [String: Any],
         "events": url,
+        "busy": ["enum": ["skip", "ring"], "description": "skip (default): agents known busy on another call are left out; ring: dialled anyway"],
     ]
 
     nonisolated(unsafe) static let schema: [String: Any] = [
@@ -102,6 +103,8 @@ public enum RuleSchema {
                     "applet": ["enum": ["ccm", "connect"], "description": "ccm: CCM Programmable Connect; connect: the generic Programmable Connect"],
                     "unmatched": ["enum": ["nobody", "fallback"],
                                   "description": "calls no rule takes: nobody (an empty answer) or fallback (non-200, Exotel's Fallback URL)"],
+                    "sticky_days": ["type": "integer", "minimum": 1, "maximum": 365,
+                                    "description": "how long an answered call keeps its agent the caller's sticky agent (default 30)"],
                     "agents": ["type": "object", "propertyNames": name, "additionalProperties": agentContact],
                     "groups": ["type": "object", "propertyNames": name, "additionalProperties": oneOrMany(name)],
                     "lists": ["type": "object", "propertyNames": name, "additionalProperties": [

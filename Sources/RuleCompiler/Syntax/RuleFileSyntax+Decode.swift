@@ -1,8 +1,8 @@
 extension RuleFileSyntax {
-    static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "applet", "unmatched",
+    static let topLevelKeys = ["ringplan", "include", "timezone", "clock_timezone", "country", "applet", "unmatched", "sticky_days",
                                "agents", "groups", "lists", "calendars", "tables", "skills", "defaults", "rules"]
     /// Keys that only mean something in a rule set (a file with `rules:`).
-    static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "applet", "unmatched", "defaults"]
+    static let ruleSetOnlyKeys = ["timezone", "clock_timezone", "country", "applet", "unmatched", "sticky_days", "defaults"]
 
     /// Decodes the document's shape. Problems are reported; what could be read is kept,
     /// so that one mistake does not hide the next.
@@ -21,6 +21,7 @@ extension RuleFileSyntax {
         file.country = top["country"].flatMap { Read.text($0, expected: "a country code such as `IN`", diagnostics: &diagnostics) }
         file.applet = top["applet"].flatMap { Read.text($0, expected: "`ccm` or `connect`", diagnostics: &diagnostics) }
         file.unmatched = top["unmatched"].flatMap { Read.text($0, expected: "`nobody` or `fallback`", diagnostics: &diagnostics) }
+        file.stickyDays = top["sticky_days"].flatMap { Read.text($0, expected: "a number of days from 1 to 365", diagnostics: &diagnostics) }
         if let node = top["agents"] { file.agents = decodeAgents(node, &diagnostics) }
         if let node = top["groups"] { file.groups = decodeGroups(node, &diagnostics) }
         if let node = top["lists"] { file.lists = decodeLists(node, &diagnostics) }
@@ -178,6 +179,7 @@ extension OptionsSyntax {
         options.holdMusic = text("hold_music", "`default_tone`, `operator_tone` or an http(s) audio URL")
         options.callerID = text("caller_id", "an E.164 ExoPhone number")
         options.events = text("events", "an http(s) URL")
+        options.busy = text("busy", "`skip` or `ring`")
         if let playback = reader["playback"] {
             options.playback = PlaybackSyntax.decode(playback, &diagnostics)
         }
@@ -248,9 +250,11 @@ extension WhenSyntax {
 extension DialSyntax {
     /// `dial: nobody`: a reserved word, so no agent or group may have this name.
     static let nobodyKeyword = "nobody"
+    /// `sticky` in `to`: the caller's sticky agent; reserved like `nobody`.
+    static let stickyKeyword = "sticky"
     /// The keys of one step, besides answer options.
     static let stepKeys = ["to", "strategy", "max_parallel"]
-    static let expectedTarget = "an agent, a group, an E.164 number or `{ lookup: TABLE }`"
+    static let expectedTarget = "an agent, a group, an E.164 number, `sticky` or `{ lookup: TABLE }`"
 
     static func decode(_ node: Node, _ diagnostics: inout Diagnostics) -> DialSyntax? {
         guard case .mapping = node.content else {

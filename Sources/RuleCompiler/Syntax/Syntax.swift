@@ -18,6 +18,7 @@ public struct RuleFileSyntax: Sendable {
     public var country: Text?
     public var applet: Text?
     public var unmatched: Text?
+    public var stickyDays: Text?
     public var agents: [AgentSyntax] = []
     public var groups: [GroupSyntax] = []
     public var lists: [ListSyntax] = []
@@ -107,14 +108,16 @@ public struct OptionsSyntax: Sendable {
     public var callerID: Text?
     public var playback: PlaybackSyntax?
     public var events: Text?
+    /// Not an answer field: whether agents known busy are dialled.
+    public var busy: Text?
 
-    static let keys = ["ringing", "conversation", "record", "hold_music", "caller_id", "playback", "events"]
+    static let keys = ["ringing", "conversation", "record", "hold_music", "caller_id", "playback", "events", "busy"]
 
     /// The first option set, in the order of `keys`, with its span.
     var firstSetKey: (name: String, span: SourceSpan)? {
         let set: [(String, SourceSpan?)] = [("ringing", ringing?.span), ("conversation", conversation?.span), ("record", record?.span),
                                             ("hold_music", holdMusic?.span), ("caller_id", callerID?.span), ("playback", playback?.span),
-                                            ("events", events?.span)]
+                                            ("events", events?.span), ("busy", busy?.span)]
         return set.lazy.compactMap { name, span in span.map { (name, $0) } }.first
     }
 }

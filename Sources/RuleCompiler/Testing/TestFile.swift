@@ -8,6 +8,8 @@ struct TestFile {
         var headers: [String: String]
         var now: Int64?
         var expect: Expectation?
+        /// The agent state the fetch is decided with: its own, else its case's.
+        var state: AgentStateSyntax?
         let span: SourceSpan
     }
 
@@ -28,8 +30,15 @@ struct TestFile {
     var cases: [Case] = []
 
     static let topKeys = ["ringplan", "rules", "now", "cases"]
-    static let caseKeys = ["name", "request", "headers", "now", "expect", "fetches"]
-    static let fetchKeys = ["request", "headers", "now", "expect"]
+    static let caseKeys = ["name", "request", "headers", "now", "expect", "fetches", "agents", "sticky"]
+    static let fetchKeys = ["request", "headers", "now", "expect", "agents", "sticky"]
+
+    /// `agents: { priya: busy, rahul: free }` and `sticky: priya` (the caller's sticky
+    /// agent): what the server would know of agents, as names (or numbers) still to resolve.
+    struct AgentStateSyntax {
+        var agents: [(name: Text, busy: Bool)] = []
+        var sticky: Text?
+    }
 
     static func decode(_ root: Node, path: String, diagnostics: inout Diagnostics) -> TestFile? {
         guard let top = MappingReader(root, expected: "a test file (`ringplan: 1`, `rules:` and `cases:`)", context: "the test file",
@@ -56,6 +65,7 @@ struct TestFile {
             }
             names[name.value] = name.span
             var testCase = Case(name: name, fetches: [])
+            let caseState = state(reader, &diagnostics)
             if let fetches = reader["fetches"] {
                 if reader["request"] != nil || reader["expect"] != nil {
                     diagnostics.error(.conflictingKeys, "a case has `request` and `expect`, or `fetches`, not both", at: reader.keySpan("fetches")!)
@@ -67,7 +77,8 @@ struct TestFile {
                 for step in steps {
                     guard let fetchReader = MappingReader(step, expected: "a fetch (`request` and `expect`)", context: "a fetch",
                                                           keys: fetchKeys, diagnostics: &diagnostics),
-                          let fetch = fetch(fetchReader, step, &diagnostics) else { continue }
+                          var fetch = fetch(fetchReader, step, &diagnostics) else { continue }
+                    if fetch.state == nil { fetch.state = caseState }
                     testCase.fetches.append(fetch)
                 }
             } else if let fetch = fetch(reader, item, &diagnostics) {
@@ -93,7 +104,26 @@ struct TestFile {
         if let node = reader.required("expect", in: "the case", diagnostics: &diagnostics) {
             expectation = expect(node, &diagnostics)
         }
-        return Fetch(query: query, headers: headers, now: reader["now"].flatMap { time($0, &diagnostics) }, expect: expectation, span: node.span)
+        return Fetch(query: query, headers: headers, now: reader["now"].flatMap { time($0, &diagnostics) }, expect: expectation,
+                     state: state(reader, &diagnostics), span: node.span)
+    }
+
+    private static func state(_ reader: MappingReader, _ diagnostics: inout Diagnostics) -> AgentStateSyntax? {
+        guard reader["agents"] != nil || reader["sticky"] != nil else { return nil }
+        var state = AgentStateSyntax()
+        if let node = reader["agents"],
+           let mapping = MappingReader(node, expected: "a mapping of agents to `busy` or `free`", keys: nil, diagnostics: &diagnostics) {
+            for entry in mapping.ordered {
+                guard let value = Read.text(entry.value, expected: "`busy` or `free`", diagnostics: &diagnostics) else { continue }
+                guard value.value == "busy" || value.value == "free" else {
+                    diagnostics.error(.unknownValue, "unknown agent state `\(value.value)`", at: value.span, help: "write `busy` or `free`")
+                    continue
+                }
+                state.agents.append((Text(value: entry.name, span: mapping.keySpan(entry.name) ?? value.span), value.value == "busy"))
+            }
+        }
+        state.sticky = reader["sticky"].flatMap { Read.text($0, expected: "an agent's name", diagnostics: &diagnostics) }
+        return state
     }
 
     /// A query string as written, or a mapping of parameters to encode.

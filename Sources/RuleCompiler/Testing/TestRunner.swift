@@ -81,7 +81,15 @@ public struct TestRunner {
                 let request = ConnectRequest(query: fetch.query)
                 let version = ConnectVersion.negotiate(header: fetch.headers["exotel-version"]).version
                 let now = fetch.now ?? file.now ?? defaultNow
-                let facts = table.reader.facts(for: request, now: now)
+                var facts = table.reader.facts(for: request, now: now)
+                if let state = fetch.state {
+                    switch agentState(state, caller: facts.caller, ruleSet: ruleSet) {
+                    case .success(let snapshot): facts.agents = AgentKnowledge(snapshot)
+                    case .failure(let problem):
+                        failure = (problem.message, problem.span, [])
+                        continue
+                    }
+                }
                 var outcome: Outcome
                 if let callSid = request.callSid, let pinned = ledger[callSid] {
                     outcome = table.outcome(rule: pinned.rule, attempt: pinned.next, facts: facts, version: version)
@@ -111,6 +119,36 @@ public struct TestRunner {
         for (index, rule) in ruleSet.rules.enumerated() where !reached.contains(index) {
             report.uncovered.append((rulesPath, rule.name, index < ruleSpans.count ? ruleSpans[index] : nil))
         }
+    }
+
+    struct StateProblem: Error {
+        let message: String
+        let span: SourceSpan
+    }
+
+    /// A case's `agents:` and `sticky:` as the decision reads them.
+    static func agentState(_ state: TestFile.AgentStateSyntax, caller: PhoneNumber?, ruleSet: RuleSet) -> Result<AgentSnapshot, StateProblem> {
+        func contact(_ name: Text) -> Result<DialedContact, StateProblem> {
+            if let contact = ruleSet.contact(named: name.value) { return .success(contact) }
+            let known = ruleSet.agents.compactMap(\.agent)
+            return .failure(StateProblem(message: "`\(name.value)` is no agent of the rule set, nor a number or `sip:` address"
+                                             + (Suggestions.help(for: name.value, in: known).map { " (\($0))" } ?? ""), span: name.span))
+        }
+        var busy = Set<DialedContact>()
+        for (name, isBusy) in state.agents {
+            switch contact(name) {
+            case .success(let found): if isBusy { busy.insert(found) }
+            case .failure(let problem): return .failure(problem)
+            }
+        }
+        var sticky: [PhoneNumber: DialedContact] = [:]
+        if let name = state.sticky {
+            switch contact(name) {
+            case .success(let found): if let caller { sticky[caller] = found }
+            case .failure(let problem): return .failure(problem)
+            }
+        }
+        return .success(AgentSnapshot(sticky: sticky, busy: busy))
     }
 
     /// What differs between the expectation and the outcome, or nil when it matches.

@@ -38,6 +38,10 @@ struct Eval: ParsableCommand {
     @Option(help: "The server clock, used when the query has no CurrentTime: seconds since 1970 or an ISO 8601 time (default: now).")
     var now: String?
 
+    @Option(help: ArgumentHelp("Agent state to decide with, as JSON: {\"busy\": [AGENT...], \"sticky\": {\"CALLER\": AGENT}}.",
+                               discussion: "AGENT is an agent's name, an E.164 number or a sip: address.", valueName: "file"))
+    var stateFile: String?
+
     func run() throws {
         let clock = try serverClock()
         let result: CheckResult
@@ -63,10 +67,14 @@ struct Eval: ParsableCommand {
         let header = headers.compactMap(Self.versionHeader).first
         let (version, isFallback) = ConnectVersion.negotiate(header: header)
         let request = ConnectRequest(query: query)
-        let facts = table.reader.facts(for: request, now: clock)
+        let agents = try stateFile.map { AgentKnowledge(try Self.agentState(file: $0, ruleSet: rules)) } ?? .none
+        var facts = table.reader.facts(for: request, now: clock)
+        facts.agents = agents
         let outcome = table.outcome(for: facts, version: version)
         let reference = ReferenceEvaluator(ruleSet: rules)
-        let explanation = reference.explain(reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(clock))))
+        var referenceFacts = reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(clock)))
+        referenceFacts.agents = agents
+        let explanation = reference.explain(referenceFacts)
 
         switch format {
         case .body:
@@ -96,6 +104,45 @@ struct Eval: ParsableCommand {
         if let seconds = Int64(now) { return seconds }
         if let date = ISO8601DateFormatter().date(from: now) { return Int64(date.timeIntervalSince1970) }
         throw ValidationError("--now takes seconds since 1970 or an ISO 8601 time such as 2026-11-25T04:45:00Z")
+    }
+
+    /// Longest state file read: a state file is a few agents and callers, not a database.
+    static let maxStateFileBytes = 16 << 20
+
+    /// `--state-file`: busy agents and sticky callers, each name resolved in the rule set.
+    static func agentState(file path: String, ruleSet: RuleSet) throws -> AgentSnapshot {
+        func fail(_ message: String) -> Error {
+            FileHandle.standardError.write(Data("error: \(path): \(message)\n".utf8))
+            return Exit.usage
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let data = FileManager.default.contents(atPath: path) else {
+            throw fail("cannot read the file")
+        }
+        if let size = attributes[.size] as? Int, size > maxStateFileBytes { throw fail("over \(maxStateFileBytes >> 20) MiB") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw fail(#"not a JSON object; expected {"busy": ["priya"], "sticky": {"+919812345678": "rahul"}}"#)
+        }
+        if let unknown = object.keys.first(where: { $0 != "busy" && $0 != "sticky" }) { throw fail("unknown key `\(unknown)`; expected `busy` and `sticky`") }
+        func contact(_ value: Any, at place: String) throws -> DialedContact {
+            guard let name = value as? String, let contact = ruleSet.contact(named: name) else {
+                throw fail("\(place): `\(value)` is no agent of `\(ruleSet.name)`, nor a number or sip: address")
+            }
+            return contact
+        }
+        var busy = Set<DialedContact>()
+        if let list = object["busy"] {
+            guard let names = list as? [Any] else { throw fail("`busy` is a list of agents") }
+            for (index, name) in names.enumerated() { busy.insert(try contact(name, at: "busy[\(index)]")) }
+        }
+        var sticky: [PhoneNumber: DialedContact] = [:]
+        if let map = object["sticky"] {
+            guard let entries = map as? [String: Any] else { throw fail("`sticky` maps callers' numbers to agents") }
+            for (caller, name) in entries {
+                guard let number = E164.normalize(caller[...], home: ruleSet.country) else { throw fail("sticky: `\(caller)` is not a phone number") }
+                sticky[number] = try contact(name, at: "sticky[\(caller)]")
+            }
+        }
+        return AgentSnapshot(sticky: sticky, busy: busy)
     }
 
     static func versionHeader(_ header: String) -> String? {
