@@ -221,7 +221,21 @@ struct RuleSetGenerator {
         return RuleSet(name: "generated", timeZone: random.pick(Self.zones),
                        clockTimeZone: random.chance(0.7) ? "Asia/Kolkata" : random.pick(Self.zones),
                        country: .india, applet: applet, unmatched: random.chance(0.5) ? .nobody : .fallback,
-                       lists: lists, calendars: calendars, tables: tables, skills: skills, rules: rules)
+                       lists: lists, calendars: calendars, tables: tables, skills: skills, rules: rules, agents: agentDestinations)
+    }
+
+    /// Agent state for a call: some of the rule set's destinations busy, now and then a
+    /// sticky agent for the caller (an agent, or a contact that is no agent).
+    mutating func agentState(for ruleSet: RuleSet, caller: PhoneNumber?) -> AgentSnapshot? {
+        guard random.chance(0.6) else { return nil }
+        let contacts = Array(Set(ruleSet.agents.map(\.contact.dialed) + ruleSet.rules.flatMap { $0.dial.namedDestinations.map(\.contact.dialed) }))
+            .sorted { "\($0)" < "\($1)" }
+        let busy = Set(contacts.filter { _ in random.chance(0.35) })
+        var sticky: [PhoneNumber: DialedContact] = [:]
+        if let caller, random.chance(0.6) {
+            sticky[caller] = random.chance(0.85) && !ruleSet.agents.isEmpty ? random.pick(ruleSet.agents).contact.dialed : .number(poolNumber())
+        }
+        return AgentSnapshot(sticky: sticky, busy: busy)
     }
 
     /// A step of one destination type: fixed destinations, lookups of tables of that type
@@ -235,7 +249,9 @@ struct RuleSetGenerator {
         }
         var targets: [Target] = []
         for position in 0..<random.int(1...3) {
-            if !ofType.isEmpty && random.chance(0.3) {
+            if !external && random.chance(0.15) {
+                if !targets.contains(.sticky) { targets.append(.sticky) }
+            } else if !ofType.isEmpty && random.chance(0.3) {
                 let otherwise = random.chance(0.5) ? (0..<random.int(1...2)).map { destination(&self, position + $0) } : []
                 var unique: [Destination] = []
                 for candidate in otherwise where !unique.contains(candidate) { unique.append(candidate) }
@@ -252,7 +268,7 @@ struct RuleSetGenerator {
         if random.chance(0.3) { options.record = random.pick(RecordingMode.allCases) }
         if random.chance(0.3) { options.holdMusic = random.pick([.defaultTone, .operatorTone, .custom(url: "https://x.example/a b\"c.wav".replacingOccurrences(of: " ", with: "%20"))]) }
         if random.chance(0.2) { options.playback = Playback(content: .text("Hello \"caller\"\n"), audience: random.chance(0.5) ? .callee : nil) }
-        return Step(targets: targets, strategy: strategy, options: options)
+        return Step(targets: targets, strategy: strategy, options: options, busy: random.chance(0.8) ? .skip : .ring)
     }
 
     /// A raw query string as Exotel might send it.

@@ -27,8 +27,11 @@ import Testing
                 let now = Int64(1_780_000_000 + generator.random.int(0...40_000_000))
                 let request = ConnectRequest(query: query)
                 let version = generator.random.pick(ConnectVersion.allCases)
-                let fastFacts = table.reader.facts(for: request, now: now)
-                let plainFacts = reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(now)))
+                var fastFacts = table.reader.facts(for: request, now: now)
+                var plainFacts = reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(now)))
+                let agents = AgentKnowledge(generator.agentState(for: ruleSet, caller: fastFacts.caller))
+                fastFacts.agents = agents
+                plainFacts.agents = agents
                 let fast = table.outcome(for: fastFacts, version: version)
                 let plain = reference.outcome(for: plainFacts, version: version)
                 if fastFacts != plainFacts || fast != plain {
