@@ -5,6 +5,8 @@ import Foundation
 /// name and query, the answer, and the names of the headers it reads and writes.
 enum ConnectRoute {
     static let prefix = "/connect/"
+    /// Agent pass-through events (`ConnectService.event`).
+    static let eventsPrefix = "/events/"
     /// Exotel's request header naming the Connect version.
     static let exotelVersion = "exotel-version"
     /// The rule-set version that answered.
@@ -25,18 +27,27 @@ enum ConnectRoute {
     /// The answer to a `GET` (or, with `head`, a `HEAD`) of `target` when it is
     /// `/connect/...`, or nil.
     static func answer(connect: ConnectService, target: String?, head: Bool, versionHeader: String?) -> Answer? {
-        guard let target, target.utf8.starts(with: prefix.utf8) else { return nil }
+        guard let target else { return nil }
+        let isEvent: Bool
+        if target.utf8.starts(with: prefix.utf8) {
+            isEvent = false
+        } else if target.utf8.starts(with: eventsPrefix.utf8) {
+            isEvent = true
+        } else {
+            return nil
+        }
         guard target.utf8.count <= RequestLimits.maxURIBytes else {
             return Answer(status: 414, body: ConnectService.error(414, "URI too long").1, head: head)
         }
         // On UTF-8 code units: Character-wise searching of a 400-byte query costs
         // microseconds (grapheme breaking).
         let utf8 = target.utf8
-        let nameStart = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
+        let nameStart = utf8.index(utf8.startIndex, offsetBy: isEvent ? eventsPrefix.utf8.count : prefix.utf8.count)
         let mark = utf8[nameStart...].firstIndex(of: UInt8(ascii: "?"))
         let name = Substring(utf8[nameStart..<(mark ?? utf8.endIndex)])
         let query = mark.map { Substring(utf8[utf8.index(after: $0)...]) }
-        let reply = connect.answer(name: name, query: query, versionHeader: versionHeader, now: Int64(time(nil)))
+        let reply = isEvent ? connect.event(name: name, query: query, now: Int64(time(nil)))
+            : connect.answer(name: name, query: query, versionHeader: versionHeader, now: Int64(time(nil)))
         return Answer(status: reply.status, body: reply.body, version: reply.version, rule: reply.rule, head: head)
     }
 

@@ -17,12 +17,16 @@ public final class ConnectService: Sendable {
     public let store: RuleStore
     public let ledger: HuntLedger
     public let metrics: ServerMetrics
+    /// What events taught; nil when the server keeps no agent state.
+    public let agents: AgentStore?
     let decisions: DecisionLog
     let token: [UInt8]?
     let logNumbers: Bool
 
-    public init(store: RuleStore, ledger: HuntLedger, metrics: ServerMetrics, decisions: DecisionLog, token: String?, logNumbers: Bool) {
+    public init(store: RuleStore, ledger: HuntLedger, metrics: ServerMetrics, decisions: DecisionLog, token: String?, logNumbers: Bool,
+                agents: AgentStore? = nil) {
         self.store = store
+        self.agents = agents
         self.ledger = ledger
         self.metrics = metrics
         self.decisions = decisions
@@ -52,6 +56,8 @@ public final class ConnectService: Sendable {
         let rules: LoadedRules
         let table: DecisionTable
         let request: ConnectRequest
+        /// The rule set's view of the agent state.
+        let agents: AgentKnowledge
         let version: ConnectVersion
         /// The `exotel-version` header named a version this server does not know.
         let versionFallback: Bool
@@ -85,7 +91,8 @@ public final class ConnectService: Sendable {
         guard let rules = store.current else { return .failure(Refusal(status: 503, message: "no rule set loaded")) }
         guard let table = rules.tables[String(name)] else { return .failure(Refusal(status: 404, message: "unknown rule set")) }
         let (version, versionFallback) = ConnectVersion.negotiate(header: versionHeader)
-        return .success(Admitted(name: name, rules: rules, table: table, request: request, version: version,
+        return .success(Admitted(name: name, rules: rules, table: table, request: request,
+                                 agents: rules.agents.isEmpty ? .none : rules.agents[String(name)] ?? .none, version: version,
                                  versionFallback: versionFallback, versionHeader: versionHeader))
     }
 
@@ -94,7 +101,8 @@ public final class ConnectService: Sendable {
     /// and moves on one attempt.
     func decide(_ admitted: Admitted, now: Int64) -> Decision {
         let table = admitted.table, rules = admitted.rules, version = admitted.version
-        let facts = table.reader.facts(for: admitted.request, now: now)
+        var facts = table.reader.facts(for: admitted.request, now: now)
+        facts.agents = admitted.agents
         guard let callSid = admitted.request.callSid else { // decoded from the query on each read
             return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil)
         }

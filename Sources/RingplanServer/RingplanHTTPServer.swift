@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -14,6 +15,7 @@ public struct RingplanHTTPServer: Sendable {
     public let options: ServerOptions
     public let store: RuleStore
     public let ledger: HuntLedger
+    public let agents: AgentStore
     public let metrics: ServerMetrics
     public let connect: ConnectService
     public let reloader: ReloadService
@@ -22,11 +24,13 @@ public struct RingplanHTTPServer: Sendable {
     public init(options: ServerOptions, logger: Logger, decisions: DecisionLog) {
         self.options = options
         self.logger = logger
-        store = RuleStore(directory: options.rulesDirectory)
+        agents = AgentStore(stickyCapacity: options.stickyCapacity)
+        let eventsURL: (@Sendable (String) -> String)? = options.publicURL == nil ? nil : { @Sendable [options] name in options.eventsURL(ruleSet: name) ?? "" }
+        store = RuleStore(directory: options.rulesDirectory, agents: agents, eventsURL: eventsURL)
         ledger = HuntLedger(capacity: options.ledgerCapacity)
         metrics = ServerMetrics()
         connect = ConnectService(store: store, ledger: ledger, metrics: metrics, decisions: decisions,
-                                 token: options.token, logNumbers: options.logNumbers)
+                                 token: options.token, logNumbers: options.logNumbers, agents: agents)
         reloader = ReloadService(store: store, metrics: metrics, ledger: ledger, logger: logger, options: options)
     }
 
@@ -74,6 +78,11 @@ public struct RingplanHTTPServer: Sendable {
         router.get("/admin/rules") { _, _ in
             Self.json(200, Array(Self.describe(store.lastReport, store: store).utf8)[...], head: false)
         }
+        let agents = self.agents, publicURL = options.publicURL
+        router.get("/admin/agents") { request, _ in
+            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) }.map { min(max($0, 0), 10_000) } ?? 100
+            return Self.json(200, Array(Self.describe(agents, store: store, publicURL: publicURL, limit: limit).utf8)[...], head: false)
+        }
         return router
     }
 
@@ -91,6 +100,38 @@ public struct RingplanHTTPServer: Sendable {
             headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
         }
         return headers
+    }
+
+    /// `/admin/agents`: busy agents (by name where a rule set knows them), sticky entries,
+    /// and where the state is kept.
+    static func describe(_ agents: AgentStore, store: RuleStore, publicURL: String?, limit: Int) -> String {
+        let now = Int64(time(nil))
+        var names: [DialedContact: String] = [:]
+        for table in store.current?.tables.values.map(\.ruleSet) ?? [] {
+            for agent in table.agents where names[agent.contact.dialed] == nil { names[agent.contact.dialed] = agent.agent }
+        }
+        func describe(_ contact: DialedContact) -> String {
+            if let name = names[contact] { return name }
+            switch contact {
+            case .number(let number): return number.description
+            case .sipUser(let key): return "sip user #" + String(key, radix: 16)
+            }
+        }
+        let busy = agents.busyNow(now: now).map { ["agent": describe($0.contact), "calls": $0.calls] as [String: Any] }
+            .sorted { ($0["agent"] as! String) < ($1["agent"] as! String) }
+        let sticky = agents.stickyEntries(limit: limit).map { entry -> [String: Any] in
+            ["ruleSet": entry.ruleSet, "caller": ConnectService.mask(entry.caller), "agent": describe(entry.agent),
+             "learntAt": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(entry.learnt)))]
+        }
+        let object: [String: Any] = [
+            "busy": Array(busy.prefix(limit)),
+            "busyCount": busy.count,
+            "sticky": sticky,
+            "stickyCount": agents.stickyCount,
+            "storage": ["kind": "memory", "status": "ok"] as [String: Any],
+            "eventsURL": publicURL.map { $0 + "/events/{rule set}" } ?? NSNull(),
+        ]
+        return ReadableJSON.string(object)
     }
 
     static func describe(_ report: ReloadReport?, store: RuleStore) -> String {

@@ -11,13 +11,17 @@ public final class LoadedRules: Sendable {
     public let version: String
     public let loadedAt: Date
     public let tables: [String: DecisionTable]
+    /// Each rule set's view of the agent state (empty when the server keeps none).
+    let agents: [String: AgentKnowledge]
     /// Every file the compile read, with a fingerprint for the periodic check.
     let fingerprints: [String: FileFingerprint]
 
-    init(version: String, loadedAt: Date, tables: [String: DecisionTable], fingerprints: [String: FileFingerprint]) {
+    init(version: String, loadedAt: Date, tables: [String: DecisionTable], agents: [String: AgentKnowledge] = [:],
+         fingerprints: [String: FileFingerprint]) {
         self.version = version
         self.loadedAt = loadedAt
         self.tables = tables
+        self.agents = agents
         self.fingerprints = fingerprints
     }
 }
@@ -49,12 +53,19 @@ public struct ReloadReport: Sendable {
 /// request keeps the `LoadedRules` it started with until it finishes.
 public final class RuleStore: Sendable {
     public let directory: String
+    /// The agent state decisions read, when the server keeps one.
+    let agentStore: AgentStore?
+    /// The events URL of a rule set (`--public-url`), put in the answers of rule sets that
+    /// use agent state, so that Exotel tells the server about their calls.
+    let eventsURL: (@Sendable (String) -> String)?
     private let state = Mutex<(current: LoadedRules?, lastReport: ReloadReport?)>((nil, nil))
     /// Reloads run one at a time, so that an older compile never overwrites a newer one.
     private let reloading = Mutex<Void>(())
 
-    public init(directory: String) {
+    public init(directory: String, agents: AgentStore? = nil, eventsURL: (@Sendable (String) -> String)? = nil) {
         self.directory = directory
+        agentStore = agents
+        self.eventsURL = eventsURL
     }
 
     public var current: LoadedRules? { state.withLock { $0.current } }
@@ -93,8 +104,15 @@ public final class RuleStore: Sendable {
             } else {
                 var tables: [String: DecisionTable] = [:]
                 var failure: String?
+                var agents: [String: AgentKnowledge] = [:]
                 for ruleSet in result.ruleSets {
-                    if let built = result.tables[ruleSet.name] {
+                    if let agentStore {
+                        agents[ruleSet.name] = AgentKnowledge(agentStore.view(ruleSet: ruleSet.name, stickyDays: ruleSet.stickyDays))
+                    }
+                    var ruleSet = ruleSet
+                    if ruleSet.usesAgentState, let eventsURL {
+                        ruleSet.setEventsURL(eventsURL(ruleSet.name))
+                    } else if let built = result.tables[ruleSet.name] {
                         tables[ruleSet.name] = built
                         continue
                     }
@@ -107,7 +125,7 @@ public final class RuleStore: Sendable {
                                           milliseconds: Date().timeIntervalSince(started) * 1000,
                                           diagnostics: rendered + "error: \(failure)\n", errorCount: 1, warningCount: checked.warnings)
                 } else {
-                    let loaded = LoadedRules(version: version, loadedAt: Date(), tables: tables, fingerprints: fingerprints)
+                    let loaded = LoadedRules(version: version, loadedAt: Date(), tables: tables, agents: agents, fingerprints: fingerprints)
                     state.withLock { $0.current = loaded }
                     report = finish(.loaded, version: version)
                 }
@@ -158,6 +176,20 @@ public final class RuleStore: Sendable {
         }
         let text = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
+
+extension RuleSet {
+    /// Every answer's `dial_passthru_event_url` (the checker keeps a rule set that uses
+    /// agent state from setting its own).
+    mutating func setEventsURL(_ url: String) {
+        for rule in rules.indices {
+            for branch in rules[rule].dial.branches.indices {
+                for step in rules[rule].dial.branches[branch].steps.indices {
+                    rules[rule].dial.branches[branch].steps[step].options.eventsURL = url
+                }
+            }
+        }
     }
 }
 

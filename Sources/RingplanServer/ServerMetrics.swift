@@ -19,6 +19,9 @@ public final class ServerMetrics: Sendable {
 
     private let requestCounters = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
     private let reloadCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let eventCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let stickyHits: CoreMetrics.Counter
+    private let busySkips: CoreMetrics.Counter
     private let latency: Metrics.Timer
     private let versionInfo = Mutex<CoreMetrics.Gauge?>(nil)
     private let lastReload: CoreMetrics.Gauge
@@ -34,7 +37,28 @@ public final class ServerMetrics: Sendable {
         latency = Metrics.Timer(label: "ringplan_request_duration_seconds", dimensions: [], factory: factory)
         lastReload = CoreMetrics.Gauge(label: "ringplan_last_successful_reload_timestamp_seconds", dimensions: [], factory: factory)
         ledgerSize = CoreMetrics.Gauge(label: "ringplan_hunt_ledger_entries", dimensions: [], factory: factory)
+        stickyHits = CoreMetrics.Counter(label: "ringplan_sticky_hits_total", dimensions: [], factory: factory)
+        busySkips = CoreMetrics.Counter(label: "ringplan_busy_skips_total", dimensions: [], factory: factory)
     }
+
+    /// Counts one `/events` request: `kind` is the event type (`-` when unread), `outcome`
+    /// `applied`, `no-change`, `refused` or why it was ignored.
+    public func event(kind: String, outcome: String) {
+        let counter = eventCounters.withLock { counters in
+            if let counter = counters[kind + " " + outcome] { return counter }
+            let counter = CoreMetrics.Counter(label: "ringplan_agent_events_total", dimensions: [("type", kind), ("outcome", outcome)],
+                                              factory: factory)
+            counters[kind + " " + outcome] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// A decision dialled the caller's sticky agent.
+    public func stickyHit() { stickyHits.increment() }
+
+    /// A decision left busy agents out.
+    public func busySkip() { busySkips.increment() }
 
     /// Counts one `/connect` answer. `outcome`: `dialled`, `nobody` (the empty answer),
     /// `fallback` (no answer, Exotel tries the Fallback URL) or `refused` (a bad request).

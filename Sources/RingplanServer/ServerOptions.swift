@@ -1,4 +1,6 @@
 /// How `ringplan serve` runs.
+import Foundation
+
 public struct ServerOptions: Sendable {
     public var rulesDirectory: String
     public var host = "127.0.0.1"
@@ -15,6 +17,35 @@ public struct ServerOptions: Sendable {
     /// Seconds of quiet after a file event before reloading.
     public var debounce: Double = 0.2
     public var idleTimeout: Double = 60
+    /// The server's public address (`https://host[:port][/path]`): the answers of rule sets
+    /// that use agent state carry `{publicURL}/events/{name}` so that Exotel reports their calls.
+    public var publicURL: String?
+    /// Most callers whose sticky agent is kept, all rule sets together.
+    public var stickyCapacity = AgentStore.defaultStickyCapacity
+
+    /// The events URL of a rule set, with the token when there is one.
+    public func eventsURL(ruleSet: String) -> String? {
+        guard let publicURL else { return nil }
+        var url = publicURL + "/events/" + ruleSet
+        if let token {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            url += "?key=" + (token.addingPercentEncoding(withAllowedCharacters: allowed) ?? token)
+        }
+        return url
+    }
+
+    /// Why `url` cannot be the public URL, or nil: an absolute http(s) URL without query or
+    /// fragment (a trailing `/` is dropped).
+    public static func publicURLProblem(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty else {
+            return "`\(url)` is not an http(s) URL such as https://ringplan.example.com"
+        }
+        if components.query != nil || components.fragment != nil { return "`\(url)` has a query or fragment; give the address only" }
+        if url.utf8.count > 1024 { return "the public URL is over 1024 bytes" }
+        return nil
+    }
 
     public init(rulesDirectory: String) {
         self.rulesDirectory = rulesDirectory

@@ -22,7 +22,7 @@ final class TestServer: @unchecked Sendable {
 
     /// `files`: extra or replaced files in the rules directory (a copy of `rules/` unless `empty`).
     init(files: [String: String] = [:], empty: Bool = false, token: String? = nil, load: Bool = true,
-         idleTimeout: Double? = nil) async throws {
+         idleTimeout: Double? = nil, publicURL: String? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-server-\(UUID().uuidString)")
         if empty {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,6 +34,7 @@ final class TestServer: @unchecked Sendable {
         options.port = 0
         options.adminPort = 0
         options.token = token
+        options.publicURL = publicURL
         if let idleTimeout { options.idleTimeout = idleTimeout }
         options.debounce = 0.1
         options.pollInterval = 1

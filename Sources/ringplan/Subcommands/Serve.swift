@@ -50,6 +50,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event loop threads, which also run every request (default: one per core).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("This server's address as Exotel reaches it, such as https://ringplan.example.com.",
+                               discussion: "Answers of rule sets that use agent state then carry dial_passthru_event_url = PUBLIC-URL/events/NAME (with the key), so that Exotel reports their agents' calls."))
+    var publicURL: String?
+
     func validate() throws {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         guard idleTimeout > 0 && idleTimeout <= 86_400 else {
@@ -58,6 +62,7 @@ struct Serve: AsyncParsableCommand {
         guard poll > 0 && poll <= 86_400 else { throw ValidationError("--poll must be more than 0 and at most 86400 seconds") }
         guard ledgerSize >= 1 && ledgerSize <= 10_000_000 else { throw ValidationError("--ledger-size must be between 1 and 10000000") }
         guard (0...65_535).contains(port) && (0...65_535).contains(adminPort) else { throw ValidationError("ports are 0 to 65535") }
+        if let publicURL, let problem = ServerOptions.publicURLProblem(publicURL) { throw ValidationError("--public-url: \(problem)") }
     }
 
     func run() async throws {
@@ -75,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         options.ledgerCapacity = ledgerSize
         options.pollInterval = poll
         options.idleTimeout = idleTimeout
+        options.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
 
         let sink: JSONLinesSink
         do {

@@ -1,0 +1,219 @@
+import ConnectProtocol
+import Foundation
+import Routing
+import Synchronization
+
+/// What the server has learnt of agents from Exotel's pass-through events: who is on a
+/// call, and which agent last spoke to each caller of each rule set.
+///
+/// Decisions read it and never wait on anything else: it lives in memory, bounded, and
+/// reads take one uncontended lock at most (none at all while nobody is busy, and none for
+/// rules that do not dial `sticky`).
+public final class AgentStore: Sendable {
+    /// A busy mark with no `free` after it lapses after Exotel's longest ringing plus
+    /// conversation: 60 s + 4,500 s.
+    public static let busyLifetime: Int64 = 4_560
+    public static let defaultStickyCapacity = 1_000_000
+
+    /// Per contact, the calls it is busy on (by CallSid hash) and when each mark lapses:
+    /// an agent on two calls is free when both have ended.
+    private let busy = Mutex<[DialedContact: [UInt64: Int64]]>([:])
+    /// How many contacts have marks: decisions read this first.
+    private let busyContacts = Atomic<Int>(0)
+    private let sticky: StickyMap
+    /// Rule-set names by the hash sticky entries are keyed by, for `/admin/agents`.
+    private let ruleSetNames = Mutex<[UInt64: String]>([:])
+
+    public init(stickyCapacity: Int = AgentStore.defaultStickyCapacity) {
+        sticky = StickyMap(capacity: stickyCapacity)
+    }
+
+    // MARK: Learning
+
+    public func markBusy(_ contact: DialedContact, call: UInt64, now: Int64) {
+        busy.withLock { marks in
+            marks[contact, default: [:]][call] = now + Self.busyLifetime
+            Self.prune(&marks, contact, now: now)
+            busyContacts.store(marks.count, ordering: .relaxed)
+        }
+    }
+
+    public func markFree(_ contact: DialedContact, call: UInt64, now: Int64) {
+        busy.withLock { marks in
+            marks[contact]?[call] = nil
+            Self.prune(&marks, contact, now: now)
+            busyContacts.store(marks.count, ordering: .relaxed)
+        }
+    }
+
+    /// Drops a contact's lapsed marks, and the contact when none is left.
+    private static func prune(_ marks: inout [DialedContact: [UInt64: Int64]], _ contact: DialedContact, now: Int64) {
+        guard let calls = marks[contact] else { return }
+        let live = calls.filter { $0.value > now }
+        marks[contact] = live.isEmpty ? nil : live
+    }
+
+    /// Drops every lapsed mark (run now and then: a mark lapses without an event).
+    public func sweep(now: Int64) {
+        busy.withLock { marks in
+            for contact in Array(marks.keys) { Self.prune(&marks, contact, now: now) }
+            busyContacts.store(marks.count, ordering: .relaxed)
+        }
+    }
+
+    public func learnSticky(ruleSet: String, caller: PhoneNumber, agent: DialedContact, at time: Int64) {
+        let key = StickyMap.Key(ruleSet: ruleSet, caller: caller)
+        ruleSetNames.withLock { names in if names[key.ruleSet] == nil { names[key.ruleSet] = ruleSet } }
+        sticky.set(key, agent: agent, at: time)
+    }
+
+    // MARK: Reading
+
+    public var anyoneBusy: Bool { busyContacts.load(ordering: .relaxed) > 0 }
+
+    public func isBusy(_ contact: DialedContact, now: Int64) -> Bool {
+        busy.withLock { marks in marks[contact]?.values.contains { $0 > now } ?? false }
+    }
+
+    /// The agent who last spoke to `caller` in `ruleSet`, learnt at `notBefore` or later.
+    public func sticky(ruleSet: UInt64, caller: PhoneNumber, notBefore: Int64) -> DialedContact? {
+        sticky.get(StickyMap.Key(ruleSet: ruleSet, caller: caller.value), notBefore: notBefore)
+    }
+
+    /// The view one rule set's decisions read.
+    public func view(ruleSet: String, stickyDays: Int) -> RuleSetAgents {
+        RuleSetAgents(store: self, ruleSet: StickyMap.Key.hash(ruleSet), stickyDays: stickyDays)
+    }
+
+    /// Busy contacts with their calls, and sticky entries: for `/admin/agents`.
+    public func busyNow(now: Int64) -> [(contact: DialedContact, calls: Int)] {
+        busy.withLock { marks in
+            marks.compactMap { contact, calls in
+                let live = calls.values.filter { $0 > now }.count
+                return live > 0 ? (contact, live) : nil
+            }
+        }
+    }
+
+    public var stickyCount: Int { sticky.count }
+
+    /// Up to `limit` sticky entries, most recently learnt first.
+    public func stickyEntries(limit: Int) -> [(ruleSet: String, caller: PhoneNumber, agent: DialedContact, learnt: Int64)] {
+        let names = ruleSetNames.withLock { $0 }
+        return sticky.newest(limit).map { key, entry in
+            (names[key.ruleSet] ?? "?", PhoneNumber(value: key.caller), entry.agent, entry.learnt)
+        }
+    }
+}
+
+/// One rule set's reading of the agent state, handed to its decisions (`AgentStateView`).
+public final class RuleSetAgents: AgentStateView {
+    let store: AgentStore
+    let ruleSet: UInt64
+    let stickyDays: Int
+
+    init(store: AgentStore, ruleSet: UInt64, stickyDays: Int) {
+        self.store = store
+        self.ruleSet = ruleSet
+        self.stickyDays = stickyDays
+    }
+
+    public func sticky(caller: PhoneNumber) -> DialedContact? {
+        store.sticky(ruleSet: ruleSet, caller: caller, notBefore: Int64(time(nil)) - Int64(stickyDays) * 86_400)
+    }
+
+    public var anyoneBusy: Bool { store.anyoneBusy }
+
+    public func isBusy(_ contact: DialedContact) -> Bool { store.isBusy(contact, now: Int64(time(nil))) }
+}
+
+/// Callers' sticky agents, sharded by key, bounded: when full, the entry learnt longest
+/// ago goes first.
+final class StickyMap: Sendable {
+    struct Key: Hashable, Sendable {
+        /// A 64-bit hash of the rule set's name.
+        let ruleSet: UInt64
+        let caller: UInt64
+
+        init(ruleSet: UInt64, caller: UInt64) {
+            self.ruleSet = ruleSet
+            self.caller = caller
+        }
+
+        init(ruleSet: String, caller: PhoneNumber) {
+            self.init(ruleSet: Self.hash(ruleSet), caller: caller.value)
+        }
+
+        static func hash(_ name: String) -> UInt64 { FNV1a.hash(name.utf8) }
+
+        var shard: Int { Int(truncatingIfNeeded: (caller &* 0x9e37_79b9_7f4a_7c15 ^ ruleSet) >> 58) % StickyMap.shardCount }
+    }
+
+    struct Entry: Sendable {
+        let agent: DialedContact
+        let learnt: Int64
+    }
+
+    private struct Shard {
+        var entries: [Key: Entry] = [:]
+        /// Learning order; an entry learnt again is queued again, and its older place skipped.
+        var order: [(key: Key, learnt: Int64)] = []
+        var orderStart = 0
+    }
+
+    private final class ShardBox: Sendable {
+        let mutex = Mutex(Shard())
+    }
+
+    static let shardCount = 16
+    private let shards: [ShardBox]
+    private let capacityPerShard: Int
+
+    init(capacity: Int) {
+        shards = (0..<Self.shardCount).map { _ in ShardBox() }
+        capacityPerShard = max(1, capacity / Self.shardCount)
+    }
+
+    func set(_ key: Key, agent: DialedContact, at time: Int64) {
+        shards[key.shard].mutex.withLock { shard in
+            if let existing = shard.entries[key], existing.learnt > time { return } // an older event arriving late
+            shard.entries[key] = Entry(agent: agent, learnt: time)
+            shard.order.append((key, time))
+            while shard.entries.count > capacityPerShard, shard.orderStart < shard.order.count {
+                let oldest = shard.order[shard.orderStart]
+                shard.orderStart += 1
+                if shard.entries[oldest.key]?.learnt == oldest.learnt { shard.entries[oldest.key] = nil }
+            }
+            // Drop the queue's consumed head, and places superseded by later learning.
+            if shard.order.count > 2 * shard.entries.count + 1024 {
+                shard.order = shard.order[shard.orderStart...].filter { shard.entries[$0.key]?.learnt == $0.learnt }
+                shard.orderStart = 0
+            }
+        }
+    }
+
+    func get(_ key: Key, notBefore: Int64) -> DialedContact? {
+        shards[key.shard].mutex.withLock { shard in
+            guard let entry = shard.entries[key], entry.learnt >= notBefore else { return nil }
+            return entry.agent
+        }
+    }
+
+    var count: Int { shards.reduce(0) { total, shard in total + shard.mutex.withLock { $0.entries.count } } }
+
+    /// The `limit` entries learnt last, newest first.
+    func newest(_ limit: Int) -> [(Key, Entry)] {
+        var found: [(Key, Entry)] = []
+        for shard in shards {
+            shard.mutex.withLock { shard in
+                var taken = 0
+                for place in shard.order[shard.orderStart...].reversed() where taken < limit {
+                    guard let entry = shard.entries[place.key], entry.learnt == place.learnt else { continue }
+                    found.append((place.key, entry))
+                    taken += 1
+                }
+            }
+        }
+        return Array(found.sorted { $0.1.learnt > $1.1.learnt }.prefix(limit))
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import RingplanServer
+import ConnectProtocol
+
+/// Agent state over real sockets: events learnt at `/events/{name}`, decisions at
+/// `/connect/{name}` that read them, `/admin/agents`, and the events URL in answers.
+@Suite(.serialized) struct AgentStateTests {
+    static let rules = """
+        ringplan: 1
+        timezone: Asia/Kolkata
+        agents:
+          priya: "+919900000001"
+          rahul: "+919900000002"
+          meera: "sip:meera7f3a"
+        groups:
+          team: [priya, rahul, meera]
+        rules:
+          - name: returning
+            dial:
+              steps:
+                - to: sticky
+                - to: team
+                  strategy: parallel
+        """
+
+    static let call = "CallFrom=09812345678&CallTo=08047112345&CurrentTime=2026-11-25+11:00:00"
+
+    static func server(token: String? = nil, publicURL: String? = nil) async throws -> TestServer {
+        try await TestServer(files: ["desk.yaml": rules], empty: true, token: token, publicURL: publicURL)
+    }
+
+    static func destinations(_ result: HTTPResult) -> [String] {
+        ((result.json?["destination"] as? [[String: Any]]) ?? []).compactMap { $0["device_contact_uri"] as? String }
+    }
+
+    @Test func anAnsweredCallMakesTheAgentStickyForTheCaller() async throws {
+        let server = try await Self.server()
+        #expect(Self.destinations(try await server.get("/connect/desk?\(Self.call)")) == ["+919900000001", "+919900000002", "sip:meera7f3a"])
+        // Rahul's leg: rung (busy), answered, ended (free).
+        for (type, status) in [("Dial", "busy"), ("Answered", "busy"), ("Terminal", "free")] {
+            let event = try await server.get("/events/desk?CallSid=c1&CallFrom=09812345678&DialWhomNumber=09900000002&EventType=\(type)&Status=\(status)")
+            #expect(event.status == 200)
+            #expect(event.json?["status"] as? String == "ok")
+        }
+        let first = try await server.get("/connect/desk?\(Self.call)&CallSid=c2")
+        #expect(Self.destinations(first) == ["+919900000002"], "\(first.body)")
+        #expect(first.json?["fetch_after_attempt"] as? Bool == true)
+        // The re-fetch rings the rest of the team, without rahul.
+        let second = try await server.get("/connect/desk?\(Self.call)&CallSid=c2&DialWhomNumber=%2B919900000002")
+        #expect(Self.destinations(second) == ["+919900000001", "sip:meera7f3a"])
+        // Another caller has no sticky agent.
+        #expect(Self.destinations(try await server.get("/connect/desk?CallFrom=09811111111&CurrentTime=2026-11-25+11:00:00")).count == 3)
+        await server.stop()
+    }
+
+    @Test func theAfterConversationPassthruAlsoTeachesStickiness() async throws {
+        let server = try await Self.server()
+        let passthru = try await server.get("/events/desk?CallSid=c9&CallFrom=09812345678&DialWhomNumber=sip:meera7f3a@acme.exotel.in&DialCallStatus=completed")
+        #expect(passthru.json?["status"] as? String == "ok")
+        #expect(Self.destinations(try await server.get("/connect/desk?\(Self.call)")) == ["sip:meera7f3a"])
+        await server.stop()
+    }
+
+    @Test func busyAgentsAreLeftOutUntilFree() async throws {
+        let server = try await Self.server()
+        _ = try await server.get("/events/desk?CallSid=x1&CallFrom=09800000000&DialWhomNumber=%2B919900000001&EventType=Dial&Status=busy")
+        _ = try await server.get("/events/desk?CallSid=x2&CallFrom=09800000001&DialWhomNumber=%2B919900000001&EventType=Dial&Status=busy")
+        let ring = try await server.get("/connect/desk?\(Self.call)")
+        #expect(Self.destinations(ring) == ["+919900000002", "sip:meera7f3a"])
+        #expect((ring.json?["parallel_ringing"] as? [String: Any])?["max_parallel_attempts"] as? Int == 2)
+        // On two calls: free when both have ended.
+        _ = try await server.get("/events/desk?CallSid=x1&DialWhomNumber=%2B919900000001&EventType=Terminal&Status=free")
+        #expect(Self.destinations(try await server.get("/connect/desk?\(Self.call)")).count == 2)
+        _ = try await server.get("/events/desk?CallSid=x2&DialWhomNumber=%2B919900000001&EventType=Terminal&Status=free")
+        #expect(Self.destinations(try await server.get("/connect/desk?\(Self.call)")).count == 3)
+        // Everyone busy: nobody is dialled.
+        for (index, agent) in ["%2B919900000001", "%2B919900000002", "sip:meera7f3a"].enumerated() {
+            _ = try await server.get("/events/desk?CallSid=y\(index)&DialWhomNumber=\(agent)&EventType=Dial&Status=busy")
+        }
+        let none = try await server.get("/connect/desk?\(Self.call)")
+        #expect(none.status == 200 && Self.destinations(none).isEmpty, "\(none.body)")
+        let admin = try await server.get("/admin/agents", admin: true)
+        let busy = (admin.json?["busy"] as? [[String: Any]])?.compactMap { $0["agent"] as? String }
+        #expect(busy == ["meera", "priya", "rahul"], "\(admin.body)")
+        let metrics = try await server.get("/metrics", admin: true).body
+        #expect(metrics.contains(#"ringplan_agent_events_total{type="dial",outcome="applied"} 5"#), "\(metrics)")
+        await server.stop()
+    }
+
+    @Test func eventsAreBoundedAndCheckedLikeConnect() async throws {
+        let server = try await Self.server(token: "s3cret")
+        #expect(try await server.get("/events/desk?CallSid=a&DialWhomNumber=%2B919900000001&Status=busy").status == 401)
+        #expect(try await server.get("/events/nope?key=s3cret&CallSid=a&DialWhomNumber=%2B919900000001").status == 404)
+        let ignored = try await server.get("/events/desk?key=s3cret&CallSid=a&DialWhomNumber=%2B919900000001&EventType=Exploded")
+        #expect(ignored.status == 200 && ignored.json?["reason"] as? String == "unknown-eventtype")
+        #expect(try await server.get("/events/desk?key=s3cret&DialWhomNumber=x").json?["reason"] as? String == "no-callsid")
+        #expect(try await server.get("/events/desk?key=s3cret&CallSid=a&DialWhomNumber=hello").json?["reason"] as? String
+                == "unreadable-dialwhomnumber")
+        #expect(try await server.get("/events/desk?key=s3cret&" + String(repeating: "a=1&", count: 1100)).status == 414)
+        await server.stop()
+    }
+
+    @Test func withAPublicURLAnswersCarryTheEventsURLWithTheKey() async throws {
+        let server = try await Self.server(token: "s3 cret", publicURL: "https://ringplan.example.com")
+        let answer = try await server.get("/connect/desk?key=s3%20cret&\(Self.call)")
+        #expect(answer.json?["dial_passthru_event_url"] as? String == "https://ringplan.example.com/events/desk?key=s3%20cret", "\(answer.body)")
+        await server.stop()
+    }
+
+    @Test func stickyEntriesAreBoundedOldestFirst() {
+        let store = AgentStore(stickyCapacity: 16 * 4)
+        let agent = DialedContact.number(PhoneNumber(value: 919_900_000_001))
+        for index in 0..<1000 {
+            store.learnSticky(ruleSet: "desk", caller: PhoneNumber(value: 919_800_000_000 + UInt64(index)), agent: agent, at: Int64(index))
+        }
+        #expect(store.stickyCount <= 64)
+        let view = store.view(ruleSet: "desk", stickyDays: 30)
+        // The newest are kept, and a learnt time older than sticky_days no longer counts.
+        #expect(store.sticky(ruleSet: view.ruleSet, caller: PhoneNumber(value: 919_800_000_999), notBefore: 0) == agent)
+        #expect(store.sticky(ruleSet: view.ruleSet, caller: PhoneNumber(value: 919_800_000_000), notBefore: 0) == nil)
+        #expect(store.sticky(ruleSet: view.ruleSet, caller: PhoneNumber(value: 919_800_000_999), notBefore: 1000) == nil)
+    }
+
+    @Test func aBusyMarkLapsesWithoutAFree() {
+        let store = AgentStore()
+        let agent = DialedContact.sipUser(7)
+        store.markBusy(agent, call: 1, now: 100)
+        #expect(store.anyoneBusy && store.isBusy(agent, now: 100 + AgentStore.busyLifetime - 1))
+        #expect(!store.isBusy(agent, now: 100 + AgentStore.busyLifetime))
+        store.sweep(now: 100 + AgentStore.busyLifetime)
+        #expect(!store.anyoneBusy)
+    }
+}
