@@ -76,6 +76,8 @@ public final class ConnectService: Sendable {
         /// The ledger held the call's rule (a re-fetch, or a plan of several attempts).
         let pinned: Bool
         let callSid: String?
+        /// The attempt the fetch asked for, before busy agents moved it on.
+        var asked: Int? = nil
     }
 
     func admit(name: Substring, query: Substring, versionHeader: String?) -> Result<Admitted, Refusal> {
@@ -110,6 +112,7 @@ public final class ConnectService: Sendable {
         // The outcome is found under the ledger's lock, so that the attempt it answers (busy
         // agents may move it on) is the one the ledger keeps.
         var outcome: Outcome?
+        var asked: Int?
         let advanced = ledger.advance(callSid: callSid, ruleSet: ruleSetName) { existing in
             var entry: HuntLedger.Entry, keep = true
             if let existing, existing.version == rules.version {
@@ -127,6 +130,7 @@ public final class ConnectService: Sendable {
                 // Only plans of several attempts are fetched again; other calls need no memory.
                 keep = table.attemptCount(rule: rule, facts: facts) > 1
             }
+            asked = entry.nextAttempt
             let answered = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)
             if let attempt = answered.answeredAttempt { entry.nextAttempt = attempt }
             outcome = answered
@@ -135,7 +139,32 @@ public final class ConnectService: Sendable {
         guard let (_, pinned) = advanced, let outcome else {
             return Decision(outcome: table.noMatch(version: version), facts: facts, pinned: false, callSid: callSid)
         }
-        return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid)
+        return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid, asked: asked)
+    }
+
+    /// How agent state changed a decision, counted and logged: only looked at when the rule
+    /// dials `sticky` or someone is busy.
+    private func agentEffects(_ table: DecisionTable, _ decision: Decision, destinations: [String]) -> [String] {
+        guard let rule = decision.outcome.rule, decision.facts.agents.view != nil else { return [] }
+        var effects: [String] = []
+        let ruleSet = table.ruleSet
+        if ruleSet.rules[rule].dial.steps.contains(where: \.dialsSticky), let contact = decision.facts.agents.sticky(caller: decision.facts.caller),
+           let agent = ruleSet.agents.first(where: { $0.contact.dialed == contact })?.agent, destinations.contains(agent) {
+            effects.append("sticky")
+            metrics.stickyHit()
+        }
+        if decision.facts.agents.anyoneBusy {
+            let asked = decision.asked ?? table.attempt(rule: rule, facts: decision.facts)
+            let skipped = switch decision.outcome {
+            case .answer(_, let attempt, _): attempt != asked || table.leftOutBusy(rule: rule, attempt: attempt, facts: decision.facts)
+            default: decision.outcome.isAllBusy
+            }
+            if skipped {
+                effects.append("busy-skipped")
+                metrics.busySkip()
+            }
+        }
+        return effects
     }
 
     /// The reply, counted in the metrics and written to the decision log.
@@ -155,13 +184,14 @@ public final class ConnectService: Sendable {
         var attempt = 0
         if case .answer(_, let used, _) = outcome { attempt = used }
         let connectVersion = admitted.version.rawValue + (admitted.versionFallback ? " (unknown \(admitted.versionHeader ?? ""))" : "")
+        let dialled = destinations(table, outcome, facts)
         let record = DecisionRecord(
             callSid: decision.callSid ?? "-", ruleSet: name, rule: ruleName ?? "-", status: status, outcome: outcome.kind,
             reason: outcome.reason { table.ruleSet.rules[$0].name }, attempt: attempt,
-            pinned: decision.pinned, destinations: destinations(table, outcome, facts),
+            pinned: decision.pinned, destinations: dialled,
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: connectVersion, rulesVersion: admitted.rules.version, timeSource: facts.timeSource.rawValue,
-            microseconds: elapsed / 1000)
+            microseconds: elapsed / 1000, agentState: agentEffects(table, decision, destinations: dialled))
         decisions.decided(record)
         return Reply(status: status, body: body, version: admitted.rules.version, rule: ruleName)
     }

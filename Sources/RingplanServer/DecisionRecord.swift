@@ -23,10 +23,13 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
     public let rulesVersion: String
     public let timeSource: String
     public let microseconds: UInt64
+    /// How agent state changed the answer: `sticky` (the caller's sticky agent is dialled),
+    /// `busy-skipped` (busy agents were left out), both, or none.
+    public let agentState: [String]
 
     public init(callSid: String, ruleSet: String, rule: String, status: Int, outcome: String, reason: String?, attempt: Int,
                 pinned: Bool, destinations: [String], caller: String, connectVersion: String, rulesVersion: String, timeSource: String,
-                microseconds: UInt64) {
+                microseconds: UInt64, agentState: [String] = []) {
         self.callSid = callSid
         self.ruleSet = ruleSet
         self.rule = rule
@@ -41,6 +44,7 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         self.rulesVersion = rulesVersion
         self.timeSource = timeSource
         self.microseconds = microseconds
+        self.agentState = agentState
     }
 
     public var description: String { String(decoding: json(), as: UTF8.self) }
@@ -76,6 +80,15 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         key("rules_version"); string(rulesVersion)
         key("time_source"); string(timeSource)
         key("us"); number(microseconds)
+        if !agentState.isEmpty {
+            key("agent_state")
+            bytes.append(UInt8(ascii: "["))
+            for (index, effect) in agentState.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(effect)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
     }
 
     func json() -> [UInt8] {

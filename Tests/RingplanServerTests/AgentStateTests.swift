@@ -34,6 +34,17 @@ import ConnectProtocol
         ((result.json?["destination"] as? [[String: Any]]) ?? []).compactMap { $0["device_contact_uri"] as? String }
     }
 
+    /// The `agent_state` of each decision logged so far, in order.
+    static func loggedEffects(_ server: TestServer) throws -> [[String]] {
+        server.logSink.flush()
+        return try String(contentsOfFile: server.logPath, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"msg\":\"decision\"") }
+            .map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["agent_state"] as? [String] ?? []
+            }
+    }
+
     @Test func anAnsweredCallMakesTheAgentStickyForTheCaller() async throws {
         let server = try await Self.server()
         #expect(Self.destinations(try await server.get("/connect/desk?\(Self.call)")) == ["+919900000001", "+919900000002", "sip:meera7f3a"])
@@ -51,6 +62,9 @@ import ConnectProtocol
         #expect(Self.destinations(second) == ["+919900000001", "sip:meera7f3a"])
         // Another caller has no sticky agent.
         #expect(Self.destinations(try await server.get("/connect/desk?CallFrom=09811111111&CurrentTime=2026-11-25+11:00:00")).count == 3)
+        let effects = try Self.loggedEffects(server)
+        #expect(effects == [[], ["sticky"], [], []], "the first answer, the sticky one, its re-fetch, another caller")
+        #expect(try await server.get("/metrics", admin: true).body.contains("ringplan_sticky_hits_total 1"))
         await server.stop()
     }
 
@@ -80,11 +94,13 @@ import ConnectProtocol
         }
         let none = try await server.get("/connect/desk?\(Self.call)")
         #expect(none.status == 200 && Self.destinations(none).isEmpty, "\(none.body)")
+        #expect(try Self.loggedEffects(server) == [["busy-skipped"], ["busy-skipped"], [], ["busy-skipped"]])
         let admin = try await server.get("/admin/agents", admin: true)
         let busy = (admin.json?["busy"] as? [[String: Any]])?.compactMap { $0["agent"] as? String }
         #expect(busy == ["meera", "priya", "rahul"], "\(admin.body)")
         let metrics = try await server.get("/metrics", admin: true).body
         #expect(metrics.contains(#"ringplan_agent_events_total{type="dial",outcome="applied"} 5"#), "\(metrics)")
+        #expect(metrics.contains("ringplan_busy_skips_total 3"), "\(metrics)")
         await server.stop()
     }
 

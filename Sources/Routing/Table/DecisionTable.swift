@@ -133,6 +133,14 @@ public final class DecisionTable: Sendable {
         return .answer(rule: rule, attempt: attempt, body: body.bytes)
     }
 
+    /// Whether busy agents were left out of attempt `attempt` (for logs; asked only when
+    /// someone is busy).
+    public func leftOutBusy(rule: Int, attempt: Int, facts: CallFacts) -> Bool {
+        guard facts.agents.anyoneBusy else { return false }
+        if case .at(_, true) = answers.firstFree(rule: rule, from: attempt, facts: facts, tables: lookups) { return true }
+        return false
+    }
+
     /// The answer of an attempt with its busy destinations left out: encoded for the call
     /// (someone busy in a parallel ring is the one case the encoded answers do not cover).
     private func freeBody(rule: Int, attempt: Int, facts: CallFacts, version: ConnectVersion) -> ArraySlice<UInt8>? {
