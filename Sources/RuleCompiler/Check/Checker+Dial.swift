@@ -111,8 +111,8 @@ extension Checker {
             switch target {
             case .name(let text) where text.value == DialSyntax.stickyKeyword:
                 if targets.contains(.sticky) {
-                    diagnostics.error(.duplicateDestination, "`sticky` is dialled twice by this step", at: text.span, help: "remove the repeat")
-                    failed = true
+                    diagnostics.add(Diagnostic(.duplicateDestination, "`sticky` is dialled twice by this step", at: text.span,
+                                               help: "the repeat is skipped; remove it"))
                     continue
                 }
                 targets.append(.sticky)
