@@ -68,27 +68,21 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         if let reason { key("reason"); string(reason) }
         key("attempt"); number(attempt)
         key("pinned"); bytes.append(contentsOf: (pinned ? "true" : "false").utf8)
-        key("destinations")
-        bytes.append(UInt8(ascii: "["))
-        for (index, destination) in destinations.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(destination)
+        func strings(_ values: [String]) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(value)
+            }
+            bytes.append(UInt8(ascii: "]"))
         }
-        bytes.append(UInt8(ascii: "]"))
+        key("destinations"); strings(destinations)
         key("caller"); string(caller)
         key("connect_version"); string(connectVersion)
         key("rules_version"); string(rulesVersion)
         key("time_source"); string(timeSource)
         key("us"); number(microseconds)
-        if !agentState.isEmpty {
-            key("agent_state")
-            bytes.append(UInt8(ascii: "["))
-            for (index, effect) in agentState.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(effect)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        }
+        if !agentState.isEmpty { key("agent_state"); strings(agentState) }
     }
 
     func json() -> [UInt8] {
