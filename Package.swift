@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        // Agent state: SQLite for one instance, PostgreSQL shared by replicas.
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libyaml from the system (Debian: libyaml-dev), read event by event by our own loader.
@@ -51,6 +55,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
+        ),
+        // Agent state shared by replicas through PostgreSQL: a module of its own, so that
+        // only the executable (not the fuzz targets) builds postgres-nio and its TLS.
+        .target(
+            name: "RingplanPostgres",
+            dependencies: [
+                "RingplanServer", "Routing", "ConnectProtocol",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `ringplan bench`: synthetic rule sets, request mixes and timings.
@@ -58,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "ringplan",
             dependencies: [
-                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks", "RingplanServer",
+                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks", "RingplanServer", "RingplanPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

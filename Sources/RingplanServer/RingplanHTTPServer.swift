@@ -16,19 +16,30 @@ public struct RingplanHTTPServer: Sendable {
     public let store: RuleStore
     public let ledger: HuntLedger
     public let agents: AgentStore
+    public let state: StateWriter
     public let metrics: ServerMetrics
     public let connect: ConnectService
     public let reloader: ReloadService
     let logger: Logger
 
-    public init(options: ServerOptions, logger: Logger, decisions: DecisionLog) {
+    /// `storage`: where agent state is kept, for locations this module does not open
+    /// itself (PostgreSQL, opened by the `RingplanPostgres` module); memory and SQLite are
+    /// opened from `options.state`.
+    public init(options: ServerOptions, logger: Logger, decisions: DecisionLog, storage: (any StateStorage)? = nil) {
         self.options = options
         self.logger = logger
-        agents = AgentStore(stickyCapacity: options.stickyCapacity)
+        metrics = ServerMetrics()
+        let opened: (any StateStorage)? = switch options.state {
+        case .memory: nil
+        case .sqlite(let path): storage ?? SQLiteStorage(path: path)
+        case .postgres: storage
+        }
+        precondition(opened != nil || options.state == .memory, "a postgres:// location needs its storage from RingplanPostgres")
+        state = StateWriter(storage: opened, stickyCapacity: options.stickyCapacity, metrics: metrics, logger: logger)
+        agents = state.agents
         let eventsURL: (@Sendable (String) -> String)? = options.publicURL == nil ? nil : { @Sendable [options] name in options.eventsURL(ruleSet: name) ?? "" }
         store = RuleStore(directory: options.rulesDirectory, agents: agents, eventsURL: eventsURL)
         ledger = HuntLedger(capacity: options.ledgerCapacity)
-        metrics = ServerMetrics()
         connect = ConnectService(store: store, ledger: ledger, metrics: metrics, decisions: decisions,
                                  token: options.token, logNumbers: options.logNumbers, agents: agents)
         reloader = ReloadService(store: store, metrics: metrics, ledger: ledger, logger: logger, options: options)
@@ -49,13 +60,17 @@ public struct RingplanHTTPServer: Sendable {
     /// readiness) through a router.
     func publicResponder() -> PublicResponder {
         let router = Router()
-        let store = self.store
+        let store = self.store, state = self.state
         router.get("/healthz") { _, _ in Self.json(200, Array("{\"status\":\"alive\"}".utf8)[...], head: false) }
         router.get("/readyz") { _, _ in
             guard let rules = store.current, !rules.tables.isEmpty else {
                 return Self.json(503, Array("{\"status\":\"no rule set loaded\"}".utf8)[...], head: false)
             }
-            return Self.json(200, Array("{\"status\":\"ready\",\"version\":\"\(rules.version)\"}".utf8)[...], head: false)
+            // Storage that is down does not make the server unready: it decides from memory.
+            let storage = state.current
+            let said = storage.healthy ? "ok" : "down: deciding from memory, \(storage.pending) changes waiting"
+            return Self.json(200, Array("{\"status\":\"ready\",\"version\":\"\(rules.version)\",\"state\":\(JSONText.quoted(said))}".utf8)[...],
+                             head: false)
         }
         return PublicResponder(connect: connect, router: router.buildResponder())
     }
@@ -78,10 +93,10 @@ public struct RingplanHTTPServer: Sendable {
         router.get("/admin/rules") { _, _ in
             Self.json(200, Array(Self.describe(store.lastReport, store: store).utf8)[...], head: false)
         }
-        let agents = self.agents, publicURL = options.publicURL
+        let state = self.state, publicURL = options.publicURL
         router.get("/admin/agents") { request, _ in
             let limit = request.uri.queryParameters["limit"].flatMap { Int($0) }.map { min(max($0, 0), 10_000) } ?? 100
-            return Self.json(200, Array(Self.describe(agents, store: store, publicURL: publicURL, limit: limit).utf8)[...], head: false)
+            return Self.json(200, Array(Self.describe(state, store: store, publicURL: publicURL, limit: limit).utf8)[...], head: false)
         }
         return router
     }
@@ -104,8 +119,8 @@ public struct RingplanHTTPServer: Sendable {
 
     /// `/admin/agents`: busy agents (by name where a rule set knows them), sticky entries,
     /// and where the state is kept.
-    static func describe(_ agents: AgentStore, store: RuleStore, publicURL: String?, limit: Int) -> String {
-        let now = Int64(time(nil))
+    static func describe(_ state: StateWriter, store: RuleStore, publicURL: String?, limit: Int) -> String {
+        let now = Int64(time(nil)), agents = state.agents, storage = state.current
         var names: [DialedContact: String] = [:]
         for table in store.current?.tables.values.map(\.ruleSet) ?? [] {
             for agent in table.agents where names[agent.contact.dialed] == nil { names[agent.contact.dialed] = agent.agent }
@@ -128,7 +143,9 @@ public struct RingplanHTTPServer: Sendable {
             "busyCount": busy.count,
             "sticky": sticky,
             "stickyCount": agents.stickyCount,
-            "storage": ["kind": "memory", "status": "ok"] as [String: Any],
+            "storage": ["kind": storage.kind, "location": storage.name, "status": storage.healthy ? "ok" : "down",
+                        "lastError": storage.lastError ?? NSNull(), "loaded": storage.loaded, "pending": storage.pending,
+                        "written": storage.written, "failures": storage.failures] as [String: Any],
             "eventsURL": publicURL.map { $0 + "/events/{rule set}" } ?? NSNull(),
         ]
         return ReadableJSON.string(object)
@@ -172,7 +189,7 @@ public struct RingplanHTTPServer: Sendable {
             configuration: .init(address: .hostname(options.adminHost, port: options.adminPort), serverName: "ringplan-admin"),
             onServerRunning: { channel in await ports.set(admin: channel.localAddress?.port ?? 0) },
             logger: logger)
-        return [reloader, app, admin]
+        return [state, reloader, app, admin]
     }
 }
 

@@ -22,6 +22,11 @@ public final class ServerMetrics: Sendable {
     private let eventCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let stickyHits: CoreMetrics.Counter
     private let busySkips: CoreMetrics.Counter
+    private let stateErrors = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let stateWrites: CoreMetrics.Counter
+    private let stateDrops: CoreMetrics.Counter
+    private let stateLag: CoreMetrics.Gauge
+    private let statePendingGauge: CoreMetrics.Gauge
     private let latency: Metrics.Timer
     private let versionInfo = Mutex<CoreMetrics.Gauge?>(nil)
     private let lastReload: CoreMetrics.Gauge
@@ -39,7 +44,33 @@ public final class ServerMetrics: Sendable {
         ledgerSize = CoreMetrics.Gauge(label: "ringplan_hunt_ledger_entries", dimensions: [], factory: factory)
         stickyHits = CoreMetrics.Counter(label: "ringplan_sticky_hits_total", dimensions: [], factory: factory)
         busySkips = CoreMetrics.Counter(label: "ringplan_busy_skips_total", dimensions: [], factory: factory)
+        stateWrites = CoreMetrics.Counter(label: "ringplan_state_changes_written_total", dimensions: [], factory: factory)
+        stateDrops = CoreMetrics.Counter(label: "ringplan_state_changes_dropped_total", dimensions: [], factory: factory)
+        stateLag = CoreMetrics.Gauge(label: "ringplan_state_write_lag_seconds", dimensions: [], factory: factory)
+        statePendingGauge = CoreMetrics.Gauge(label: "ringplan_state_changes_pending", dimensions: [], factory: factory)
     }
+
+    /// A storage operation (`load`, `write`, `follow`, `prune`) failed; it is retried.
+    public func stateError(operation: String) {
+        let counter = stateErrors.withLock { counters in
+            if let counter = counters[operation] { return counter }
+            let counter = CoreMetrics.Counter(label: "ringplan_state_storage_errors_total", dimensions: [("operation", operation)], factory: factory)
+            counters[operation] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// A batch reached storage; `lagSeconds`: how long its oldest change waited.
+    public func stateWritten(changes: Int, lagSeconds: Double) {
+        stateWrites.increment(by: changes)
+        stateLag.record(lagSeconds)
+    }
+
+    /// The write-behind queue was full and its oldest change was dropped.
+    public func stateDropped() { stateDrops.increment() }
+
+    public func statePending(_ count: Int) { statePendingGauge.record(count) }
 
     /// Counts one `/events` request: `kind` is the event type (`-` when unread), `outcome`
     /// `applied`, `no-change`, `refused` or why it was ignored.

@@ -20,6 +20,8 @@ public struct ServerOptions: Sendable {
     /// The server's public address (`https://host[:port][/path]`): the answers of rule sets
     /// that use agent state carry `{publicURL}/events/{name}` so that Exotel reports their calls.
     public var publicURL: String?
+    /// Where agent state is kept (`--state`).
+    public var state = StateLocation.defaultLocation
     /// Most callers whose sticky agent is kept, all rule sets together.
     public var stickyCapacity = AgentStore.defaultStickyCapacity
 

@@ -148,3 +148,74 @@ import ConnectProtocol
         #expect(!store.anyoneBusy)
     }
 }
+
+/// Agent state kept in SQLite: a restart keeps what was learnt; storage that fails leaves
+/// decisions going from memory.
+@Suite(.serialized) struct AgentStorageTests {
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(condition())
+    }
+
+    @Test func aRestartKeepsStickyAndBusyAgents() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-state-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let state = StateLocation.sqlite(path: folder.appendingPathComponent("state.sqlite").path)
+        let first = try await TestServer(files: ["desk.yaml": AgentStateTests.rules], empty: true, state: state)
+        try await Self.waitUntil { first.server.state.current.loaded }
+        _ = try await first.get("/events/desk?CallSid=c1&CallFrom=09812345678&DialWhomNumber=sip:meera7f3a&EventType=Answered")
+        _ = try await first.get("/events/desk?CallSid=c2&CallFrom=09800000000&DialWhomNumber=%2B919900000001&EventType=Dial&Status=busy")
+        try await Self.waitUntil { first.server.state.current.written == 2 }
+        await first.stop()
+
+        let second = try await TestServer(files: ["desk.yaml": AgentStateTests.rules], empty: true, state: state)
+        try await Self.waitUntil { second.server.state.current.loaded }
+        #expect(AgentStateTests.destinations(try await second.get("/connect/desk?\(AgentStateTests.call)")) == ["sip:meera7f3a"])
+        let team = try await second.get("/connect/desk?\(AgentStateTests.call)&DialWhomNumber=sip:meera7f3a")
+        #expect(AgentStateTests.destinations(team) == ["+919900000002"], "priya is still busy: \(team.body)")
+        let admin = try await second.get("/admin/agents", admin: true).json
+        #expect((admin?["storage"] as? [String: Any])?["kind"] as? String == "sqlite")
+        #expect((admin?["storage"] as? [String: Any])?["status"] as? String == "ok")
+        await second.stop()
+    }
+
+    @Test func storageThatFailsLeavesDecisionsToMemory() async throws {
+        // A file under a regular file cannot be created: every open fails.
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-blocker-\(UUID().uuidString)")
+        try Data().write(to: blocker)
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        let server = try await TestServer(files: ["desk.yaml": AgentStateTests.rules], empty: true,
+                                          state: .sqlite(path: blocker.appendingPathComponent("state.sqlite").path))
+        _ = try await server.get("/events/desk?CallSid=c1&CallFrom=09812345678&DialWhomNumber=%2B919900000002&EventType=Answered")
+        #expect(AgentStateTests.destinations(try await server.get("/connect/desk?\(AgentStateTests.call)")) == ["+919900000002"])
+        try await Self.waitUntil { server.server.state.current.failures > 0 }
+        let ready = try await server.get("/readyz")
+        #expect(ready.status == 200)
+        #expect((ready.json?["state"] as? String)?.hasPrefix("down: deciding from memory") == true, "\(ready.body)")
+        #expect(try await server.get("/metrics", admin: true).body.contains("ringplan_state_storage_errors_total{operation=\"load\"}"))
+        await server.stop()
+    }
+
+    @Test func changesReadBackAsWritten() {
+        let changes: [AgentChange] = [
+            .busy(contact: .number(PhoneNumber(value: 919_900_000_001)), call: UInt64.max - 3, until: 1_800_000_000),
+            .free(contact: .sipUser(0xdead_beef_0000_0001), call: 7),
+            .sticky(ruleSet: "support-2", caller: PhoneNumber(value: 14_155_550_100), agent: .sipUser(42), learnt: 1_790_000_000),
+        ]
+        for change in changes { #expect(AgentChange(line: change.line[...]) == change) }
+        #expect(AgentChange(line: "k 1 n2 3") == nil)
+        #expect(AgentChange(line: "b x 1 2") == nil)
+    }
+
+    @Test func theWriteQueueIsBoundedAndKeepsOrder() {
+        let queue = ChangeQueue(capacity: 3)
+        let changes = (0..<5).map { AgentChange.free(contact: .sipUser(UInt64($0)), call: 0) }
+        let dropped = changes.map { queue.push($0) }
+        #expect(dropped == [false, false, false, true, true])
+        let batch = queue.take(2)
+        #expect(batch.map(\.change) == Array(changes[2...3]))
+        queue.putBack(batch)
+        #expect(queue.take(10).map(\.change) == Array(changes[2...]))
+    }
+}

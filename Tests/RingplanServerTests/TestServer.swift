@@ -22,9 +22,11 @@ final class TestServer: @unchecked Sendable {
 
     /// `files`: extra or replaced files in the rules directory (a copy of `rules/` unless `empty`).
     init(files: [String: String] = [:], empty: Bool = false, token: String? = nil, load: Bool = true,
-         idleTimeout: Double? = nil, publicURL: String? = nil) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-server-\(UUID().uuidString)")
-        if empty {
+         idleTimeout: Double? = nil, publicURL: String? = nil, state: StateLocation = .memory, directory given: URL? = nil) async throws {
+        directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-server-\(UUID().uuidString)")
+        if given != nil {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } else if empty {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } else {
             try FileManager.default.copyItem(at: Self.repositoryRules, to: directory)
@@ -35,6 +37,7 @@ final class TestServer: @unchecked Sendable {
         options.adminPort = 0
         options.token = token
         options.publicURL = publicURL
+        options.state = state
         if let idleTimeout { options.idleTimeout = idleTimeout }
         options.debounce = 0.1
         options.pollInterval = 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RingplanPostgres
 import RingplanServer
 import ServiceLifecycle
 
@@ -54,6 +55,10 @@ struct Serve: AsyncParsableCommand {
                                discussion: "Answers of rule sets that use agent state then carry dial_passthru_event_url = PUBLIC-URL/events/NAME (with the key), so that Exotel reports their agents' calls."))
     var publicURL: String?
 
+    @Option(help: ArgumentHelp("Where agent state (sticky and busy agents) is kept: sqlite:PATH, a postgres:// URL shared by replicas, or memory.",
+                               discussion: "Default: sqlite:ringplan-state.sqlite in the working directory. PostgreSQL: postgres://USER:PASSWORD@HOST:5432/DB?sslmode=disable|prefer|require."))
+    var state: String = "sqlite:ringplan-state.sqlite"
+
     func validate() throws {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         guard idleTimeout > 0 && idleTimeout <= 86_400 else {
@@ -63,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         guard ledgerSize >= 1 && ledgerSize <= 10_000_000 else { throw ValidationError("--ledger-size must be between 1 and 10000000") }
         guard (0...65_535).contains(port) && (0...65_535).contains(adminPort) else { throw ValidationError("ports are 0 to 65535") }
         if let publicURL, let problem = ServerOptions.publicURLProblem(publicURL) { throw ValidationError("--public-url: \(problem)") }
+        do { _ = try StateLocation(parsing: state) } catch { throw ValidationError("--state: \(error)") }
     }
 
     func run() async throws {
@@ -80,6 +86,7 @@ struct Serve: AsyncParsableCommand {
         options.ledgerCapacity = ledgerSize
         options.pollInterval = poll
         options.idleTimeout = idleTimeout
+        options.state = try StateLocation(parsing: state)
         options.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
 
         let sink: JSONLinesSink
@@ -91,7 +98,9 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "ringplan") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .info
-        let server = RingplanHTTPServer(options: options, logger: logger, decisions: DecisionLog(sink: sink))
+        var storage: (any StateStorage)?
+        if case .postgres(let url) = options.state { storage = PostgresStorage(url: url, logger: logger) }
+        let server = RingplanHTTPServer(options: options, logger: logger, decisions: DecisionLog(sink: sink), storage: storage)
         let first = server.reloader.reloadNow(trigger: "start")
         if first.outcome == .failed {
             FileHandle.standardError.write(Data(first.diagnostics.utf8))

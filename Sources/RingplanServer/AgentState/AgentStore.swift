@@ -23,26 +23,53 @@ public final class AgentStore: Sendable {
     private let sticky: StickyMap
     /// Rule-set names by the hash sticky entries are keyed by, for `/admin/agents`.
     private let ruleSetNames = Mutex<[UInt64: String]>([:])
+    /// Where what is learnt goes besides memory (storage, other replicas); nil: nowhere.
+    private let journal: (@Sendable (AgentChange) -> Void)?
 
-    public init(stickyCapacity: Int = AgentStore.defaultStickyCapacity) {
+    public init(stickyCapacity: Int = AgentStore.defaultStickyCapacity, journal: (@Sendable (AgentChange) -> Void)? = nil) {
         sticky = StickyMap(capacity: stickyCapacity)
+        self.journal = journal
     }
 
     // MARK: Learning
 
     public func markBusy(_ contact: DialedContact, call: UInt64, now: Int64) {
-        busy.withLock { marks in
-            marks[contact, default: [:]][call] = now + Self.busyLifetime
-            Self.prune(&marks, contact, now: now)
-            busyContacts.store(marks.count, ordering: .relaxed)
-        }
+        learn(.busy(contact: contact, call: call, until: now + Self.busyLifetime), now: now)
     }
 
     public func markFree(_ contact: DialedContact, call: UInt64, now: Int64) {
-        busy.withLock { marks in
-            marks[contact]?[call] = nil
-            Self.prune(&marks, contact, now: now)
-            busyContacts.store(marks.count, ordering: .relaxed)
+        learn(.free(contact: contact, call: call), now: now)
+    }
+
+    public func learnSticky(ruleSet: String, caller: PhoneNumber, agent: DialedContact, at time: Int64) {
+        learn(.sticky(ruleSet: ruleSet, caller: caller, agent: agent, learnt: time), now: time)
+    }
+
+    /// Applies what an event taught, and passes it on to the journal.
+    private func learn(_ change: AgentChange, now: Int64) {
+        apply(change, now: now)
+        journal?(change)
+    }
+
+    /// Applies a change read back from storage or sent by another replica (not journalled again).
+    public func apply(_ change: AgentChange, now: Int64) {
+        switch change {
+        case .busy(let contact, let call, let until):
+            busy.withLock { marks in
+                marks[contact, default: [:]][call] = until
+                Self.prune(&marks, contact, now: now)
+                busyContacts.store(marks.count, ordering: .relaxed)
+            }
+        case .free(let contact, let call):
+            busy.withLock { marks in
+                marks[contact]?[call] = nil
+                Self.prune(&marks, contact, now: now)
+                busyContacts.store(marks.count, ordering: .relaxed)
+            }
+        case .sticky(let ruleSet, let caller, let agent, let learnt):
+            let key = StickyMap.Key(ruleSet: ruleSet, caller: caller)
+            ruleSetNames.withLock { names in if names[key.ruleSet] == nil { names[key.ruleSet] = ruleSet } }
+            sticky.set(key, agent: agent, at: learnt)
         }
     }
 
@@ -59,12 +86,6 @@ public final class AgentStore: Sendable {
             for contact in Array(marks.keys) { Self.prune(&marks, contact, now: now) }
             busyContacts.store(marks.count, ordering: .relaxed)
         }
-    }
-
-    public func learnSticky(ruleSet: String, caller: PhoneNumber, agent: DialedContact, at time: Int64) {
-        let key = StickyMap.Key(ruleSet: ruleSet, caller: caller)
-        ruleSetNames.withLock { names in if names[key.ruleSet] == nil { names[key.ruleSet] = ruleSet } }
-        sticky.set(key, agent: agent, at: time)
     }
 
     // MARK: Reading
