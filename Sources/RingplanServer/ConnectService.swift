@@ -57,7 +57,7 @@ public final class ConnectService: Sendable {
         let table: DecisionTable
         let request: ConnectRequest
         /// The rule set's view of the agent state.
-        let agents: AgentKnowledge
+        let agents: RuleSetAgents?
         let version: ConnectVersion
         /// The `exotel-version` header named a version this server does not know.
         let versionFallback: Bool
@@ -94,7 +94,7 @@ public final class ConnectService: Sendable {
         guard let table = rules.tables[String(name)] else { return .failure(Refusal(status: 404, message: "unknown rule set")) }
         let (version, versionFallback) = ConnectVersion.negotiate(header: versionHeader)
         return .success(Admitted(name: name, rules: rules, table: table, request: request,
-                                 agents: rules.agents.isEmpty ? .none : rules.agents[String(name)] ?? .none, version: version,
+                                 agents: rules.agents.isEmpty ? nil : rules.agents[String(name)], version: version,
                                  versionFallback: versionFallback, versionHeader: versionHeader))
     }
 
@@ -104,7 +104,7 @@ public final class ConnectService: Sendable {
     func decide(_ admitted: Admitted, now: Int64) -> Decision {
         let table = admitted.table, rules = admitted.rules, version = admitted.version
         var facts = table.reader.facts(for: admitted.request, now: now)
-        facts.agents = admitted.agents
+        if let agents = admitted.agents { facts.agents = AgentKnowledge(agents, now: now) }
         guard let callSid = admitted.request.callSid else { // decoded from the query on each read
             return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil)
         }

@@ -12,11 +12,11 @@ public final class LoadedRules: Sendable {
     public let loadedAt: Date
     public let tables: [String: DecisionTable]
     /// Each rule set's view of the agent state (empty when the server keeps none).
-    let agents: [String: AgentKnowledge]
+    let agents: [String: RuleSetAgents]
     /// Every file the compile read, with a fingerprint for the periodic check.
     let fingerprints: [String: FileFingerprint]
 
-    init(version: String, loadedAt: Date, tables: [String: DecisionTable], agents: [String: AgentKnowledge] = [:],
+    init(version: String, loadedAt: Date, tables: [String: DecisionTable], agents: [String: RuleSetAgents] = [:],
          fingerprints: [String: FileFingerprint]) {
         self.version = version
         self.loadedAt = loadedAt
@@ -104,10 +104,10 @@ public final class RuleStore: Sendable {
             } else {
                 var tables: [String: DecisionTable] = [:]
                 var failure: String?
-                var agents: [String: AgentKnowledge] = [:]
+                var agents: [String: RuleSetAgents] = [:]
                 for ruleSet in result.ruleSets {
                     if let agentStore {
-                        agents[ruleSet.name] = AgentKnowledge(agentStore.view(ruleSet: ruleSet.name, stickyDays: ruleSet.stickyDays))
+                        agents[ruleSet.name] = agentStore.view(ruleSet: ruleSet.name, stickyDays: ruleSet.stickyDays)
                     }
                     var ruleSet = ruleSet
                     if ruleSet.usesAgentState, let eventsURL {

@@ -8,20 +8,26 @@ public protocol AgentStateView: AnyObject, Sendable {
     /// The contact of the agent who last spoke to `caller`, when that is recent enough for
     /// the rule set (`sticky_days`).
     func sticky(caller: PhoneNumber) -> DialedContact?
-    /// False when nobody is busy, the usual case: then no contact is looked up.
-    var anyoneBusy: Bool { get }
-    func isBusy(_ contact: DialedContact) -> Bool
+    /// Who is busy at `now` (seconds since 1970), read once per decision: nil when nobody
+    /// is, the usual case, which costs no lock.
+    func busy(now: Int64) -> Set<DialedContact>?
 }
 
-/// The agent state a decision reads, part of its `CallFacts`; compared by identity (facts
-/// with the same state object are the same facts).
+/// The agent state one decision reads, part of its `CallFacts`: the view (asked for the
+/// caller's sticky agent only by a rule that dials `sticky`) and who was busy when the
+/// decision began (so that every contact of a plan is checked without a lock, against one
+/// moment's state).
 public struct AgentKnowledge: Sendable, Hashable {
     public let view: (any AgentStateView)?
+    public let busy: Set<DialedContact>?
 
-    public init(_ view: (any AgentStateView)?) { self.view = view }
+    public init(_ view: (any AgentStateView)?, now: Int64) {
+        self.view = view
+        busy = view?.busy(now: now)
+    }
 
     /// No state: no sticky agents, nobody busy.
-    public static let none = AgentKnowledge(nil)
+    public static let none = AgentKnowledge(nil, now: 0)
 
     @inline(__always)
     public func sticky(caller: PhoneNumber?) -> DialedContact? {
@@ -30,12 +36,12 @@ public struct AgentKnowledge: Sendable, Hashable {
     }
 
     @inline(__always)
-    public var anyoneBusy: Bool { view?.anyoneBusy ?? false }
+    public var anyoneBusy: Bool { busy != nil }
 
     @inline(__always)
-    public func isBusy(_ contact: DialedContact) -> Bool { view?.isBusy(contact) ?? false }
+    public func isBusy(_ contact: DialedContact) -> Bool { busy?.contains(contact) ?? false }
 
-    public static func == (lhs: AgentKnowledge, rhs: AgentKnowledge) -> Bool { lhs.view === rhs.view }
+    public static func == (lhs: AgentKnowledge, rhs: AgentKnowledge) -> Bool { lhs.view === rhs.view && lhs.busy == rhs.busy }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(view.map(ObjectIdentifier.init)) }
 }
@@ -51,8 +57,7 @@ public final class AgentSnapshot: AgentStateView {
     }
 
     public func sticky(caller: PhoneNumber) -> DialedContact? { stickyAgents[caller] }
-    public var anyoneBusy: Bool { !busy.isEmpty }
-    public func isBusy(_ contact: DialedContact) -> Bool { busy.contains(contact) }
+    public func busy(now: Int64) -> Set<DialedContact>? { busy.isEmpty ? nil : busy }
 }
 
 /// Whether a step rings agents known to be busy (`busy:`).

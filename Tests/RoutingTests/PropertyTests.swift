@@ -29,7 +29,7 @@ import Testing
                 let version = generator.random.pick(ConnectVersion.allCases)
                 var fastFacts = table.reader.facts(for: request, now: now)
                 var plainFacts = reference.facts(for: request, now: Date(timeIntervalSince1970: TimeInterval(now)))
-                let agents = AgentKnowledge(generator.agentState(for: ruleSet, caller: fastFacts.caller))
+                let agents = AgentKnowledge(generator.agentState(for: ruleSet, caller: fastFacts.caller), now: now)
                 fastFacts.agents = agents
                 plainFacts.agents = agents
                 let fast = table.outcome(for: fastFacts, version: version)

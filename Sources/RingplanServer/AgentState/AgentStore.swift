@@ -15,10 +15,9 @@ public final class AgentStore: Sendable {
     public static let busyLifetime: Int64 = 4_560
     public static let defaultStickyCapacity = 1_000_000
 
-    /// Per contact, the calls it is busy on (by CallSid hash) and when each mark lapses:
-    /// an agent on two calls is free when both have ended.
-    private let busy = Mutex<[DialedContact: [UInt64: Int64]]>([:])
-    /// How many contacts have marks: decisions read this first.
+    /// Who is busy on which calls, and the set decisions read.
+    private let busy = Mutex(BusyMarks())
+    /// How many contacts have marks: decisions read this first, without the lock.
     private let busyContacts = Atomic<Int>(0)
     private let sticky: StickyMap
     /// Rule-set names by the hash sticky entries are keyed by, for `/admin/agents`.
@@ -56,15 +55,13 @@ public final class AgentStore: Sendable {
         switch change {
         case .busy(let contact, let call, let until):
             busy.withLock { marks in
-                marks[contact, default: [:]][call] = until
-                Self.prune(&marks, contact, now: now)
-                busyContacts.store(marks.count, ordering: .relaxed)
+                marks.mark(contact, call: call, until: until, now: now)
+                busyContacts.store(marks.live.count, ordering: .relaxed)
             }
         case .free(let contact, let call):
             busy.withLock { marks in
-                marks[contact]?[call] = nil
-                Self.prune(&marks, contact, now: now)
-                busyContacts.store(marks.count, ordering: .relaxed)
+                marks.clear(contact, call: call, now: now)
+                busyContacts.store(marks.live.count, ordering: .relaxed)
             }
         case .sticky(let ruleSet, let caller, let agent, let learnt):
             let key = StickyMap.Key(ruleSet: ruleSet, caller: caller)
@@ -73,18 +70,11 @@ public final class AgentStore: Sendable {
         }
     }
 
-    /// Drops a contact's lapsed marks, and the contact when none is left.
-    private static func prune(_ marks: inout [DialedContact: [UInt64: Int64]], _ contact: DialedContact, now: Int64) {
-        guard let calls = marks[contact] else { return }
-        let live = calls.filter { $0.value > now }
-        marks[contact] = live.isEmpty ? nil : live
-    }
-
     /// Drops every lapsed mark (run now and then: a mark lapses without an event).
     public func sweep(now: Int64) {
         busy.withLock { marks in
-            for contact in Array(marks.keys) { Self.prune(&marks, contact, now: now) }
-            busyContacts.store(marks.count, ordering: .relaxed)
+            marks.sweep(now: now)
+            busyContacts.store(marks.live.count, ordering: .relaxed)
         }
     }
 
@@ -92,9 +82,19 @@ public final class AgentStore: Sendable {
 
     public var anyoneBusy: Bool { busyContacts.load(ordering: .relaxed) > 0 }
 
-    public func isBusy(_ contact: DialedContact, now: Int64) -> Bool {
-        busy.withLock { marks in marks[contact]?.values.contains { $0 > now } ?? false }
+    /// Who is busy at `now`: the set itself (its storage shared, not copied), once per decision.
+    public func busy(now: Int64) -> Set<DialedContact>? {
+        guard anyoneBusy else { return nil }
+        return busy.withLock { marks in
+            if now >= marks.nextLapse {
+                marks.sweep(now: now)
+                busyContacts.store(marks.live.count, ordering: .relaxed)
+            }
+            return marks.live.isEmpty ? nil : marks.live
+        }
     }
+
+    public func isBusy(_ contact: DialedContact, now: Int64) -> Bool { busy(now: now)?.contains(contact) ?? false }
 
     /// The agent who last spoke to `caller` in `ruleSet`, learnt at `notBefore` or later.
     public func sticky(ruleSet: UInt64, caller: PhoneNumber, notBefore: Int64) -> DialedContact? {
@@ -109,7 +109,7 @@ public final class AgentStore: Sendable {
     /// Busy contacts with their calls, and sticky entries: for `/admin/agents`.
     public func busyNow(now: Int64) -> [(contact: DialedContact, calls: Int)] {
         busy.withLock { marks in
-            marks.compactMap { contact, calls in
+            marks.calls.compactMap { contact, calls in
                 let live = calls.values.filter { $0 > now }.count
                 return live > 0 ? (contact, live) : nil
             }
@@ -143,9 +143,51 @@ public final class RuleSetAgents: AgentStateView {
         store.sticky(ruleSet: ruleSet, caller: caller, notBefore: Int64(time(nil)) - Int64(stickyDays) * 86_400)
     }
 
-    public var anyoneBusy: Bool { store.anyoneBusy }
+    public func busy(now: Int64) -> Set<DialedContact>? { store.busy(now: now) }
+}
 
-    public func isBusy(_ contact: DialedContact) -> Bool { store.isBusy(contact, now: Int64(time(nil))) }
+/// Per contact, the calls it is busy on (by CallSid hash) and when each mark lapses: an
+/// agent on two calls is free when both have ended. `live` is kept as marks change, so
+/// that a decision reads it as it is.
+struct BusyMarks {
+    private(set) var calls: [DialedContact: [UInt64: Int64]] = [:]
+    private(set) var live = Set<DialedContact>()
+    /// No mark lapses before this: until then `live` needs no sweep.
+    private(set) var nextLapse = Int64.max
+
+    mutating func mark(_ contact: DialedContact, call: UInt64, until: Int64, now: Int64) {
+        guard until > now else { return clear(contact, call: call, now: now) }
+        calls[contact, default: [:]][call] = until
+        live.insert(contact)
+        nextLapse = min(nextLapse, until)
+    }
+
+    mutating func clear(_ contact: DialedContact, call: UInt64, now: Int64) {
+        guard var marks = calls[contact] else { return }
+        marks[call] = nil
+        marks = marks.filter { $0.value > now }
+        if marks.isEmpty {
+            calls[contact] = nil
+            live.remove(contact)
+        } else {
+            calls[contact] = marks
+        }
+    }
+
+    mutating func sweep(now: Int64) {
+        var next = Int64.max
+        for (contact, marks) in calls {
+            let kept = marks.filter { $0.value > now }
+            if kept.isEmpty {
+                calls[contact] = nil
+                live.remove(contact)
+            } else {
+                if kept.count != marks.count { calls[contact] = kept }
+                next = min(next, kept.values.min()!)
+            }
+        }
+        nextLapse = next
+    }
 }
 
 /// Callers' sticky agents, sharded by key, bounded: when full, the entry learnt longest

@@ -84,7 +84,7 @@ public struct TestRunner {
                 var facts = table.reader.facts(for: request, now: now)
                 if let state = fetch.state {
                     switch agentState(state, caller: facts.caller, ruleSet: ruleSet) {
-                    case .success(let snapshot): facts.agents = AgentKnowledge(snapshot)
+                    case .success(let snapshot): facts.agents = AgentKnowledge(snapshot, now: now)
                     case .failure(let problem):
                         failure = (problem.message, problem.span, [])
                         continue

@@ -67,7 +67,7 @@ struct Eval: ParsableCommand {
         let header = headers.compactMap(Self.versionHeader).first
         let (version, isFallback) = ConnectVersion.negotiate(header: header)
         let request = ConnectRequest(query: query)
-        let agents = try stateFile.map { AgentKnowledge(try Self.agentState(file: $0, ruleSet: rules)) } ?? .none
+        let agents = try stateFile.map { AgentKnowledge(try Self.agentState(file: $0, ruleSet: rules), now: clock) } ?? .none
         var facts = table.reader.facts(for: request, now: clock)
         facts.agents = agents
         let outcome = table.outcome(for: facts, version: version)
