@@ -70,7 +70,8 @@ let package = Package(
             ]
         ),
         // `ringplan bench`: synthetic rule sets, request mixes and timings.
-        .target(name: "Benchmarks", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"]),
+        // With the server's agent state, measured as decisions read it.
+        .target(name: "Benchmarks", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol", "RingplanServer"]),
         .executableTarget(
             name: "ringplan",
             dependencies: [

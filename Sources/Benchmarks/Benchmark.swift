@@ -1,5 +1,6 @@
 import ConnectProtocol
 import Foundation
+import RingplanServer
 import Routing
 import RuleCompiler
 
@@ -31,6 +32,8 @@ public struct Benchmark {
         public var unanswered: Int
         /// Reading and checking the synthetic table alone (a rule set of it and one rule).
         public var tableLoadMilliseconds: Double?
+        /// The same decisions with the server's agent state in use (`--agent-state`).
+        public var agentState: AgentStateFigures?
 
         public var lines: [String] {
             func ms(_ value: Double) -> String { String(format: "%.0f ms", value) }
@@ -48,7 +51,26 @@ public struct Benchmark {
                 String(format: "table vs reference: %.0fx faster (medians)", speedup),
                 "whole path (raw query and header to answer bytes): median \(ns(wholePathMedianNanoseconds)), p99 \(ns(wholePathP99Nanoseconds))",
             ] + (tableLoadMilliseconds.map { ["table alone (\(tableRows) rows, read and checked): \(ms($0))"] } ?? [])
+                + (agentState.map { state in [
+                    "with agent state (\(state.stickyCallers) sticky callers, \(state.busyAgents) of \(state.agents) agents busy): "
+                        + "median \(ns(state.medianNanoseconds)), p99 \(ns(state.p99Nanoseconds)); "
+                        + String(format: "%.2fx the median without (%@)", state.ratio, ns(state.withoutMedianNanoseconds)),
+                    "  sticky agents dialled: \(state.stickyAnswers) answers; busy agents passed over: \(state.busyChanged) answers",
+                ] } ?? [])
         }
+    }
+
+    public struct AgentStateFigures: Codable, Sendable {
+        public var agents: Int
+        public var busyAgents: Int
+        public var stickyCallers: Int
+        public var medianNanoseconds: Double
+        public var p99Nanoseconds: Double
+        /// This run's median without agent state, measured alternately with the one with it.
+        public var withoutMedianNanoseconds: Double
+        public var ratio: Double
+        public var stickyAnswers: Int
+        public var busyChanged: Int
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -67,7 +89,7 @@ public struct Benchmark {
 
     /// `referenceRequests`: how many requests to time on the reference evaluator, which is
     /// slow (default: as many as take about ten seconds).
-    public static func run(path: String, requests: Int, referenceRequests: Int? = nil) throws -> Report {
+    public static func run(path: String, requests: Int, referenceRequests: Int? = nil, agentState: Bool = false) throws -> Report {
         let start = monotonicNanoseconds()
         let result = try Workspace.check(paths: [path], analyze: false)
         let checked = monotonicNanoseconds()
@@ -141,6 +163,7 @@ public struct Benchmark {
         }
 
         let tableMedian = percentile(tableTimes, 0.5), referenceMedian = percentile(referenceTimes, 0.5)
+        let stateFigures = agentState ? measureAgentState(table: table, reference: reference, queries: queries, now: now, overhead: overhead) : nil
         return Report(
             ruleSet: path, rules: ruleSet.rules.count, listedNumbers: ruleSet.lists.reduce(0) { $0 + $1.numbers.count + $1.prefixes.count },
             tableRows: ruleSet.tables.reduce(0) { $0 + $1.rowCount },
@@ -154,7 +177,72 @@ public struct Benchmark {
             referenceMedianNanoseconds: referenceMedian, referenceP99Nanoseconds: percentile(referenceTimes, 0.99),
             speedup: referenceMedian / max(tableMedian, 1),
             wholePathMedianNanoseconds: percentile(wholeTimes, 0.5), wholePathP99Nanoseconds: percentile(wholeTimes, 0.99),
-            answered: answered, unanswered: requests - answered)
+            answered: answered, unanswered: requests - answered, agentState: stateFigures)
+    }
+
+    /// Decisions with the server's agent state (`AgentStore`, as `serve` holds it): half the
+    /// requests' callers have a sticky agent, a tenth of the agents are busy on a call. The
+    /// same decisions without it are timed in alternate passes, so that both see the same
+    /// machine; each answer is checked against the reference evaluator with the same state.
+    static func measureAgentState(table: DecisionTable, reference: ReferenceEvaluator, queries: [String], now: Int64,
+                                  overhead: Double) -> AgentStateFigures {
+        let ruleSet = table.ruleSet
+        let store = AgentStore()
+        var random = SplitMix(seed: 42)
+        var callers = Set<PhoneNumber>()
+        for query in queries {
+            guard let caller = table.reader.facts(for: ConnectRequest(query: query), now: now).caller, callers.insert(caller).inserted,
+                  random.next() % 2 == 0, !ruleSet.agents.isEmpty else { continue }
+            store.learnSticky(ruleSet: ruleSet.name, caller: caller, agent: ruleSet.agents[Int(random.next() % UInt64(ruleSet.agents.count))].contact.dialed,
+                              at: now - 86_400)
+        }
+        let busyAgents = ruleSet.agents.enumerated().filter { $0.offset % 10 == 7 }.map(\.element)
+        for (index, agent) in busyAgents.enumerated() { store.markBusy(agent.contact.dialed, call: UInt64(index), now: now) }
+        let view = store.view(ruleSet: ruleSet.name, stickyDays: ruleSet.stickyDays)
+
+        var with: [Double] = [], without: [Double] = []
+        var stickyAnswers = 0, busyChanged = 0
+        // Alternate passes, pooled: the shared machine's drift falls on both alike.
+        for pass in 0..<12 { // the first pair warms up
+            var times: [Double] = []
+            times.reserveCapacity(queries.count)
+            for query in queries {
+                let request = ConnectRequest(query: query)
+                let begin = monotonicNanoseconds()
+                var facts = table.reader.facts(for: request, now: now)
+                if pass % 2 == 0 { facts.agents = AgentKnowledge(view, now: now) }
+                let outcome = table.outcome(for: facts, version: .v1_0)
+                let end = monotonicNanoseconds()
+                if outcome.rule == -1 { stickyAnswers += 0 }
+                times.append(Double(end - begin) - overhead)
+            }
+            if pass >= 2 { if pass % 2 == 0 { with += times } else { without += times } }
+        }
+        let date = Date(timeIntervalSince1970: TimeInterval(now))
+        for query in queries.prefix(20_000) {
+            let request = ConnectRequest(query: query)
+            var facts = table.reader.facts(for: request, now: now)
+            facts.agents = AgentKnowledge(view, now: now)
+            var plain = reference.facts(for: request, now: date)
+            plain.agents = facts.agents
+            let outcome = table.outcome(for: facts, version: .v1_0)
+            precondition(outcome == reference.outcome(for: plain, version: .v1_0), "table and reference disagree with agent state on \(request)")
+            var stateless = facts
+            stateless.agents = .none
+            if outcome != table.outcome(for: stateless, version: .v1_0) {
+                if let caller = facts.caller, let sticky = view.sticky(caller: caller), case .answer(_, _, let body) = outcome,
+                   let agent = ruleSet.agents.first(where: { $0.contact.dialed == sticky }),
+                   String(decoding: body, as: UTF8.self).contains(agent.contact.description) {
+                    stickyAnswers += 1
+                } else {
+                    busyChanged += 1
+                }
+            }
+        }
+        let median = percentile(with, 0.5), withoutMedian = percentile(without, 0.5)
+        return AgentStateFigures(agents: ruleSet.agents.count, busyAgents: busyAgents.count, stickyCallers: store.stickyCount,
+                                 medianNanoseconds: median, p99Nanoseconds: percentile(with, 0.99), withoutMedianNanoseconds: withoutMedian,
+                                 ratio: median / max(withoutMedian, 1), stickyAnswers: stickyAnswers, busyChanged: busyChanged)
     }
 
     /// Milliseconds to read and check a rule set, without lowering or analyses (for a table's load).
@@ -194,5 +282,20 @@ public struct Benchmark {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// SplitMix64: deterministic choices for the benchmark's state.
+struct SplitMix {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
     }
 }

@@ -7,7 +7,9 @@ import Foundation
 /// relationship managers, which every eighth rule dials first in a two-step plan and every
 /// fortieth splits on; without, the rule set is the one measured before tables existed.
 public enum SyntheticRuleSet {
-    public static func write(to directory: String, rules: Int, numbers: Int, tableRows: Int = 0) throws -> String {
+    /// `sticky`: every eighth rule (from the fourth) dials the caller's sticky agent first,
+    /// then its team, so that agent state is in use.
+    public static func write(to directory: String, rules: Int, numbers: Int, tableRows: Int = 0, sticky: Bool = false) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var list = "# key accounts exported from the CRM\n"
         list.reserveCapacity(numbers * 14 + 64)
@@ -58,6 +60,9 @@ public enum SyntheticRuleSet {
                           "        - { weight: 30, to: \"+9180471\(pad(index % 100_000, 5))\" }"]
             } else if tableRows > 0 && index % 8 == 1 {
                 lines += ["    dial:", "      steps:", "        - to: { lookup: rm }", "          ringing: 15s",
+                          "        - { to: team\(index % 50), strategy: parallel, max_parallel: 2 }"]
+            } else if sticky && index % 8 == 3 {
+                lines += ["    dial:", "      steps:", "        - to: sticky", "          ringing: 20s",
                           "        - { to: team\(index % 50), strategy: parallel, max_parallel: 2 }"]
             } else if index % 2 == 1 {
                 lines.append("    dial: { to: team\(index % 50), strategy: parallel, max_parallel: 2 }")

@@ -10,7 +10,58 @@ public protocol AgentStateView: AnyObject, Sendable {
     func sticky(caller: PhoneNumber) -> DialedContact?
     /// Who is busy at `now` (seconds since 1970), read once per decision: nil when nobody
     /// is, the usual case, which costs no lock.
-    func busy(now: Int64) -> Set<DialedContact>?
+    func busy(now: Int64) -> BusySet?
+}
+
+/// Contacts busy at one moment, immutable: a decision checks each contact of its plan
+/// with one multiply and a probe or two (hashing a `DialedContact` through `Hasher` cost
+/// more than the rest of a busy check).
+public final class BusySet: Sendable {
+    /// Open addressing, at most half full; 0 is an empty slot (no key is 0).
+    private let slots: [UInt64]
+    private let shift: UInt64
+    public let count: Int
+
+    public init(_ contacts: some Sequence<DialedContact>) {
+        let keys = Set(contacts.map(Self.key))
+        var bits: UInt64 = 4
+        while (1 << bits) < keys.count * 2 { bits += 1 }
+        var slots = [UInt64](repeating: 0, count: 1 << bits)
+        let mask = slots.count - 1
+        for key in keys {
+            var index = Self.slot(key, shift: 64 - bits)
+            while slots[index] != 0 { index = (index + 1) & mask }
+            slots[index] = key
+        }
+        self.slots = slots
+        shift = 64 - bits
+        count = keys.count
+    }
+
+    /// A number is its E.164 value (under 2^50); a softphone its user hash with the top bit set.
+    @inline(__always)
+    static func key(_ contact: DialedContact) -> UInt64 {
+        switch contact {
+        case .number(let number): return number.value
+        case .sipUser(let user): return user | (1 << 63)
+        }
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, shift: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> shift) }
+
+    @inline(__always)
+    public func contains(_ contact: DialedContact) -> Bool {
+        let key = Self.key(contact)
+        let mask = slots.count - 1
+        var index = Self.slot(key, shift: shift)
+        while true {
+            let found = slots[index]
+            if found == key { return true }
+            if found == 0 { return false }
+            index = (index + 1) & mask
+        }
+    }
 }
 
 /// The agent state one decision reads, part of its `CallFacts`: the view (asked for the
@@ -19,7 +70,7 @@ public protocol AgentStateView: AnyObject, Sendable {
 /// moment's state).
 public struct AgentKnowledge: Sendable, Hashable {
     public let view: (any AgentStateView)?
-    public let busy: Set<DialedContact>?
+    public let busy: BusySet?
 
     public init(_ view: (any AgentStateView)?, now: Int64) {
         self.view = view
@@ -41,7 +92,7 @@ public struct AgentKnowledge: Sendable, Hashable {
     @inline(__always)
     public func isBusy(_ contact: DialedContact) -> Bool { busy?.contains(contact) ?? false }
 
-    public static func == (lhs: AgentKnowledge, rhs: AgentKnowledge) -> Bool { lhs.view === rhs.view && lhs.busy == rhs.busy }
+    public static func == (lhs: AgentKnowledge, rhs: AgentKnowledge) -> Bool { lhs.view === rhs.view && lhs.busy === rhs.busy }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(view.map(ObjectIdentifier.init)) }
 }
@@ -50,14 +101,16 @@ public struct AgentKnowledge: Sendable, Hashable {
 public final class AgentSnapshot: AgentStateView {
     public let stickyAgents: [PhoneNumber: DialedContact]
     public let busy: Set<DialedContact>
+    private let busySet: BusySet?
 
     public init(sticky: [PhoneNumber: DialedContact] = [:], busy: Set<DialedContact> = []) {
         stickyAgents = sticky
         self.busy = busy
+        busySet = busy.isEmpty ? nil : BusySet(busy)
     }
 
     public func sticky(caller: PhoneNumber) -> DialedContact? { stickyAgents[caller] }
-    public func busy(now: Int64) -> Set<DialedContact>? { busy.isEmpty ? nil : busy }
+    public func busy(now: Int64) -> BusySet? { busySet }
 }
 
 /// Whether a step rings agents known to be busy (`busy:`).

@@ -82,15 +82,15 @@ public final class AgentStore: Sendable {
 
     public var anyoneBusy: Bool { busyContacts.load(ordering: .relaxed) > 0 }
 
-    /// Who is busy at `now`: the set itself (its storage shared, not copied), once per decision.
-    public func busy(now: Int64) -> Set<DialedContact>? {
+    /// Who is busy at `now`, once per decision: the set published at the last change.
+    public func busy(now: Int64) -> BusySet? {
         guard anyoneBusy else { return nil }
         return busy.withLock { marks in
             if now >= marks.nextLapse {
                 marks.sweep(now: now)
                 busyContacts.store(marks.live.count, ordering: .relaxed)
             }
-            return marks.live.isEmpty ? nil : marks.live
+            return marks.published
         }
     }
 
@@ -143,7 +143,7 @@ public final class RuleSetAgents: AgentStateView {
         store.sticky(ruleSet: ruleSet, caller: caller, notBefore: Int64(time(nil)) - Int64(stickyDays) * 86_400)
     }
 
-    public func busy(now: Int64) -> Set<DialedContact>? { store.busy(now: now) }
+    public func busy(now: Int64) -> BusySet? { store.busy(now: now) }
 }
 
 /// Per contact, the calls it is busy on (by CallSid hash) and when each mark lapses: an
@@ -152,15 +152,19 @@ public final class RuleSetAgents: AgentStateView {
 struct BusyMarks {
     private(set) var calls: [DialedContact: [UInt64: Int64]] = [:]
     private(set) var live = Set<DialedContact>()
+    /// `live` as decisions read it, rebuilt when it changes (events, not decisions, pay for it).
+    private(set) var published: BusySet?
     /// No mark lapses before this: until then `live` needs no sweep.
     private(set) var nextLapse = Int64.max
 
     mutating func mark(_ contact: DialedContact, call: UInt64, until: Int64, now: Int64) {
         guard until > now else { return clear(contact, call: call, now: now) }
         calls[contact, default: [:]][call] = until
-        live.insert(contact)
+        if live.insert(contact).inserted { publish() }
         nextLapse = min(nextLapse, until)
     }
+
+    private mutating func publish() { published = live.isEmpty ? nil : BusySet(live) }
 
     mutating func clear(_ contact: DialedContact, call: UInt64, now: Int64) {
         guard var marks = calls[contact] else { return }
@@ -168,7 +172,7 @@ struct BusyMarks {
         marks = marks.filter { $0.value > now }
         if marks.isEmpty {
             calls[contact] = nil
-            live.remove(contact)
+            if live.remove(contact) != nil { publish() }
         } else {
             calls[contact] = marks
         }
@@ -176,11 +180,13 @@ struct BusyMarks {
 
     mutating func sweep(now: Int64) {
         var next = Int64.max
+        var changed = false
+        defer { if changed { publish() } }
         for (contact, marks) in calls {
             let kept = marks.filter { $0.value > now }
             if kept.isEmpty {
                 calls[contact] = nil
-                live.remove(contact)
+                if live.remove(contact) != nil { changed = true }
             } else {
                 if kept.count != marks.count { calls[contact] = kept }
                 next = min(next, kept.values.min()!)

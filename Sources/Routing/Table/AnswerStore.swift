@@ -315,6 +315,27 @@ struct AnswerStore: Sendable {
         case none
     }
 
+    /// Which destinations of attempt `attempt` are busy and left out, as bits by their place
+    /// in the attempt; with the attempt's encoded answer, it names the answer without them.
+    /// Nil for an attempt of more than 64 destinations.
+    func busyMask(rule: Int, attempt: Int, facts: CallFacts, tables: LookupMaps) -> UInt64? {
+        let record = rules[rule]
+        let start: Int, count: Int
+        switch record.kind {
+        case .fixed: (start, count) = (Int(record.contactStart), Int(record.contactCount))
+        case .dependsOnCall:
+            let variant = variant(rule: rule, facts: facts, tables: tables)
+            (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
+        }
+        var mask: UInt64 = 0, place = 0
+        for index in start..<start + count where Int(contactAttempts[index] & ~Self.ringsBusy) == attempt {
+            guard place < 64 else { return nil }
+            if contactAttempts[index] & Self.ringsBusy == 0 && facts.agents.isBusy(contacts[index]) { mask |= 1 << place }
+            place += 1
+        }
+        return mask
+    }
+
     /// Walks the contacts of the call's plan from attempt `from`; called only when someone is busy.
     func firstFree(rule: Int, from: Int, facts: CallFacts, tables: LookupMaps) -> FreeAttempt {
         let record = rules[rule]

@@ -1,4 +1,5 @@
 import ConnectProtocol
+import Synchronization
 
 /// A rule set lowered for answering: immutable, shared by every request.
 ///
@@ -30,6 +31,15 @@ public final class DecisionTable: Sendable {
     let unmatched: Unmatched
 
     private let speculativeWords: Int
+    /// Answers with busy destinations left out, by the full answer's place in the encoded
+    /// bytes and which of its destinations are busy: encoding one costs microseconds, and
+    /// who is busy changes far less often than calls arrive. Bounded; emptied when full.
+    private let partialAnswers = Mutex<[PartialKey: ArraySlice<UInt8>]>([:])
+    private struct PartialKey: Hashable {
+        let body: Int
+        let busy: UInt64
+    }
+    static let maxPartialAnswers = 65_536
 
     public convenience init(ruleSet: RuleSet) throws(AnswerError) {
         try self.init(ruleSet: ruleSet, speculativeWords: Self.speculativeWords)
@@ -127,8 +137,18 @@ public final class DecisionTable: Sendable {
             }
         }
         if body.dialsNobody { return .nobody(.rule(rule), body: body.bytes) }
-        if partlyBusy, let free = freeBody(rule: rule, attempt: attempt, facts: facts, version: version) {
-            return .answer(rule: rule, attempt: attempt, body: free)
+        if partlyBusy {
+            let key = answers.busyMask(rule: rule, attempt: attempt, facts: facts, tables: lookups).map { PartialKey(body: body.bytes.startIndex, busy: $0) }
+            if let key, let known = partialAnswers.withLock({ $0[key] }) { return .answer(rule: rule, attempt: attempt, body: known) }
+            if let free = freeBody(rule: rule, attempt: attempt, facts: facts, version: version) {
+                if let key {
+                    partialAnswers.withLock { answers in
+                        if answers.count >= Self.maxPartialAnswers { answers.removeAll(keepingCapacity: true) }
+                        answers[key] = free
+                    }
+                }
+                return .answer(rule: rule, attempt: attempt, body: free)
+            }
         }
         return .answer(rule: rule, attempt: attempt, body: body.bytes)
     }

@@ -37,6 +37,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Keep the synthetic rule set in this directory.")
     var output: String?
 
+    @Flag(help: "Also time decisions with agent state in use: the synthetic rule set gets rules that dial `sticky`, and the server's state holds sticky callers and busy agents.")
+    var agentState = false
+
     @Option(help: "text: one line per figure; json: one object.")
     var format: Format = .text
 
@@ -50,12 +53,12 @@ struct Bench: ParsableCommand {
         if path == nil {
             let directory = output ?? NSTemporaryDirectory() + "ringplan-bench-\(ProcessInfo.processInfo.processIdentifier)"
             if output == nil { temporary = directory }
-            path = try SyntheticRuleSet.write(to: directory, rules: rules, numbers: numbers, tableRows: tableRows)
+            path = try SyntheticRuleSet.write(to: directory, rules: rules, numbers: numbers, tableRows: tableRows, sticky: agentState)
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         var report: Benchmark.Report
         do {
-            report = try Benchmark.run(path: path!, requests: requests, referenceRequests: referenceRequests)
+            report = try Benchmark.run(path: path!, requests: requests, referenceRequests: referenceRequests, agentState: agentState)
             if ruleSet == nil && tableRows > 0 {
                 let tableOnly = ((path! as NSString).deletingLastPathComponent as NSString).appendingPathComponent(SyntheticRuleSet.tableOnlyFile)
                 report.tableLoadMilliseconds = try Benchmark.checkMilliseconds(path: tableOnly)
