@@ -50,15 +50,20 @@ public final class ServerMetrics: Sendable {
         statePendingGauge = CoreMetrics.Gauge(label: "ringplan_state_changes_pending", dimensions: [], factory: factory)
     }
 
-    /// A storage operation (`load`, `write`, `follow`, `prune`) failed; it is retried.
-    public func stateError(operation: String) {
-        let counter = stateErrors.withLock { counters in
-            if let counter = counters[operation] { return counter }
-            let counter = CoreMetrics.Counter(label: "ringplan_state_storage_errors_total", dimensions: [("operation", operation)], factory: factory)
-            counters[operation] = counter
+    /// The counter of `label` with `dimensions`, made on first use and kept in `counters` by `key`.
+    private func counter(_ counters: borrowing Mutex<[String: CoreMetrics.Counter]>, key: String, label: String,
+                         dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = counter
             return counter
         }
-        counter.increment()
+    }
+
+    /// A storage operation (`load`, `write`, `follow`, `prune`) failed; it is retried.
+    public func stateError(operation: String) {
+        counter(stateErrors, key: operation, label: "ringplan_state_storage_errors_total", dimensions: [("operation", operation)]).increment()
     }
 
     /// A batch reached storage; `lagSeconds`: how long its oldest change waited.
@@ -75,14 +80,8 @@ public final class ServerMetrics: Sendable {
     /// Counts one `/events` request: `kind` is the event type (`-` when unread), `outcome`
     /// `applied`, `no-change`, `refused` or why it was ignored.
     public func event(kind: String, outcome: String) {
-        let counter = eventCounters.withLock { counters in
-            if let counter = counters[kind + " " + outcome] { return counter }
-            let counter = CoreMetrics.Counter(label: "ringplan_agent_events_total", dimensions: [("type", kind), ("outcome", outcome)],
-                                              factory: factory)
-            counters[kind + " " + outcome] = counter
-            return counter
-        }
-        counter.increment()
+        counter(eventCounters, key: kind + " " + outcome, label: "ringplan_agent_events_total",
+                dimensions: [("type", kind), ("outcome", outcome)]).increment()
     }
 
     /// A decision dialled the caller's sticky agent.
@@ -109,13 +108,7 @@ public final class ServerMetrics: Sendable {
 
     public func reload(_ report: ReloadReport) {
         let outcome = report.outcome.rawValue
-        let counter = reloadCounters.withLock { counters in
-            if let counter = counters[outcome] { return counter }
-            let counter = CoreMetrics.Counter(label: "ringplan_reloads_total", dimensions: [("outcome", outcome)], factory: factory)
-            counters[outcome] = counter
-            return counter
-        }
-        counter.increment()
+        counter(reloadCounters, key: outcome, label: "ringplan_reloads_total", dimensions: [("outcome", outcome)]).increment()
         if report.outcome == .loaded, let version = report.version {
             lastReload.record(report.at.timeIntervalSince1970)
             versionInfo.withLock { gauge in

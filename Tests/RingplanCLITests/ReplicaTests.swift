@@ -21,7 +21,8 @@ struct ReplicaTests {
         init(rules: URL, state: String) throws {
             port = try freePort()
             adminPort = try freePort()
-            process.executableURL = try #require(CLITests.binary)
+            guard let binary = CLITests.binary else { throw CocoaError(.fileNoSuchFile) } // build the package first
+            process.executableURL = binary
             process.arguments = ["serve", rules.path, "--port", String(port), "--admin-port", String(adminPort), "--state", state]
             process.currentDirectoryURL = rules
             process.standardOutput = FileHandle.nullDevice
