@@ -199,7 +199,7 @@ public final class ConnectService: Sendable {
     private func destinations(_ table: DecisionTable, _ outcome: Outcome, _ facts: CallFacts) -> [String] {
         guard case .answer(let rule, let attempt, _) = outcome else { return [] }
         let dial = table.ruleSet.rules[rule].dial
-        if !dial.dependsOnCall, dial.branches[0].steps.count == 1 {
+        if !dial.dependsOnCall, dial.branches[0].steps.count == 1, !facts.agents.anyoneBusy {
             // One fixed step, the common rule: its targets are its destinations, no plan to resolve.
             let step = dial.branches[0].steps[0]
             func name(_ target: Target) -> String { if case .destination(let destination) = target { destination.name } else { "" } }
@@ -208,8 +208,9 @@ public final class ConnectService: Sendable {
             case .parallel: return step.targets.map(name)
             }
         }
+        // Busy agents left out of the answer are left out of the log too.
         let attempts = table.attempts(rule: rule, facts: facts)
-        return attempt < attempts.count ? attempts[attempt].destinations.map(\.name) : []
+        return attempt < attempts.count ? attempts[attempt].free(facts.agents).map(\.name) : []
     }
 
     private func refuse(_ status: Int, _ message: String, _ name: Substring, _ started: UInt64) -> Reply {

@@ -95,6 +95,10 @@ import ConnectProtocol
         let none = try await server.get("/connect/desk?\(Self.call)")
         #expect(none.status == 200 && Self.destinations(none).isEmpty, "\(none.body)")
         #expect(try Self.loggedEffects(server) == [["busy-skipped"], ["busy-skipped"], [], ["busy-skipped"]])
+        // The first decision rang rahul and meera only, and its log line says so.
+        let first = try String(contentsOfFile: server.logPath, encoding: .utf8).split(separator: "\n")
+            .first { $0.contains("\"msg\":\"decision\"") }
+        #expect(first?.contains(#""destinations":["rahul","meera"]"#) == true, "\(first ?? "")")
         let admin = try await server.get("/admin/agents", admin: true)
         let busy = (admin.json?["busy"] as? [[String: Any]])?.compactMap { $0["agent"] as? String }
         #expect(busy == ["meera", "priya", "rahul"], "\(admin.body)")
