@@ -2,7 +2,8 @@
 # Measures `ringplan serve` over loopback with wrk, against nginx answering the same body
 # from a static `return 200` in the same run. Needs wrk and nginx (apt-get install wrk
 # nginx-light). Usage: scripts/bench-http.sh [seconds]; THROUGHPUT_ONLY=1 stops after the
-# throughput comparison; SERVE_ARGS adds options to `ringplan serve` (e.g. "--threads 1").
+# throughput comparison, EVENTS_ONLY=1 runs only the agent-events comparison; SERVE_ARGS
+# adds options to `ringplan serve` (e.g. "--threads 1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -37,7 +38,8 @@ done = function(summary, latency, requests)
 end
 LUA
 
-./.build/release/ringplan serve "$work/rules" --port $port --admin-port $admin --log-file "$work/decisions.log" ${SERVE_ARGS:-} 2>"$work/server.err" &
+./.build/release/ringplan serve "$work/rules" --port $port --admin-port $admin --log-file "$work/decisions.log" \
+  --state "sqlite:$work/state.sqlite" ${SERVE_ARGS:-} 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 body="$(curl -s "http://127.0.0.1:$port/connect/support?CallSid=probe&$query")"
@@ -69,6 +71,52 @@ LUA
 # ROUNDS times (default 3), and the ratio is the median of the rounds' ratios.
 rounds="${ROUNDS:-3}"
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Agent pass-through events at about 1,000 a second (five connections, each waiting 4 ms
+# between requests) while /connect is under load: each call marks one of the rule set's
+# agents or another number busy, then free, and every fourth is answered (a sticky agent).
+# The same rate of /healthz requests is the control: the same traffic, nothing applied.
+cat > "$work/events.lua" <<'LUA'
+local counter = 0
+local agents = {"%2B919876500001", "%2B919876500002", "%2B919876500003", "sip%3Avikram4c2e"}
+delay = function() return 4 end
+request = function()
+  counter = counter + 1
+  local call = math.floor((counter + 1) / 2)
+  local whom = agents[call % 5 + 1] or string.format("%%2B9198400%05d", call % 50000)
+  local kind, status = "Dial", "busy"
+  if counter % 2 == 0 then kind, status = "Terminal", "free" elseif call % 4 == 0 then kind = "Answered" end
+  return wrk.format("GET", string.format("/events/support?CallSid=ev-%d&CallFrom=09901%06d&DialWhomNumber=%s&EventType=%s&Status=%s",
+    call, call % 1000000, whom, kind, status))
+end
+LUA
+cat > "$work/healthz-paced.lua" <<'LUA'
+delay = function() return 4 end
+request = function() return wrk.format("GET", "/healthz") end
+LUA
+if [ "${EVENTS_ONLY:-0}" = 1 ]; then
+  for round in $(seq "$rounds"); do
+    for side in none healthz events; do
+      if [ "$side" != none ]; then
+        script="$work/events.lua"; [ "$side" = healthz ] && script="$work/healthz-paced.lua"
+        wrk -t1 -c5 -d"$((duration + 2))s" -s "$script" "http://127.0.0.1:$port" > "$work/side.$side.$round.txt" &
+        side_pid=$!
+        sleep 1
+      fi
+      RUN="ev$side$round" wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$port" > "$work/connect.$side.$round.txt"
+      [ "$side" != none ] && wait "$side_pid"
+      printf "round %s, %-7s beside: /connect %s req/s, %s" "$round" "$side" "$(rps "$work/connect.$side.$round.txt")" \
+        "$(grep -E '^p99' "$work/connect.$side.$round.txt")"
+      [ "$side" != none ] && printf "   (%s: %s req/s)" "$side" "$(rps "$work/side.$side.$round.txt")"
+      echo
+      awk '/^p99/ {print $2}' "$work/connect.$side.$round.txt" >> "$work/p99.$side.txt"
+    done
+  done
+  for side in none healthz events; do echo "median /connect p99 with $side beside: $(median < "$work/p99.$side.txt") ms"; done
+  curl -s "http://127.0.0.1:$admin/metrics" | grep -E '^ringplan_(agent_events_total|busy_skips_total|sticky_hits_total|state_)'
+  exit 0
+fi
 for round in $(seq "$rounds"); do
   echo "--- round $round: nginx static return, wrk -t1 -c64 -d${duration}s"
   wrk -t1 -c64 -d"${duration}s" --latency -s "$work/calls.lua" "http://127.0.0.1:$nginx_port" | tee "$work/nginx.$round.txt" | grep -E "Requests/sec|p99"
@@ -79,7 +127,6 @@ for round in $(seq "$rounds"); do
   awk -v a="$(rps "$work/ringplan.$round.txt")" -v b="$(rps "$work/nginx.$round.txt")" -v c="$(rps "$work/bare.$round.txt")" \
     'BEGIN { printf "%.3f %.3f\n", a / b, c / b }' >> "$work/ratios.txt"
 done
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "ratio ringplan/nginx per round: $(cut -d' ' -f1 "$work/ratios.txt" | tr '\n' ' ')"
 echo "median ratio ringplan/nginx: $(cut -d' ' -f1 "$work/ratios.txt" | median)" \
   "(bare route/nginx: $(cut -d' ' -f2 "$work/ratios.txt" | median))"

@@ -54,7 +54,8 @@ public struct Benchmark {
                 + (agentState.map { state in [
                     "with agent state (\(state.stickyCallers) sticky callers, \(state.busyAgents) of \(state.agents) agents busy): "
                         + "median \(ns(state.medianNanoseconds)), p99 \(ns(state.p99Nanoseconds)); "
-                        + String(format: "%.2fx the median without (%@)", state.ratio, ns(state.withoutMedianNanoseconds)),
+                        + String(format: "%.2fx the median without (%@)", state.ratio, ns(state.withoutMedianNanoseconds))
+                        + " (\(state.timed) decisions each way, \(state.timedAnswered) of them with the state answered)",
                     "  sticky agents dialled: \(state.stickyAnswers) answers; busy agents passed over: \(state.busyChanged) answers",
                 ] } ?? [])
         }
@@ -69,6 +70,9 @@ public struct Benchmark {
         /// This run's median without agent state, measured alternately with the one with it.
         public var withoutMedianNanoseconds: Double
         public var ratio: Double
+        /// Of the decisions timed with the state, how many dialled someone.
+        public var timed: Int
+        public var timedAnswered: Int
         public var stickyAnswers: Int
         public var busyChanged: Int
     }
@@ -182,7 +186,7 @@ public struct Benchmark {
 
     /// Decisions with the server's agent state (`AgentStore`, as `serve` holds it): half the
     /// requests' callers have a sticky agent, a tenth of the agents are busy on a call. The
-    /// same decisions without it are timed in alternate passes, so that both see the same
+    /// same decisions without it are timed in alternate blocks, so that both see the same
     /// machine; the first 2,000 answers are checked against the reference evaluator with the same state.
     static func measureAgentState(table: DecisionTable, reference: ReferenceEvaluator, queries: [String], now: Int64,
                                   overhead: Double) -> AgentStateFigures {
@@ -201,23 +205,30 @@ public struct Benchmark {
         let view = store.view(ruleSet: ruleSet.name, stickyDays: ruleSet.stickyDays)
 
         var with: [Double] = [], without: [Double] = []
-        var stickyAnswers = 0, busyChanged = 0
-        // Alternate passes, pooled: the shared machine's drift falls on both alike.
-        for pass in 0..<12 { // the first pair warms up
-            var times: [Double] = []
-            times.reserveCapacity(queries.count)
-            for query in queries {
+        // Blocks of requests alternate with and without the state, and swap at each pass:
+        // every request is timed both ways, and the shared machine's drift (other tenants
+        // taking the cache) falls on both alike.
+        let block = 1_000
+        var answered = 0 // reported, so that no decision is optimised away
+        for pass in 0..<10 { // the first pair warms up
+            for (index, query) in queries.enumerated() {
                 let request = ConnectRequest(query: query)
+                let withState = (index / block + pass) % 2 == 0
                 let begin = monotonicNanoseconds()
                 var facts = table.reader.facts(for: request, now: now)
-                if pass % 2 == 0 { facts.agents = AgentKnowledge(view, now: now) }
+                if withState { facts.agents = AgentKnowledge(view, now: now) }
                 let outcome = table.outcome(for: facts, version: .v1_0)
                 let end = monotonicNanoseconds()
-                if outcome.rule == -1 { stickyAnswers += 0 }
-                times.append(Double(end - begin) - overhead)
+                guard pass >= 2 else { continue }
+                if withState {
+                    with.append(Double(end - begin) - overhead)
+                    if outcome.isAnswer { answered += 1 }
+                } else {
+                    without.append(Double(end - begin) - overhead)
+                }
             }
-            if pass >= 2 { if pass % 2 == 0 { with += times } else { without += times } }
         }
+        var stickyAnswers = 0, busyChanged = 0
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         for query in queries.prefix(2_000) { // the reference takes milliseconds a call at 10,000 rules
             let request = ConnectRequest(query: query)
@@ -230,7 +241,7 @@ public struct Benchmark {
             var stateless = facts
             stateless.agents = .none
             if outcome != table.outcome(for: stateless, version: .v1_0) {
-                if let caller = facts.caller, let sticky = view.sticky(caller: caller), case .answer(_, _, let body) = outcome,
+                if let caller = facts.caller, let sticky = view.sticky(caller: caller, now: now), case .answer(_, _, let body) = outcome,
                    let agent = ruleSet.agents.first(where: { $0.contact.dialed == sticky }),
                    String(decoding: body, as: UTF8.self).contains(agent.contact.description) {
                     stickyAnswers += 1
@@ -242,7 +253,7 @@ public struct Benchmark {
         let median = percentile(with, 0.5), withoutMedian = percentile(without, 0.5)
         return AgentStateFigures(agents: ruleSet.agents.count, busyAgents: busyAgents.count, stickyCallers: store.stickyCount,
                                  medianNanoseconds: median, p99Nanoseconds: percentile(with, 0.99), withoutMedianNanoseconds: withoutMedian,
-                                 ratio: median / max(withoutMedian, 1), stickyAnswers: stickyAnswers, busyChanged: busyChanged)
+                                 ratio: median / max(withoutMedian, 1), timed: with.count, timedAnswered: answered, stickyAnswers: stickyAnswers, busyChanged: busyChanged)
     }
 
     /// Milliseconds to read and check a rule set, without lowering or analyses (for a table's load).

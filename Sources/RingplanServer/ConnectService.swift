@@ -124,11 +124,11 @@ public final class ConnectService: Sendable {
                                          ruleName: existing.ruleName, attempt: existing.nextAttempt)
             } else {
                 guard let rule = table.decide(facts) else { return nil }
+                let start = table.start(rule: rule, facts: facts)
                 entry = HuntLedger.entry(ruleSet: ruleSetName, version: rules.version, rule: rule,
-                                         ruleName: table.ruleSet.rules[rule].name,
-                                         attempt: table.attempt(rule: rule, facts: facts))
+                                         ruleName: table.ruleSet.rules[rule].name, attempt: start.attempt)
                 // Only plans of several attempts are fetched again; other calls need no memory.
-                keep = table.attemptCount(rule: rule, facts: facts) > 1
+                keep = start.attemptCount > 1
             }
             asked = entry.nextAttempt
             let answered = table.outcome(rule: entry.rule, attempt: entry.nextAttempt, facts: facts, version: version)

@@ -5,9 +5,9 @@ import ConnectProtocol
 /// `test` are given it (`AgentSnapshot`). Read only when the decision needs it: the caller's
 /// sticky agent only for a rule that dials `sticky`, busy agents only when anyone is busy.
 public protocol AgentStateView: AnyObject, Sendable {
-    /// The contact of the agent who last spoke to `caller`, when that is recent enough for
-    /// the rule set (`sticky_days`).
-    func sticky(caller: PhoneNumber) -> DialedContact?
+    /// The contact of the agent who last spoke to `caller`, when that is recent enough at
+    /// `now` (seconds since 1970) for the rule set (`sticky_days`).
+    func sticky(caller: PhoneNumber, now: Int64) -> DialedContact?
     /// Who is busy at `now` (seconds since 1970), read once per decision: nil when nobody
     /// is, the usual case, which costs no lock.
     func busy(now: Int64) -> BusySet?
@@ -15,11 +15,16 @@ public protocol AgentStateView: AnyObject, Sendable {
 
 /// Contacts busy at one moment, immutable: a decision checks each contact of its plan
 /// with one multiply and a probe or two (hashing a `DialedContact` through `Hasher` cost
-/// more than the rest of a busy check).
+/// more than the rest of a busy check). It also answers by 16-bit fingerprint, which is
+/// what a table keeps beside each first answer (`AnswerStore.FirstAnswer`): a fingerprint
+/// not here is a contact not busy; one that is here sends the decision to the exact check.
 public final class BusySet: Sendable {
     /// Open addressing, at most half full; 0 is an empty slot (no key is 0).
     private let slots: [UInt64]
     private let shift: UInt64
+    /// The keys' fingerprints, each once, the same way (no fingerprint is 0; there are
+    /// fewer distinct ones than slots, so a probe always ends).
+    private let fingerprints: [UInt16]
     public let count: Int
 
     public init(_ contacts: some Sequence<DialedContact>) {
@@ -27,13 +32,19 @@ public final class BusySet: Sendable {
         var bits: UInt64 = 4
         while (1 << bits) < keys.count * 2 { bits += 1 }
         var slots = [UInt64](repeating: 0, count: 1 << bits)
+        var fingerprints = [UInt16](repeating: 0, count: 1 << bits)
         let mask = slots.count - 1
         for key in keys {
             var index = Self.slot(key, shift: 64 - bits)
             while slots[index] != 0 { index = (index + 1) & mask }
             slots[index] = key
+            let fingerprint = Self.fingerprint(key)
+            index = Int(fingerprint) & mask
+            while fingerprints[index] != 0 && fingerprints[index] != fingerprint { index = (index + 1) & mask }
+            fingerprints[index] = fingerprint
         }
         self.slots = slots
+        self.fingerprints = fingerprints
         shift = 64 - bits
         count = keys.count
     }
@@ -45,6 +56,13 @@ public final class BusySet: Sendable {
         case .number(let number): return number.value
         case .sipUser(let user): return user | (1 << 63)
         }
+    }
+
+    /// 16 well-mixed bits of a key, never 0.
+    @inline(__always)
+    static func fingerprint(_ key: UInt64) -> UInt16 {
+        let mixed = UInt16(truncatingIfNeeded: (key &* 0xff51_afd7_ed55_8ccd) >> 48)
+        return mixed == 0 ? 1 : mixed
     }
 
     @inline(__always)
@@ -62,6 +80,20 @@ public final class BusySet: Sendable {
             index = (index + 1) & mask
         }
     }
+
+    /// Whether a contact with this fingerprint may be busy: false is certain. False for 0.
+    @inline(__always)
+    func mayContain(fingerprint: UInt16) -> Bool {
+        guard fingerprint != 0 else { return false }
+        let mask = fingerprints.count - 1
+        var index = Int(fingerprint) & mask
+        while true {
+            let found = fingerprints[index]
+            if found == fingerprint { return true }
+            if found == 0 { return false }
+            index = (index + 1) & mask
+        }
+    }
 }
 
 /// The agent state one decision reads, part of its `CallFacts`: the view (asked for the
@@ -71,9 +103,12 @@ public final class BusySet: Sendable {
 public struct AgentKnowledge: Sendable, Hashable {
     public let view: (any AgentStateView)?
     public let busy: BusySet?
+    /// When the decision began: sticky agents are read as of then, like busy ones.
+    public let now: Int64
 
     public init(_ view: (any AgentStateView)?, now: Int64) {
         self.view = view
+        self.now = now
         busy = view?.busy(now: now)
     }
 
@@ -83,7 +118,7 @@ public struct AgentKnowledge: Sendable, Hashable {
     @inline(__always)
     public func sticky(caller: PhoneNumber?) -> DialedContact? {
         guard let view, let caller else { return nil }
-        return view.sticky(caller: caller)
+        return view.sticky(caller: caller, now: now)
     }
 
     @inline(__always)
@@ -109,7 +144,7 @@ public final class AgentSnapshot: AgentStateView {
         busySet = busy.isEmpty ? nil : BusySet(busy)
     }
 
-    public func sticky(caller: PhoneNumber) -> DialedContact? { stickyAgents[caller] }
+    public func sticky(caller: PhoneNumber, now: Int64) -> DialedContact? { stickyAgents[caller] }
     public func busy(now: Int64) -> BusySet? { busySet }
 }
 

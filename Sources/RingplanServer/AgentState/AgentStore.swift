@@ -139,8 +139,8 @@ public final class RuleSetAgents: AgentStateView {
         self.stickyDays = stickyDays
     }
 
-    public func sticky(caller: PhoneNumber) -> DialedContact? {
-        store.sticky(ruleSet: ruleSet, caller: caller, notBefore: Int64(time(nil)) - Int64(stickyDays) * 86_400)
+    public func sticky(caller: PhoneNumber, now: Int64) -> DialedContact? {
+        store.sticky(ruleSet: ruleSet, caller: caller, notBefore: now - Int64(stickyDays) * 86_400)
     }
 
     public func busy(now: Int64) -> BusySet? { store.busy(now: now) }

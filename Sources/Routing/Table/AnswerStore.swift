@@ -7,7 +7,8 @@ import CPrefetch
 /// trips to memory one after the other in a large rule set); a plan's later attempts go
 /// through the rule's record. First answers are grouped by version, since traffic mostly
 /// speaks one: the ranges it reads are half as many cache lines. A range says itself
-/// whether its answer dials nobody, so that the outcome costs no other load.
+/// whether its answer dials nobody, and a first answer who it dials (`FirstAnswer`), so
+/// that the outcome costs no other load, even with agents busy.
 ///
 /// A rule whose attempts depend on the call (a split, a lookup) has one variant per branch
 /// and per combination of its tables' values (each value, or none): the variant is found
@@ -23,7 +24,7 @@ struct AnswerStore: Sendable {
 
     private struct RuleAnswers: BitwiseCopyable {
         var kind: Kind
-        /// Fixed: index in `ranges` of the rule's second attempt. Depends on the call: index
+        /// Fixed: index in `ranges` of the rule's second attempt's answers. Depends on the call: index
         /// in `plans`.
         var later: Int32
         /// Fixed: how many attempts (1 for `nobody`, which answers once).
@@ -58,12 +59,14 @@ struct AnswerStore: Sendable {
         var radix: Int32
     }
 
-    /// One variant's attempts: `attempts` ranges per version from `rangeStart`, attempt by attempt.
+    /// One variant's attempts: `attempts` ranges per version from `rangeStart`, attempt by
+    /// attempt; and whom its first attempt dials, as `FirstAnswer` keeps it.
     private struct Variant: BitwiseCopyable {
         var rangeStart: Int32
         var attempts: Int32
         var contactStart: Int32
         var contactCount: Int32
+        var firstDialled: Dialled
     }
 
     fileprivate struct Range: BitwiseCopyable {
@@ -76,6 +79,53 @@ struct AnswerStore: Sendable {
         var dependsOnCall = false
     }
 
+    /// A rule's first answer in one version, with fingerprints (`BusySet.fingerprint`) of
+    /// whom it dials (see `Dialled`). When someone is busy, a first answer none of whose
+    /// fingerprints is busy is the answer, checked from this one line; any other goes
+    /// through the rule's plan (its record, then its contacts: two more trips to memory in a
+    /// large rule set).
+    fileprivate struct FirstAnswer: BitwiseCopyable {
+        var range: Range
+        var dialled = Dialled()
+    }
+
+    /// Fingerprints of the destinations an attempt dials (up to four, as most first attempts
+    /// have), when it leaves them out when busy; all 0 otherwise.
+    struct Dialled: BitwiseCopyable {
+        private var fingerprints: (UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0)
+        static let most = 4
+
+        init() {}
+
+        init(_ attempt: Attempt) {
+            self.init(attempt.busy == .skip ? attempt.destinations.map(\.contact.dialed) : [])
+        }
+
+        init(_ contacts: [DialedContact]) {
+            guard (1...Self.most).contains(contacts.count) else { return }
+            let all = contacts.map { BusySet.fingerprint(BusySet.key($0)) } + [0, 0, 0]
+            fingerprints = (all[0], all[1], all[2], all[3])
+        }
+
+        /// Whether the attempt has someone busy, or may have: false is certain.
+        @inline(__always)
+        func mayBeBusy(_ busy: BusySet) -> Bool {
+            fingerprints.0 == 0 || busy.mayContain(fingerprint: fingerprints.0) || busy.mayContain(fingerprint: fingerprints.1)
+                || busy.mayContain(fingerprint: fingerprints.2) || busy.mayContain(fingerprint: fingerprints.3)
+        }
+    }
+
+    /// A destination of a plan: what `DialWhomNumber` says for it, and its attempt (with
+    /// `ringsBusy` set when its step rings busy agents anyway). One array, so that walking a
+    /// plan reads one line, not two.
+    private struct PlanContact: BitwiseCopyable {
+        var contact: DialedContact
+        var tagged: Int32
+
+        var attempt: Int { Int(tagged & ~AnswerStore.ringsBusy) }
+        var ringsBusy: Bool { tagged & AnswerStore.ringsBusy != 0 }
+    }
+
     /// An answer's bytes, and whether they dial nobody.
     struct Body {
         let bytes: ArraySlice<UInt8>
@@ -84,8 +134,9 @@ struct AnswerStore: Sendable {
 
     /// Outcomes hand out slices of these bytes, so they stay a Swift array.
     private let bytes: [UInt8]
-    /// First the first attempt of every rule, at `version * ruleCount + rule`; then the
-    /// later attempts of fixed plans; then the variants' attempts.
+    /// The first attempt of every rule, at `version * ruleCount + rule`.
+    private let firstAnswers: Frozen<FirstAnswer>
+    /// The later attempts of fixed plans, then the variants' attempts.
     private let ranges: Frozen<Range>
     private let ruleCount: Int
     private let rules: Frozen<RuleAnswers>
@@ -93,24 +144,22 @@ struct AnswerStore: Sendable {
     private let weights: Frozen<Int32>
     private let planTables: Frozen<PlanTable>
     private let variants: Frozen<Variant>
-    /// What `DialWhomNumber` says for each destination of each attempt, with the attempt,
-    /// rule by rule (and variant by variant), in attempt order.
-    private let contacts: Frozen<DialedContact>
-    /// Each contact's attempt, with `ringsBusy` set when its step rings busy agents anyway.
-    private let contactAttempts: Frozen<Int32>
-    private static let ringsBusy: Int32 = 1 << 30
+    /// Each destination of each attempt, rule by rule (and variant by variant), in attempt order.
+    private let contacts: Frozen<PlanContact>
+    fileprivate static let ringsBusy: Int32 = 1 << 30
     /// The empty answer of each version, for calls no rule answers (`unmatched: nobody`).
     private let nobody: Frozen<Range>
 
     init(ruleSet: RuleSet, memory: TableMemory) throws(AnswerError) {
         let rules = ruleSet.rules, applet = ruleSet.applet
         var encoder = Encoder(applet: applet)
-        var ranges = [Range](repeating: Range(start: 0, count: 0, dialsNobody: false), count: rules.count * ConnectVersion.count)
+        var firstAnswers = [FirstAnswer](repeating: FirstAnswer(range: Range(start: 0, count: 0, dialsNobody: false)),
+                                         count: rules.count * ConnectVersion.count)
         var later: [Range] = []
         var records: [RuleAnswers] = []
         var plans: [CallPlan] = [], weights: [Int32] = [], planTables: [PlanTable] = [], variants: [Variant] = []
         var variantRanges: [Range] = []
-        var contacts: [DialedContact] = [], contactAttempts: [Int32] = []
+        var contacts: [PlanContact] = []
         var variantEncoder = VariantEncoder()
         var planOfDial: [Dial: Int32] = [:]
         /// The answers variants dial, each in every version (by the encoder's index).
@@ -118,8 +167,7 @@ struct AnswerStore: Sendable {
         func addContacts(_ attempts: [Attempt]) {
             for (index, attempt) in attempts.enumerated() {
                 for destination in attempt.destinations {
-                    contacts.append(destination.contact.dialed)
-                    contactAttempts.append(Int32(index) | (attempt.busy == .ring ? Self.ringsBusy : 0))
+                    contacts.append(PlanContact(contact: destination.contact.dialed, tagged: Int32(index) | (attempt.busy == .ring ? Self.ringsBusy : 0)))
                 }
             }
         }
@@ -127,17 +175,21 @@ struct AnswerStore: Sendable {
             let dial = rule.dial
             guard dial.dependsOnCall else {
                 let attempts = dial.attempts(branch: 0) { _ in nil }
-                var record = RuleAnswers(kind: .fixed, later: Int32(rules.count * ConnectVersion.count + later.count),
+                var record = RuleAnswers(kind: .fixed, later: Int32(later.count),
                                          answers: Int32(max(attempts.count, 1)), contactStart: Int32(contacts.count), contactCount: 0)
                 addContacts(attempts)
                 record.contactCount = Int32(contacts.count) - record.contactStart
                 if dial.isNobody {
-                    for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = encoder.nobody[version.index] }
+                    for version in ConnectVersion.allCases { firstAnswers[version.index * rules.count + index].range = encoder.nobody[version.index] }
                 }
                 for (position, attempt) in attempts.enumerated() {
                     let encoded = try encoder.ranges(attempt, isLast: position == attempts.count - 1)
                     for version in ConnectVersion.allCases {
-                        if position == 0 { ranges[version.index * rules.count + index] = encoded[version.index] } else { later.append(encoded[version.index]) }
+                        if position == 0 {
+                            firstAnswers[version.index * rules.count + index] = FirstAnswer(range: encoded[version.index], dialling: attempt)
+                        } else {
+                            later.append(encoded[version.index])
+                        }
                     }
                 }
                 records.append(record)
@@ -146,7 +198,7 @@ struct AnswerStore: Sendable {
             // Rules that dial alike (one plan on many ExoPhones, say) share their variants.
             if let plan = planOfDial[dial] {
                 records.append(RuleAnswers(kind: .dependsOnCall, later: plan, answers: 0, contactStart: 0, contactCount: 0))
-                for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = Self.seeVariant }
+                for version in ConnectVersion.allCases { firstAnswers[version.index * rules.count + index].range = Self.seeVariant }
                 continue
             }
             planOfDial[dial] = Int32(plans.count)
@@ -181,29 +233,32 @@ struct AnswerStore: Sendable {
                         }
                         variantRanges += encodedAnswers[Int(answer) * ConnectVersion.count..<Int(answer + 1) * ConnectVersion.count]
                         for id in interned.ids[Int(attempt.start)..<Int(attempt.start + attempt.count)] {
-                            contacts.append(interned.dialled(id))
-                            contactAttempts.append(Int32(position) | (interned.busy(attempt) == .ring ? Self.ringsBusy : 0))
+                            contacts.append(PlanContact(contact: interned.dialled(id),
+                                                        tagged: Int32(position) | (interned.busy(attempt) == .ring ? Self.ringsBusy : 0)))
                         }
                     }
+                    let first = contacts[Int(contactStart)...].prefix { $0.attempt == 0 }
                     variants.append(Variant(rangeStart: rangeStart, attempts: Int32(interned.attempts.count), contactStart: contactStart,
-                                            contactCount: Int32(contacts.count) - contactStart))
+                                            contactCount: Int32(contacts.count) - contactStart,
+                                            firstDialled: first.contains(where: \.ringsBusy) ? Dialled() : Dialled(first.map(\.contact))))
                 }
             }
-            for version in ConnectVersion.allCases { ranges[version.index * rules.count + index] = Self.seeVariant }
+            for version in ConnectVersion.allCases { firstAnswers[version.index * rules.count + index].range = Self.seeVariant }
         }
-        let variantOffset = Int32(ranges.count + later.count)
+        let variantOffset = Int32(later.count)
         self.bytes = encoder.bytes
-        self.ranges = memory.freeze(ranges + later + variantRanges)
+        self.firstAnswers = memory.freeze(firstAnswers)
+        self.ranges = memory.freeze(later + variantRanges)
         ruleCount = rules.count
         self.rules = memory.freeze(records)
         self.plans = memory.freeze(plans)
         self.weights = memory.freeze(weights)
         self.planTables = memory.freeze(planTables)
         self.variants = memory.freeze(variants.map {
-            Variant(rangeStart: $0.rangeStart + variantOffset, attempts: $0.attempts, contactStart: $0.contactStart, contactCount: $0.contactCount)
+            Variant(rangeStart: $0.rangeStart + variantOffset, attempts: $0.attempts, contactStart: $0.contactStart, contactCount: $0.contactCount,
+                    firstDialled: $0.firstDialled)
         })
         self.contacts = memory.freeze(contacts)
-        self.contactAttempts = memory.freeze(contactAttempts)
         self.nobody = memory.freeze(encoder.nobody)
     }
 
@@ -256,10 +311,35 @@ struct AnswerStore: Sendable {
     @inline(__always)
     func dependsOnCall(rule: Int) -> Bool { rules[rule].kind == .dependsOnCall }
 
-    /// The variant of a rule that depends on the call: its branch, then its tables' values.
-    @inline(__always)
-    private func variant(rule: Int, facts: CallFacts, tables: LookupMaps) -> Variant {
-        let plan = plans[Int(rules[rule].later)]
+    /// A rule's plan for one call: where its attempts' answers and contacts are. Found once
+    /// per decision that needs more than a fixed rule's first answer, so that a variant's
+    /// lookups (a probe per table, the caller's sticky agent) are read once, however many
+    /// questions the decision then asks of the plan.
+    struct Plan {
+        let rule: Int
+        let attempts: Int
+        /// The plan's contacts in `contacts`.
+        let contactStart: Int
+        let contactEnd: Int
+        /// Index in `ranges` of attempt `firstInRun`'s answer in the first version; the
+        /// attempts after it follow, `ConnectVersion.count` ranges each.
+        let runStart: Int
+        /// 1 for a fixed rule, whose first answer is in `firstAnswers`; 0 for a variant.
+        let firstInRun: Int
+        /// A variant's first attempt (a fixed rule's is in its `FirstAnswer`, read before
+        /// its plan is).
+        var firstDialled = Dialled()
+    }
+
+    /// The rule's plan for this call: for a rule that depends on the call, its variant (its
+    /// branch, then its tables' values).
+    func plan(rule: Int, facts: CallFacts, tables: LookupMaps) -> Plan {
+        let record = rules[rule]
+        guard record.kind == .dependsOnCall else {
+            return Plan(rule: rule, attempts: Int(record.answers), contactStart: Int(record.contactStart),
+                        contactEnd: Int(record.contactStart + record.contactCount), runStart: Int(record.later), firstInRun: 1)
+        }
+        let plan = plans[Int(record.later)]
         var branch = 0
         if plan.branchCount > 1 {
             var point = SplitHash.point(facts.splitKey(plan.byCall ? .call : .caller), total: Int(plan.totalWeight))
@@ -274,32 +354,17 @@ struct AnswerStore: Sendable {
             let digit = tables.valueIndex(table.lookup, facts: facts).map { $0 + 1 } ?? 0
             combination = combination * Int(table.radix) + digit
         }
-        return variants[Int(plan.variantStart) + branch * Int(plan.variantsPerBranch) + combination]
+        let variant = variants[Int(plan.variantStart) + branch * Int(plan.variantsPerBranch) + combination]
+        return Plan(rule: rule, attempts: Int(variant.attempts), contactStart: Int(variant.contactStart),
+                    contactEnd: Int(variant.contactStart + variant.contactCount), runStart: Int(variant.rangeStart), firstInRun: 0,
+                    firstDialled: variant.firstDialled)
     }
 
-    /// How many attempts the rule has for this call (a `nobody` rule answers once; a plan
-    /// whose lookups found nothing has none).
-    func attemptCount(rule: Int, facts: CallFacts, tables: LookupMaps) -> Int {
-        let record = rules[rule]
-        switch record.kind {
-        case .fixed: return Int(record.answers)
-        case .dependsOnCall: return Int(variant(rule: rule, facts: facts, tables: tables).attempts)
-        }
-    }
-
-    /// The attempt after the one that dialled `facts.dialWhom` (see `[Attempt].attempt(after:)`).
-    func attempt(rule: Int, facts: CallFacts, tables: LookupMaps) -> Int {
-        guard let dialWhom = facts.dialWhom else { return 0 }
-        let start: Int, count: Int
-        let record = rules[rule]
-        switch record.kind {
-        case .fixed: (start, count) = (Int(record.contactStart), Int(record.contactCount))
-        case .dependsOnCall:
-            let variant = variant(rule: rule, facts: facts, tables: tables)
-            (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
-        }
-        for index in start..<start + count where contacts[index] == dialWhom {
-            return Int(contactAttempts[index] & ~Self.ringsBusy) + 1
+    /// The attempt after the one that dialled `dialWhom` (see `[Attempt].attempt(after:)`).
+    func attempt(_ plan: Plan, after dialWhom: DialedContact?) -> Int {
+        guard let dialWhom else { return 0 }
+        for index in plan.contactStart..<plan.contactEnd where contacts[index].contact == dialWhom {
+            return contacts[index].attempt + 1
         }
         return 0
     }
@@ -315,78 +380,59 @@ struct AnswerStore: Sendable {
         case none
     }
 
+    /// Walks the plan's contacts from attempt `from`; asked only when someone is busy.
+    func firstFree(_ plan: Plan, from: Int, busy: BusySet) -> FreeAttempt {
+        guard from < plan.attempts else { return .none }
+        if from == 0 && !plan.firstDialled.mayBeBusy(busy) { return .at(0, partlyBusy: false) }
+        guard plan.contactEnd > plan.contactStart else { return .at(from, partlyBusy: false) } // `nobody`: no one to pass over
+        var current = -1, free = 0, busyCount = 0
+        for index in plan.contactStart..<plan.contactEnd {
+            let contact = contacts[index]
+            guard contact.attempt >= from else { continue }
+            if contact.attempt != current {
+                if free > 0 { return .at(current, partlyBusy: busyCount > 0) }
+                (current, free, busyCount) = (contact.attempt, 0, 0)
+            }
+            if !contact.ringsBusy && busy.contains(contact.contact) { busyCount += 1 } else { free += 1 }
+        }
+        return free > 0 ? .at(current, partlyBusy: busyCount > 0) : .allBusy
+    }
+
     /// Which destinations of attempt `attempt` are busy and left out, as bits by their place
     /// in the attempt; with the attempt's encoded answer, it names the answer without them.
     /// Nil for an attempt of more than 64 destinations.
-    func busyMask(rule: Int, attempt: Int, facts: CallFacts, tables: LookupMaps) -> UInt64? {
-        let record = rules[rule]
-        let start: Int, count: Int
-        switch record.kind {
-        case .fixed: (start, count) = (Int(record.contactStart), Int(record.contactCount))
-        case .dependsOnCall:
-            let variant = variant(rule: rule, facts: facts, tables: tables)
-            (start, count) = (Int(variant.contactStart), Int(variant.contactCount))
-        }
+    func busyMask(_ plan: Plan, attempt: Int, busy: BusySet) -> UInt64? {
         var mask: UInt64 = 0, place = 0
-        for index in start..<start + count where Int(contactAttempts[index] & ~Self.ringsBusy) == attempt {
+        for index in plan.contactStart..<plan.contactEnd where contacts[index].attempt == attempt {
             guard place < 64 else { return nil }
-            if contactAttempts[index] & Self.ringsBusy == 0 && facts.agents.isBusy(contacts[index]) { mask |= 1 << place }
+            if !contacts[index].ringsBusy && busy.contains(contacts[index].contact) { mask |= 1 << place }
             place += 1
         }
         return mask
     }
 
-    /// Walks the contacts of the call's plan from attempt `from`; called only when someone is busy.
-    func firstFree(rule: Int, from: Int, facts: CallFacts, tables: LookupMaps) -> FreeAttempt {
-        let record = rules[rule]
-        let start: Int, count: Int, attempts: Int
-        switch record.kind {
-        case .fixed: (start, count, attempts) = (Int(record.contactStart), Int(record.contactCount), Int(record.answers))
-        case .dependsOnCall:
-            let variant = variant(rule: rule, facts: facts, tables: tables)
-            (start, count, attempts) = (Int(variant.contactStart), Int(variant.contactCount), Int(variant.attempts))
-        }
-        guard from < attempts else { return .none }
-        guard count > 0 else { return .at(from, partlyBusy: false) } // `nobody`: no one to pass over
-        var current = -1, free = 0, busy = 0
-        for index in start..<start + count {
-            let tagged = contactAttempts[index]
-            let attempt = Int(tagged & ~Self.ringsBusy)
-            guard attempt >= from else { continue }
-            if attempt != current {
-                if free > 0 { return .at(current, partlyBusy: busy > 0) }
-                (current, free, busy) = (attempt, 0, 0)
-            }
-            if tagged & Self.ringsBusy == 0 && facts.agents.isBusy(contacts[index]) { busy += 1 } else { free += 1 }
-        }
-        return free > 0 ? .at(current, partlyBusy: busy > 0) : .allBusy
+    /// The body of attempt `attempt` of a plan, or nil past its last one.
+    @inline(__always)
+    func body(_ plan: Plan, attempt: Int, version: ConnectVersion) -> Body? {
+        guard attempt < plan.attempts else { return nil }
+        if attempt < plan.firstInRun { return body(firstAnswers[version.index * ruleCount + plan.rule].range) }
+        return body(ranges[plan.runStart + (attempt - plan.firstInRun) * ConnectVersion.count + version.index])
+    }
+
+    /// A fixed rule's first answer, one load away without its record, when nobody in it is
+    /// busy (see `FirstAnswer`); nil when the rule's plan is needed: it depends on the call,
+    /// or someone in its first attempt is busy (or may be).
+    @inline(__always)
+    func firstBody(rule: Int, version: ConnectVersion, busy: BusySet?) -> Body? {
+        let first = firstAnswers[version.index * ruleCount + rule]
+        if first.range.dependsOnCall { return nil }
+        if let busy, first.dialled.mayBeBusy(busy) { return nil }
+        return body(first.range)
     }
 
     /// Starts loading where a rule's first answer is.
     @inline(__always)
-    func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(ranges.base + version.index * ruleCount + rule) }
-
-    /// The body of an attempt of a rule, or nil past the last one.
-    @inline(__always)
-    func body(rule: Int, attempt: Int, version: ConnectVersion, facts: CallFacts, tables: LookupMaps) -> Body? {
-        if attempt == 0 {
-            // Every fixed rule has a first answer, one load away.
-            let first = ranges[version.index * ruleCount + rule]
-            if !first.dependsOnCall { return body(first) }
-        }
-        let record = rules[rule]
-        let range: Range
-        switch record.kind {
-        case .fixed:
-            guard attempt < record.answers else { return nil }
-            range = ranges[Int(record.later) + (attempt - 1) * ConnectVersion.count + version.index]
-        case .dependsOnCall:
-            let variant = variant(rule: rule, facts: facts, tables: tables)
-            guard attempt < variant.attempts else { return nil }
-            range = ranges[Int(variant.rangeStart) + attempt * ConnectVersion.count + version.index]
-        }
-        return body(range)
-    }
+    func prefetch(rule: Int, version: ConnectVersion) { ringplan_prefetch(firstAnswers.base + version.index * ruleCount + rule) }
 
     /// The empty answer (`unmatched: nobody`).
     func nobodyBody(version: ConnectVersion) -> ArraySlice<UInt8> { body(nobody[version.index]).bytes }
@@ -404,4 +450,10 @@ struct AnswerStore: Sendable {
     /// Bytes of the encoded bodies: what sharing saves (the capacity around them follows
     /// the allocator).
     var encodedBytes: Int { bytes.count }
+}
+
+extension AnswerStore.FirstAnswer {
+    init(range: AnswerStore.Range, dialling attempt: Attempt) {
+        self.init(range: range, dialled: AnswerStore.Dialled(attempt))
+    }
 }

@@ -112,23 +112,33 @@ public final class DecisionTable: Sendable {
 
     public func outcome(for facts: CallFacts, version: ConnectVersion) -> Outcome {
         guard let rule = decide(facts, version: version) else { return noMatch(version: version) }
-        return outcome(rule: rule, attempt: attempt(rule: rule, facts: facts), facts: facts, version: version)
+        guard let dialWhom = facts.dialWhom else { return outcome(rule: rule, attempt: 0, facts: facts, version: version) }
+        let plan = answers.plan(rule: rule, facts: facts, tables: lookups)
+        return outcome(plan, attempt: answers.attempt(plan, after: dialWhom), facts: facts, version: version)
     }
 
     /// The answer of a rule from an attempt on (the server pins the rule and counts
     /// attempts): the first attempt with someone not busy, which `Outcome.answer` names.
     /// `facts` pick the variant of a rule that splits or looks something up.
     public func outcome(rule: Int, attempt: Int, facts: CallFacts, version: ConnectVersion) -> Outcome {
+        if attempt == 0, let body = answers.firstBody(rule: rule, version: version, busy: facts.agents.busy) {
+            return body.dialsNobody ? .nobody(.rule(rule), body: body.bytes) : .answer(rule: rule, attempt: 0, body: body.bytes)
+        }
+        return outcome(answers.plan(rule: rule, facts: facts, tables: lookups), attempt: attempt, facts: facts, version: version)
+    }
+
+    private func outcome(_ plan: AnswerStore.Plan, attempt: Int, facts: CallFacts, version: ConnectVersion) -> Outcome {
+        let rule = plan.rule
         var attempt = attempt
         var partlyBusy = false
-        if facts.agents.anyoneBusy {
-            switch answers.firstFree(rule: rule, from: attempt, facts: facts, tables: lookups) {
+        if let busy = facts.agents.busy {
+            switch answers.firstFree(plan, from: attempt, busy: busy) {
             case .at(let free, let partly): (attempt, partlyBusy) = (free, partly)
             case .allBusy: return .nobody(.allBusy(rule: rule), body: answers.nobodyBody(version: version))
             case .none: break
             }
         }
-        guard let body = answers.body(rule: rule, attempt: attempt, version: version, facts: facts, tables: lookups) else {
+        guard let body = answers.body(plan, attempt: attempt, version: version) else {
             let none = attempt == 0
             switch unmatched {
             case .nobody:
@@ -137,27 +147,33 @@ public final class DecisionTable: Sendable {
             }
         }
         if body.dialsNobody { return .nobody(.rule(rule), body: body.bytes) }
-        if partlyBusy {
-            let key = answers.busyMask(rule: rule, attempt: attempt, facts: facts, tables: lookups).map { PartialKey(body: body.bytes.startIndex, busy: $0) }
-            if let key, let known = partialAnswers.withLock({ $0[key] }) { return .answer(rule: rule, attempt: attempt, body: known) }
-            if let free = freeBody(rule: rule, attempt: attempt, facts: facts, version: version) {
-                if let key {
-                    partialAnswers.withLock { answers in
-                        if answers.count >= Self.maxPartialAnswers { answers.removeAll(keepingCapacity: true) }
-                        answers[key] = free
-                    }
-                }
-                return .answer(rule: rule, attempt: attempt, body: free)
-            }
+        if partlyBusy, let busy = facts.agents.busy {
+            return .answer(rule: rule, attempt: attempt, body: partialAnswer(plan, attempt: attempt, full: body.bytes, busy: busy, facts: facts, version: version))
         }
         return .answer(rule: rule, attempt: attempt, body: body.bytes)
+    }
+
+    /// An attempt's answer with its busy destinations left out: from the cache, else encoded
+    /// for the call and kept (the encoded answers cannot cover every pattern of busy agents).
+    private func partialAnswer(_ plan: AnswerStore.Plan, attempt: Int, full: ArraySlice<UInt8>, busy: BusySet, facts: CallFacts,
+                               version: ConnectVersion) -> ArraySlice<UInt8> {
+        let key = answers.busyMask(plan, attempt: attempt, busy: busy).map { PartialKey(body: full.startIndex, busy: $0) }
+        if let key, let known = partialAnswers.withLock({ $0[key] }) { return known }
+        guard let free = freeBody(rule: plan.rule, attempt: attempt, facts: facts, version: version) else { return full }
+        if let key {
+            partialAnswers.withLock { answers in
+                if answers.count >= Self.maxPartialAnswers { answers.removeAll(keepingCapacity: true) }
+                answers[key] = free
+            }
+        }
+        return free
     }
 
     /// Whether busy agents were left out of attempt `attempt` (for logs; asked only when
     /// someone is busy).
     public func leftOutBusy(rule: Int, attempt: Int, facts: CallFacts) -> Bool {
-        guard facts.agents.anyoneBusy else { return false }
-        if case .at(_, true) = answers.firstFree(rule: rule, from: attempt, facts: facts, tables: lookups) { return true }
+        guard let busy = facts.agents.busy else { return false }
+        if case .at(_, true) = answers.firstFree(answers.plan(rule: rule, facts: facts, tables: lookups), from: attempt, busy: busy) { return true }
         return false
     }
 
@@ -187,11 +203,21 @@ public final class DecisionTable: Sendable {
 
     /// How many answers the rule has for this call: the server remembers calls with more
     /// than one, which Exotel fetches again.
-    public func attemptCount(rule: Int, facts: CallFacts) -> Int { answers.attemptCount(rule: rule, facts: facts, tables: lookups) }
+    public func attemptCount(rule: Int, facts: CallFacts) -> Int { answers.plan(rule: rule, facts: facts, tables: lookups).attempts }
 
     /// The attempt after the one that dialled `facts.dialWhom` (0 when none): how a re-fetch
     /// moves through a plan when no per-call state says where the call is.
-    public func attempt(rule: Int, facts: CallFacts) -> Int { answers.attempt(rule: rule, facts: facts, tables: lookups) }
+    public func attempt(rule: Int, facts: CallFacts) -> Int {
+        guard facts.dialWhom != nil else { return 0 }
+        return start(rule: rule, facts: facts).attempt
+    }
+
+    /// Both of the above, with the call's plan found once: where a call's first fetch to
+    /// the server starts, and whether it is fetched again.
+    public func start(rule: Int, facts: CallFacts) -> (attempt: Int, attemptCount: Int) {
+        let plan = answers.plan(rule: rule, facts: facts, tables: lookups)
+        return (answers.attempt(plan, after: facts.dialWhom), plan.attempts)
+    }
 
     /// The rule's attempts for this call, as the answers encode them: for logs, not the
     /// request path (it builds arrays).
