@@ -40,6 +40,16 @@ extension Array where Element: Comparable {
     }
 
     /// Whether the two share an element, without allocating.
+    /// Binary search.
+    func sortedContains(_ element: Element) -> Bool {
+        var low = startIndex, high = endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if self[middle] < element { low = middle + 1 } else { high = middle }
+        }
+        return low < endIndex && self[low] == element
+    }
+
     func sortedIntersects(_ other: [Element]) -> Bool {
         var i = 0, j = 0
         while i < count && j < other.count {

@@ -59,6 +59,32 @@ import Testing
         return directory
     }
 
+    /// `ringplan diff`: diff(1)'s exit status, the changed region with its rules, fields and
+    /// a query that shows it, and a broken version refused with its diagnostics.
+    @Test func diffReportsTheCallsAChangeReroutes() throws {
+        let changed = try brokenCopy("support.yaml") { $0.replacingOccurrences(of: "    ringing: 20s", with: "    ringing: 25s") }
+        let broken = try brokenCopy("support.yaml") { $0.replacingOccurrences(of: "to: [priya, rahul]", with: "to: [pirya, rahul]") }
+        defer {
+            try? FileManager.default.removeItem(at: changed)
+            try? FileManager.default.removeItem(at: broken)
+        }
+        let same = try run(["diff", "rules", "rules"])
+        #expect(same.status == 0)
+        #expect(same.stdout == "rule set `sales`: no call changes\nrule set `support`: no call changes\n")
+        let result = try run(["diff", "rules", changed.appendingPathComponent("rules").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("rule set `support`: 1 region of calls answered otherwise\n  `vip` -> `vip`\n"))
+        #expect(result.stdout.contains("max_ringing_duration: 20 -> 25"))
+        #expect(result.stdout.contains("query: CallFrom=%2B919845012345&"))
+        let json = try run(["diff", "rules", changed.appendingPathComponent("rules").path, "--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["changes_routing"] as? Bool == true)
+        let refused = try run(["diff", "rules", broken.appendingPathComponent("rules").path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("has errors") && refused.stderr.contains("pirya"))
+    }
+
     @Test func exampleRulesAreClean() throws {
         let result = try run(["check", "rules/"])
         #expect(result.status == 0)

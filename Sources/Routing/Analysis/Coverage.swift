@@ -61,6 +61,13 @@ public struct CoverageAnalysis {
             }
         }
 
+        func contains(_ classID: Int32) -> Bool {
+            switch self {
+            case .some(let list): return list.sortedContains(classID)
+            case .allBut(let list): return !list.sortedContains(classID)
+            }
+        }
+
         /// The first class in the set.
         func first(universe: Int) -> Int? {
             switch self {
@@ -239,7 +246,7 @@ public struct CoverageAnalysis {
     }
 
     /// The classes of one dimension, in order.
-    private func classes(_ set: Classes, universe: Int) -> [Int] {
+    func classes(_ set: Classes, universe: Int) -> [Int] {
         switch set {
         case .some(let list): return list.map(Int.init)
         case .allBut(let excluded):
@@ -285,6 +292,26 @@ public struct CoverageAnalysis {
         let time: [Int: LocalMoment]
         /// Skill index -> digits that select it.
         let digits: [String?]
+    }
+
+    /// A request in `box`, trying its first few classes of each dimension in turn (a class
+    /// may have no value a request can carry, such as a caller class of listed numbers
+    /// only when all are taken); nil when none of those can be shown.
+    func example(anywhereIn box: Box, tries: Int = 4) -> Example? {
+        if let example = example(in: box) { return example }
+        let options = PerDimension { dimension in classes(box[dimension], universe: universe[dimension]).prefix(tries) }
+        for caller in options.caller {
+            for exophone in options.exophone {
+                for time in options.time {
+                    for skill in options.skill {
+                        let single = PerDimension<Classes>(caller: .some([Int32(caller)]), exophone: .some([Int32(exophone)]),
+                                                           time: .some([Int32(time)]), skill: .some([Int32(skill)]))
+                        if let example = example(in: single) { return example }
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// A request whose classes are the first of each dimension of `box`, checked against the
