@@ -69,6 +69,11 @@ import Testing
             let (new, edits) = seed % 10 == 0 ? (old, ["none"]) : Self.mutate(old, &generator.random)
             let diff = try RuleSetDiff(old: old, new: new)
             let before = try DecisionTable(ruleSet: old), after = try DecisionTable(ruleSet: new)
+            // A changed `unmatched` is reported as a setting: calls are compared without it.
+            var sameUnmatched = new
+            sameUnmatched.unmatched = old.unmatched
+            let afterAlike = try DecisionTable(ruleSet: sameUnmatched)
+            if old.unmatched != new.unmatched && !diff.settings.contains(where: { $0.hasPrefix("unmatched") }) { fail("unmatched changed, not reported") }
             func fail(_ message: String) {
                 failures += 1
                 Issue.record("\(message)\nreplay with RINGPLAN_PROPERTY_SEED=\(seed) RINGPLAN_PROPERTY_RULESETS=1; edits: \(edits)")
@@ -84,7 +89,7 @@ import Testing
             for _ in 0..<60 {
                 let query = generator.query(for: old)
                 let now = Int64(1_780_000_000 + generator.random.int(0...40_000_000))
-                let first = Self.answer(before, query, now: now), second = Self.answer(after, query, now: now)
+                let first = Self.answer(before, query, now: now), second = Self.answer(afterAlike, query, now: now)
                 let region = diff.region(containing: ConnectRequest(query: query), now: now)
                 if first.rule != second.rule || first.answers != second.answers {
                     guard let region else { fail("\(query) at \(now): \(first) -> \(second), in no region"); continue }

@@ -14,6 +14,9 @@ public struct RuleSetDiff {
     public struct Region: Sendable {
         public let oldRule: String?
         public let newRule: String?
+        /// The rules' places in their versions.
+        public let oldRuleIndex: Int?
+        public let newRuleIndex: Int?
         /// Fields of the first answer that differ (`max_ringing_duration: 20 -> 30`), or why
         /// the answers cannot be compared field by field; empty when only the rule differs.
         public let changes: [String]
@@ -61,6 +64,9 @@ public struct RuleSetDiff {
         }
         setting("country", old.country.isoCode, new.country.isoCode)
         setting("clock timezone", old.clockTimeZone, new.clockTimeZone)
+        // `unmatched` answers the calls no rule takes, and a re-fetch past a plan's end or a
+        // plan whose lookups find nothing, whatever the rule.
+        setting("unmatched (calls no rule takes, and plans with no one left)", old.unmatched.rawValue, new.unmatched.rawValue)
         self.settings = settings
 
         let joint = Self.joint(old, new)
@@ -73,48 +79,64 @@ public struct RuleSetDiff {
         var regions: [Region] = []
         var byPair: [Pair: Int] = [:]
 
-        // The calls each old rule decides, then those no old rule decides.
-        var unclaimed: [CoverageAnalysis.Box] = [PerDimension { _ in .all }]
-        var oldRegions: [(rule: Int?, pieces: [CoverageAnalysis.Box])] = []
-        for rule in 0..<oldCount {
-            let box = coverage.boxes[rule]
-            var taken: [CoverageAnalysis.Box] = []
-            var rest: [CoverageAnalysis.Box] = []
-            for piece in unclaimed {
-                guard coverage.intersects(piece, box) else { rest.append(piece); continue }
-                taken.append(PerDimension { piece[$0].intersection(box[$0]) })
-                rest += coverage.subtract(piece, box)
-            }
-            work += rest.count + taken.count
-            guard work <= budget else { throw .tooComplex }
-            unclaimed = rest
-            if !taken.isEmpty { oldRegions.append((rule, taken)) }
+        // Rules alike in both versions (same name, same calls by the joint classes, same
+        // answers) and in the same order decide alike wherever no other rule is involved: a
+        // call can change only inside the box of a rule that is not (a touched rule). The
+        // kept pairs are the longest run of alike pairs in both orders.
+        var alike: [(old: Int, new: Int)] = []
+        let newByName = Dictionary(new.rules.indices.map { (new.rules[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        for rule in old.rules.indices {
+            guard let twin = newByName[old.rules[rule].name], coverage.boxes[rule] == coverage.boxes[oldCount + twin],
+                  answers.changes(old: rule, new: twin).isEmpty else { continue }
+            alike.append((rule, twin))
         }
-        if !unclaimed.isEmpty { oldRegions.append((nil, unclaimed)) }
+        let kept = Self.longestIncreasing(alike.map(\.new)).map { alike[$0] }
+        let keptOld = Set(kept.map(\.old)), keptNew = Set(kept.map(\.new))
+        let touched = old.rules.indices.filter { !keptOld.contains($0) } + new.rules.indices.filter { !keptNew.contains($0) }.map { oldCount + $0 }
 
-        // Each old region cut by the new rules in order.
+        // The touched boxes, made disjoint.
+        var scope: [CoverageAnalysis.Box] = []
+        for rule in touched {
+            var pieces = [coverage.boxes[rule]]
+            for earlier in scope where pieces.contains(where: { coverage.intersects($0, earlier) }) {
+                pieces = pieces.flatMap { coverage.subtract($0, earlier) }
+                work += pieces.count
+                guard work <= budget else { throw .tooComplex }
+            }
+            scope += pieces.filter { box in !Dimension.allCases.contains { box[$0].isEmpty(universe: coverage.universe[$0]) } }
+        }
+
+        // Within them, the calls each old rule decides (in order; nil: none), each cut by
+        // the new rules in order.
+        let oldRules = Self.candidates(coverage, meeting: scope, in: 0..<oldCount)
+        let newRules = Self.candidates(coverage, meeting: scope, in: oldCount..<oldCount + new.rules.count)
+        var remaining = scope
+        var oldRegions: [(rule: Int?, pieces: [CoverageAnalysis.Box])] = []
+        for rule in oldRules where !remaining.isEmpty {
+            let (taken, rest) = Self.cut(remaining, by: coverage.boxes[rule], coverage)
+            guard !taken.isEmpty else { continue }
+            work += taken.count + rest.count
+            guard work <= budget else { throw .tooComplex }
+            remaining = rest
+            oldRegions.append((rule, taken))
+        }
+        if !remaining.isEmpty { oldRegions.append((nil, remaining)) }
         for (oldRule, pieces) in oldRegions {
             var remaining = pieces
-            for newRule in 0..<new.rules.count where !remaining.isEmpty {
-                let box = coverage.boxes[oldCount + newRule]
-                var taken: [CoverageAnalysis.Box] = []
-                var rest: [CoverageAnalysis.Box] = []
-                for piece in remaining {
-                    guard coverage.intersects(piece, box) else { rest.append(piece); continue }
-                    taken.append(PerDimension { piece[$0].intersection(box[$0]) })
-                    rest += coverage.subtract(piece, box)
-                }
-                work += rest.count + taken.count
+            for newRule in newRules where !remaining.isEmpty {
+                let (taken, rest) = Self.cut(remaining, by: coverage.boxes[newRule], coverage)
+                guard !taken.isEmpty else { continue }
+                work += taken.count + rest.count
                 guard work <= budget else { throw .tooComplex }
                 remaining = rest
-                if !taken.isEmpty {
-                    Self.record(Pair(old: oldRule, new: newRule), taken, answers: answers, coverage: coverage, into: &regions, index: &byPair)
-                }
+                Self.record(Pair(old: oldRule, new: newRule - oldCount), taken, answers: answers, coverage: coverage, into: &regions, index: &byPair)
             }
             if !remaining.isEmpty {
                 Self.record(Pair(old: oldRule, new: nil), remaining, answers: answers, coverage: coverage, into: &regions, index: &byPair)
             }
         }
+        // Regions in the order of the rules they start from, as a reader goes down the old file.
+        regions.sort { ($0.oldRuleIndex ?? .max, $0.newRuleIndex ?? .max) < ($1.oldRuleIndex ?? .max, $1.newRuleIndex ?? .max) }
         self.regions = regions
         self.coverage = coverage
     }
@@ -132,6 +154,54 @@ public struct RuleSetDiff {
         }
     }
 
+    /// The joint rules in `range` that may meet `pieces`, in order: those naming one of the
+    /// pieces' ExoPhone classes, and those with no ExoPhone condition (most rules of a
+    /// large rule set name an ExoPhone, so this leaves few).
+    static func candidates(_ coverage: CoverageAnalysis, meeting pieces: [CoverageAnalysis.Box], in range: Range<Int>) -> [Int] {
+        var classes: [Int32] = []
+        for piece in pieces {
+            guard case .some(let list) = piece.exophone else { return Array(range) }
+            classes += list
+        }
+        var found = Set<Int>()
+        for classID in Set(classes) { for rule in coverage.exophoneIndex[Int(classID)] where range.contains(rule) { found.insert(rule) } }
+        for rule in coverage.unconstrainedExophone where range.contains(rule) { found.insert(rule) }
+        return found.sorted()
+    }
+
+    /// `pieces` split into the parts inside `box` and the parts outside it.
+    static func cut(_ pieces: [CoverageAnalysis.Box], by box: CoverageAnalysis.Box, _ coverage: CoverageAnalysis)
+        -> (taken: [CoverageAnalysis.Box], rest: [CoverageAnalysis.Box]) {
+        var taken: [CoverageAnalysis.Box] = [], rest: [CoverageAnalysis.Box] = []
+        for piece in pieces {
+            guard coverage.intersects(piece, box) else { rest.append(piece); continue }
+            taken.append(PerDimension { piece[$0].intersection(box[$0]) })
+            rest += coverage.subtract(piece, box)
+        }
+        return (taken, rest)
+    }
+
+    /// Positions of a longest strictly increasing subsequence, in order.
+    static func longestIncreasing(_ values: [Int]) -> [Int] {
+        var tails: [Int] = [], previous = [Int](repeating: -1, count: values.count)
+        for (position, value) in values.enumerated() {
+            var low = 0, high = tails.count
+            while low < high {
+                let middle = (low + high) / 2
+                if values[tails[middle]] < value { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { previous[position] = tails[low - 1] }
+            if low == tails.count { tails.append(position) } else { tails[low] = position }
+        }
+        var result: [Int] = []
+        var position = tails.last ?? -1
+        while position >= 0 {
+            result.append(position)
+            position = previous[position]
+        }
+        return result.reversed()
+    }
+
     struct Pair: Hashable {
         let old: Int?
         let new: Int?
@@ -145,14 +215,16 @@ public struct RuleSetDiff {
         guard oldName != newName || !changes.isEmpty else { return }
         if let known = index[pair] {
             let region = regions[known]
-            regions[known] = Region(oldRule: region.oldRule, newRule: region.newRule, changes: region.changes,
+            regions[known] = Region(oldRule: region.oldRule, newRule: region.newRule, oldRuleIndex: region.oldRuleIndex,
+                                    newRuleIndex: region.newRuleIndex, changes: region.changes,
                                     example: region.example ?? pieces.prefix(16).lazy.compactMap { coverage.example(anywhereIn: $0) }.first,
                                     boxes: region.boxes + pieces)
             return
         }
         let example = pieces.prefix(16).lazy.compactMap { coverage.example(anywhereIn: $0) }.first
         index[pair] = regions.count
-        regions.append(Region(oldRule: oldName, newRule: newName, changes: changes, example: example, boxes: pieces))
+        regions.append(Region(oldRule: oldName, newRule: newName, oldRuleIndex: pair.old, newRuleIndex: pair.new, changes: changes,
+                              example: example, boxes: pieces))
     }
 
     /// Whether any call is answered differently.
@@ -225,6 +297,15 @@ extension RuleSetDiff {
     static func skillName(digits: String) -> String { "digits \(digits)" }
 }
 
+extension Dial {
+    /// The same plan with its branches weighed as given.
+    func reweighted(_ weights: [Int]) -> Dial {
+        var dial = self
+        for index in dial.branches.indices where index < weights.count { dial.branches[index].weight = weights[index] }
+        return dial
+    }
+}
+
 extension Match {
     /// Each atom replaced by a match.
     func flatMap(_ transform: (Atom) -> Match) -> Match {
@@ -240,9 +321,17 @@ extension Match {
 
 extension RuleSetDiff {
     /// What each version's rules answer, for comparing a rule of one with a rule of the other.
-    struct Answers {
+    final class Answers {
         let old: RuleSet
         let new: RuleSet
+        /// By new table: the old table with the same rows (a lookup compares tables by
+        /// content, and a table of a million rows is compared once, not once per rule).
+        private var twins: [Int: Int?] = [:]
+
+        init(old: RuleSet, new: RuleSet) {
+            self.old = old
+            self.new = new
+        }
 
         /// How the answer of the call changes from old rule `old` to new rule `new` (nil: no
         /// rule, which answers as `unmatched` says); empty when every call of theirs gets the
@@ -250,24 +339,26 @@ extension RuleSetDiff {
         func changes(old oldRule: Int?, new newRule: Int?) -> [String] {
             switch (oldRule, newRule) {
             case (nil, nil):
-                return old.unmatched == new.unmatched ? [] : ["no rule matches: \(old.unmatched) -> \(new.unmatched)"]
+                return []
             case (nil, .some):
                 return ["no rule matched; now answered by a rule"]
             case (.some, nil):
                 return ["now no rule matches (\(new.unmatched))"]
             case (.some(let oldRule), .some(let newRule)):
-                // `unmatched` also answers a re-fetch past a plan's last attempt, and a plan
-                // whose lookups find nothing.
-                let exhausted = old.unmatched == new.unmatched ? [] : ["when the plan has no one left: \(old.unmatched) -> \(new.unmatched)"]
-                return Self.changes(old.rules[oldRule].dial, in: old, new.rules[newRule].dial, in: new) + exhausted
+                return changes(old.rules[oldRule].dial, new.rules[newRule].dial)
             }
         }
 
-        static func changes(_ before: Dial, in old: RuleSet, _ after: Dial, in new: RuleSet) -> [String] {
+        func changes(_ before: Dial, _ after: Dial) -> [String] {
             if before.dependsOnCall || after.dependsOnCall {
-                return plan(before, in: old) == plan(after, in: new) ? [] : ["the plan, which depends on the call (a lookup, a split or `sticky`)"]
+                guard plan(before, isNew: false) != plan(after, isNew: true) else { return [] }
+                if let weights = Self.reweighted(before, after),
+                   plan(after.reweighted(before.branches.map(\.weight)), isNew: true) == plan(before, isNew: false) {
+                    return [weights]
+                }
+                return ["the plan, which depends on the call (a lookup, a split or `sticky`)"]
             }
-            let beforeAnswers = answers(before, in: old), afterAnswers = answers(after, in: new)
+            let beforeAnswers = Self.answers(before, in: old), afterAnswers = Self.answers(after, in: new)
             guard beforeAnswers != afterAnswers else { return [] }
             var changes: [String] = []
             if beforeAnswers.count != afterAnswers.count {
@@ -275,9 +366,28 @@ extension RuleSetDiff {
             }
             for (index, (first, second)) in zip(beforeAnswers, afterAnswers).enumerated() where first != second {
                 let prefix = beforeAnswers.count > 1 || afterAnswers.count > 1 ? "attempt \(index + 1): " : ""
-                changes += fields(first, second).map { prefix + $0 }
+                changes += Self.fields(first, second).map { prefix + $0 }
             }
             return changes.isEmpty ? ["the answer's bytes"] : changes
+        }
+
+        /// A split whose branches only weigh otherwise: the weights, and the share of calls
+        /// that land on another branch (a caller's point is the same while the total is).
+        static func reweighted(_ before: Dial, _ after: Dial) -> String? {
+            let old = before.branches.map(\.weight), new = after.branches.map(\.weight)
+            guard before.isSplit, old.count == new.count, old != new, before.splitBy == after.splitBy else { return nil }
+            var words = "split weights: \(old.map(String.init).joined(separator: "/")) -> \(new.map(String.init).joined(separator: "/"))"
+            let total = old.reduce(0, +)
+            if total == new.reduce(0, +) {
+                func branch(_ point: Int, _ weights: [Int]) -> Int {
+                    var point = point, index = 0
+                    while index < weights.count - 1 && point >= weights[index] { point -= weights[index]; index += 1 }
+                    return index
+                }
+                let moved = (0..<total).count { branch($0, old) != branch($0, new) }
+                words += String(format: ", about %.0f%% of its calls land on another branch", Double(moved) * 100 / Double(total))
+            }
+            return words
         }
 
         /// The attempts' answers, in every Connect version (a version may show a field the other does not).
@@ -315,24 +425,18 @@ extension RuleSetDiff {
             return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
         }
 
-        /// A plan with its lookups' tables (and the rule set's agents, for `sticky`) by content, so
-        /// that the same plan compares equal across versions whatever the tables' order.
+        /// A plan with its lookups' tables by identity (an old table's index; a new table's
+        /// old twin, or its own index below zero when it has none), and the rule set's agents
+        /// for `sticky`: the same plan compares equal across versions whatever the tables' order.
         struct Plan: Equatable {
             let dial: Dial
             let applet: Applet
-            let tables: [TableContent]
+            let tables: [Int]
             let agents: [Destination]
         }
 
-        struct TableContent: Equatable {
-            let key: LookupTable.Key
-            let values: [Destination]
-            let numbers: [PhoneNumber]
-            let texts: [String]
-            let valueIndexes: [Int]
-        }
-
-        static func plan(_ dial: Dial, in ruleSet: RuleSet) -> Plan {
+        func plan(_ dial: Dial, isNew: Bool) -> Plan {
+            let ruleSet = isNew ? new : old
             let tables = dial.lookups.compactMap { lookup -> Int? in if case .table(let table) = lookup { table } else { nil } }
             var renumbered = dial
             let position = Dictionary(uniqueKeysWithValues: tables.enumerated().map { ($1, $0) })
@@ -347,11 +451,24 @@ extension RuleSetDiff {
                 }
                 return branch
             }
-            return Plan(dial: renumbered, applet: ruleSet.applet, tables: tables.map { index in
-                let table = ruleSet.tables[index]
-                return TableContent(key: table.key, values: table.values, numbers: table.numbers, texts: table.texts,
-                                    valueIndexes: table.valueIndexes.map(Int.init))
-            }, agents: dial.steps.contains(where: \.dialsSticky) ? ruleSet.agents : [])
+            return Plan(dial: renumbered, applet: ruleSet.applet, tables: tables.map { isNew ? (twin(ofNew: $0) ?? -1 - $0) : $0 },
+                        agents: dial.steps.contains(where: \.dialsSticky) ? ruleSet.agents : [])
+        }
+
+        /// The old table with the same rows as new table `index`: the one of the same name
+        /// first, then any.
+        private func twin(ofNew index: Int) -> Int? {
+            if let known = twins[index] { return known }
+            let table = new.tables[index]
+            let candidates = old.tables.indices.filter { old.tables[$0].name == table.name } + old.tables.indices.filter { old.tables[$0].name != table.name }
+            let found = candidates.first { Self.sameRows(old.tables[$0], table) }
+            twins[index] = found
+            return found
+        }
+
+        static func sameRows(_ a: LookupTable, _ b: LookupTable) -> Bool {
+            a.key == b.key && a.values == b.values && a.numbers == b.numbers && a.texts == b.texts && a.valueIndexes == b.valueIndexes
         }
     }
 }
+

@@ -18,6 +18,9 @@ public struct CheckResult: Sendable {
     /// server's reloads) do not lower the same rules twice.
     public var tables: [String: DecisionTable] = [:]
     public let sources: SourceManager
+    /// Where each rule's name is, by rule-set name and rule index (for reports that point at
+    /// rules, such as `ringplan diff --format github`).
+    public var ruleSpans: [String: [SourceSpan?]] = [:]
 }
 
 /// Reads rule files, follows includes and list files, and checks each file in its scope.
@@ -38,6 +41,7 @@ public final class Workspace {
     var usedIn: [String: Set<Definition>] = [:]
     var tables: [String: DecisionTable] = [:]
     var unjudged = Set<String>()
+    var ruleSpans: [String: [SourceSpan?]] = [:]
 
     public init() {}
 
@@ -59,7 +63,7 @@ public final class Workspace {
         }
         workspace.reportUnusedDefinitions()
         return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, tables: workspace.tables,
-                           sources: workspace.sources)
+                           sources: workspace.sources, ruleSpans: workspace.ruleSpans)
     }
 
     /// The rule files `check` reads for one path (a directory's `*.yaml`, or the file).
@@ -116,7 +120,10 @@ public final class Workspace {
                 usedIn[Self.key(file.path), default: []].formUnion(checker.used)
             }
         }
-        if let ruleSet, analyze { self.analyze(ruleSet, syntax: syntax) }
+        if let ruleSet {
+            ruleSpans[ruleSet.name] = syntax.rules?.map { $0.name?.span } ?? []
+            if analyze { self.analyze(ruleSet, syntax: syntax) }
+        }
         return ruleSet
     }
 

@@ -3,22 +3,55 @@ import Routing
 
 /// Two versions of a rules workspace compared rule set by rule set (`ringplan diff`).
 public struct WorkspaceDiff {
+    /// One version's rule sets, and where their files and rules are.
+    public struct Version {
+        public var ruleSets: [RuleSet]
+        /// By rule-set name, by rule index.
+        public var ruleSpans: [String: [SourceSpan?]]
+        /// By rule-set name.
+        public var files: [String: String]
+
+        public init(ruleSets: [RuleSet], ruleSpans: [String: [SourceSpan?]] = [:], files: [String: String] = [:]) {
+            self.ruleSets = ruleSets
+            self.ruleSpans = ruleSpans
+            self.files = files
+        }
+
+        public init(_ result: CheckResult) {
+            let files = result.files.map { path in (((path as NSString).lastPathComponent as NSString).deletingPathExtension, path) }
+            self.init(ruleSets: result.ruleSets, ruleSpans: result.ruleSpans,
+                      files: Dictionary(files, uniquingKeysWith: { first, _ in first }))
+        }
+    }
+
     public var added: [String]
     public var removed: [String]
     /// The rule sets of both versions, by name, in the new version's order.
     public var compared: [RuleSetDiff]
+    public let old: Version
+    public let new: Version
 
-    public init(old: [RuleSet], new: [RuleSet]) throws(RuleSetDiff.Failure) {
-        let oldNames = Set(old.map(\.name)), newNames = Set(new.map(\.name))
-        added = new.map(\.name).filter { !oldNames.contains($0) }
-        removed = old.map(\.name).filter { !newNames.contains($0) }
-        let before = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    public init(old: Version, new: Version) throws(RuleSetDiff.Failure) {
+        self.old = old
+        self.new = new
+        let oldNames = Set(old.ruleSets.map(\.name)), newNames = Set(new.ruleSets.map(\.name))
+        added = new.ruleSets.map(\.name).filter { !oldNames.contains($0) }
+        removed = old.ruleSets.map(\.name).filter { !newNames.contains($0) }
+        let before = Dictionary(old.ruleSets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var compared: [RuleSetDiff] = []
-        for ruleSet in new {
+        for ruleSet in new.ruleSets {
             guard let previous = before[ruleSet.name] else { continue }
             compared.append(try RuleSetDiff(old: previous, new: ruleSet))
         }
         self.compared = compared
+    }
+
+    /// Where a region's new rule is (its old rule's rule set file when no new rule decides).
+    func location(of region: RuleSetDiff.Region, in ruleSet: String) -> (file: String, line: Int)? {
+        if let rule = region.newRuleIndex, let spans = new.ruleSpans[ruleSet], rule < spans.count, let span = spans[rule] {
+            return (span.file, span.start.line)
+        }
+        return new.files[ruleSet].map { ($0, 1) }
     }
 
     /// Whether any call is answered otherwise, or a rule set came or went: diff(1)'s 1.
@@ -79,6 +112,71 @@ public enum DiffRenderer {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// For a pull-request comment: a summary table, then each rule set's regions, those past
+    /// the first 20 of a rule set in a collapsed block.
+    public static func markdown(_ diff: WorkspaceDiff) -> String {
+        var lines = ["### Routing changes", ""]
+        guard !diff.added.isEmpty || !diff.removed.isEmpty || !diff.compared.isEmpty else { return "### Routing changes\n\nNo rule sets.\n" }
+        lines += ["| rule set | regions of calls answered otherwise | decided by another rule, same answer |", "|---|---:|---:|"]
+        for name in diff.added { lines.append("| `\(cell(name))` | added | |") }
+        for name in diff.removed { lines.append("| `\(cell(name))` | removed (its calls get 404) | |") }
+        for ruleSet in diff.compared {
+            let rerouting = ruleSet.regions.filter(\.reroutes).count
+            lines.append("| `\(cell(ruleSet.new.name))` | \(rerouting)\(ruleSet.settings.isEmpty ? "" : ", and every call: " + cell(ruleSet.settings.joined(separator: "; "))) | \(ruleSet.regions.count - rerouting) |")
+        }
+        for ruleSet in diff.compared where !ruleSet.regions.isEmpty || !ruleSet.settings.isEmpty {
+            lines += ["", "#### `\(ruleSet.new.name)`", ""]
+            for setting in ruleSet.settings { lines.append("- every call: \(setting)") }
+            let regions = ruleSet.regions.filter(\.reroutes) + ruleSet.regions.filter { !$0.reroutes }
+            for (index, region) in regions.enumerated() {
+                if index == collapsedAfter { lines += ["", "<details><summary>\(count(regions.count - index, "more region"))</summary>", ""] }
+                let what = region.reroutes ? region.changes.joined(separator: "; ") : "same answer"
+                var line = "\(index + 1). **\(rule(region.oldRule)) → \(rule(region.newRule))**: \(what)"
+                if let example = region.example {
+                    line += "  \n   e.g. \(example.description): `ringplan eval \(diff.new.files[ruleSet.new.name] ?? ruleSet.new.name + ".yaml") --query '\(example.query)'`"
+                }
+                lines.append(line)
+            }
+            if regions.count > collapsedAfter { lines += ["", "</details>"] }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let collapsedAfter = 20
+
+    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+
+    /// GitHub Actions workflow commands: a notice at each changed region's new rule (its
+    /// rule set's file when no rule decides now), and at added and removed rule sets; as
+    /// for `check`, the first ten (calls answered otherwise first), then a summary line.
+    public static func github(_ diff: WorkspaceDiff) -> String {
+        var lines: [(rank: Int, text: String)] = []
+        func annotation(_ file: String?, _ line: Int, title: String, _ message: String, rank: Int = 0) {
+            let place = file.map { "file=\(GitHubRenderer.property($0)),line=\(line)," } ?? ""
+            lines.append((rank, "::notice \(place)title=\(GitHubRenderer.property(title))::\(GitHubRenderer.data(message))"))
+        }
+        for name in diff.added { annotation(diff.new.files[name], 1, title: "rule set added", "rule set `\(name)` is new") }
+        for name in diff.removed { annotation(nil, 1, title: "rule set removed", "rule set `\(name)` is removed: its calls get 404") }
+        for ruleSet in diff.compared {
+            let name = ruleSet.new.name
+            for setting in ruleSet.settings { annotation(diff.new.files[name], 1, title: "every call of \(name) changes", setting) }
+            for region in ruleSet.regions {
+                let place = diff.location(of: region, in: name)
+                let what = region.reroutes ? region.changes.joined(separator: "; ") : "same answer"
+                var message = "\(rule(region.oldRule)) -> \(rule(region.newRule)): \(what)"
+                if let example = region.example { message += "\ne.g. \(example.description)\nquery: \(example.query)" }
+                annotation(place?.file, place?.line ?? 1, title: region.reroutes ? "calls rerouted" : "calls decided by another rule", message,
+                           rank: region.reroutes ? 0 : 1)
+            }
+        }
+        let ordered = lines.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element.text)
+        let regions = diff.compared.reduce(0) { $0 + $1.regions.count(where: \.reroutes) }
+        let hidden = max(0, ordered.count - GitHubRenderer.annotationLimit)
+        return ordered.prefix(GitHubRenderer.annotationLimit).map { $0 + "\n" }.joined()
+            + "ringplan diff: \(count(regions, "region")) of calls answered otherwise, \(count(diff.added.count, "rule set")) added, "
+            + "\(diff.removed.count) removed" + (hidden > 0 ? " (\(hidden) more not annotated; run `ringplan diff` for all)" : "") + "\n"
     }
 
     static func rule(_ name: String?) -> String { name.map { "`\($0)`" } ?? "(no rule)" }

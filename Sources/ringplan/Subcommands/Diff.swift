@@ -7,30 +7,45 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show exactly which calls a change of the rules answers otherwise.",
         discussion: """
-            OLD and NEW are rule files or directories of them. Each rule set of both is compared from \
-            the classes of both versions' tables: every region of calls whose deciding rule or answer \
-            changes, with a call of it as a query for `ringplan eval`.
+            `ringplan diff OLD NEW` compares rule files or directories; `ringplan diff --git REV [PATHS]` \
+            compares the working tree's PATHS (default rules/) with the same paths at git revision REV. \
+            Each rule set of both versions is compared from the classes of both versions' tables: every \
+            region of calls whose deciding rule or answer changes, with a call of it as a query for \
+            `ringplan eval`.
             Exit status, as diff(1): 0 no call changes, 1 some do (or a rule set came or went), 2 errors.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case human, json
+        case human, json, markdown, github
     }
 
-    @Argument(help: "The rules before the change: a file or a directory.")
-    var old: String
+    @Argument(help: "OLD and NEW (files or directories); with --git, the working tree's paths (default rules/).")
+    var paths: [String] = []
 
-    @Argument(help: "The rules after the change: a file or a directory.")
-    var new: String
+    @Option(help: ArgumentHelp("Compare the paths with the same paths at this git revision.", valueName: "rev"))
+    var git: String?
 
-    @Option(help: "Output format: human or json.")
+    @Option(help: "Output format: human, json, markdown (for a pull-request comment) or github (workflow annotations).")
     var format: Format = .human
+
+    func validate() throws {
+        if git == nil && paths.count != 2 {
+            throw ValidationError("give OLD and NEW, or --git REV and the paths to compare (default rules/)")
+        }
+    }
 
     func run() throws {
         let diff: WorkspaceDiff
         do {
-            diff = try WorkspaceDiff(old: try Self.ruleSets(old), new: try Self.ruleSets(new))
+            if let git {
+                let paths = paths.isEmpty ? ["rules"] : paths
+                let checkout = try GitCheckout(revision: git, paths: paths)
+                defer { checkout.remove() }
+                diff = try WorkspaceDiff(old: try Self.version(checkout.paths, label: "\(git)"), new: try Self.version(paths, label: "the working tree"))
+            } else {
+                diff = try WorkspaceDiff(old: try Self.version([paths[0]], label: paths[0]), new: try Self.version([paths[1]], label: paths[1]))
+            }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.usage
@@ -38,6 +53,8 @@ struct Diff: ParsableCommand {
         let output = switch format {
         case .human: DiffRenderer.human(diff)
         case .json: DiffRenderer.json(diff)
+        case .markdown: DiffRenderer.markdown(diff)
+        case .github: DiffRenderer.github(diff)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if diff.changesRouting { throw Exit.failure }
@@ -47,14 +64,70 @@ struct Diff: ParsableCommand {
         let description: String
     }
 
-    /// The rule sets of a version, which must check without errors.
-    static func ruleSets(_ path: String) throws -> [RuleSet] {
-        let result = try Workspace.check(paths: [path], analyze: false)
+    /// A version's rule sets, which must check without errors; paths that do not exist hold
+    /// none (a directory added or removed by the change).
+    static func version(_ paths: [String], label: String) throws -> WorkspaceDiff.Version {
+        let existing = paths.filter { FileManager.default.fileExists(atPath: $0) }
+        guard !existing.isEmpty else { return WorkspaceDiff.Version(ruleSets: []) }
+        let result = try Workspace.check(paths: existing, analyze: false)
         let report = DiagnosticReport(result.diagnostics)
         guard !report.failed else {
-            throw Failure(description: "\(path) has errors; `ringplan check \(path)` shows them:\n"
+            throw Failure(description: "the rules of \(label) have errors; `ringplan check` shows them:\n"
                 + HumanRenderer(sources: result.sources).render(report))
         }
-        return result.ruleSets
+        return WorkspaceDiff.Version(result)
+    }
+}
+
+/// The paths at a git revision, written to a temporary directory by `git archive`.
+struct GitCheckout {
+    let directory: URL
+    /// The given paths, within the directory (those the revision does not have are missing).
+    let paths: [String]
+
+    init(revision: String, paths: [String]) throws {
+        let prefix = try Self.git(["rev-parse", "--show-prefix"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (try? Self.git(["rev-parse", "--verify", "--quiet", revision + "^{commit}"])) != nil else {
+            throw Diff.Failure(description: "`\(revision)` is no git revision here")
+        }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let archive = directory.appendingPathComponent("old.tar")
+        // Paths the revision lacks are left out, so that a directory the change adds compares with nothing.
+        let top = try Self.git(["rev-parse", "--show-toplevel"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let present = paths.map { Self.normalized(prefix + $0) }.filter { (try? Self.git(["cat-file", "-e", "\(revision):\($0)"])) != nil }
+        if !present.isEmpty {
+            // From the top, so that the archive's paths are the repository's whatever the directory.
+            _ = try Self.git(["-C", top, "archive", "--format=tar", "--output=\(archive.path)", revision, "--"] + present)
+            _ = try Self.run("/usr/bin/env", ["tar", "-xf", archive.path, "-C", directory.path])
+        }
+        let root = directory.appendingPathComponent(prefix)
+        self.paths = paths.map { root.appendingPathComponent($0).path }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// `a/./b/` as git names it: `a/b`.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+    }
+
+    static func git(_ arguments: [String]) throws -> String { try run("/usr/bin/env", ["git"] + arguments) }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Diff.Failure(description: "\(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
