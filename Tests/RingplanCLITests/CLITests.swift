@@ -85,6 +85,43 @@ import Testing
         #expect(refused.stderr.contains("have errors") && refused.stderr.contains("pirya"))
     }
 
+    /// `ringplan diff --git REV`: the working tree's rules against the same paths at a
+    /// revision, from a subdirectory too; a directory the revision lacks compares with nothing.
+    @Test func diffAgainstAGitRevision() throws {
+        let repository = try brokenCopy("support.yaml") { $0 }
+        defer { try? FileManager.default.removeItem(at: repository) }
+        func git(_ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"] + arguments
+            process.currentDirectoryURL = repository
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "git \(arguments)")
+        }
+        try git(["init", "-q"])
+        try git(["add", "rules"])
+        try git(["commit", "-qm", "rules"])
+        #expect(try run(["diff", "--git", "HEAD", "rules"], in: repository).status == 0)
+        let support = repository.appendingPathComponent("rules/support.yaml")
+        try Data(try String(contentsOf: support, encoding: .utf8).replacingOccurrences(of: "    ringing: 20s", with: "    ringing: 25s").utf8).write(to: support)
+        let changed = try run(["diff", "--git", "HEAD", "--format", "markdown"], in: repository)
+        #expect(changed.status == 1, "\(changed.stderr)")
+        #expect(changed.stdout.contains("| `support` | 1 | 0 |"))
+        let inside = try run(["diff", "--git", "HEAD", "."], in: repository.appendingPathComponent("rules"))
+        #expect(inside.status == 1, "\(inside.stderr)")
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent("more"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("rules/team.yaml"), to: repository.appendingPathComponent("more/team.yaml"))
+        try Data("ringplan: 1\ninclude: [team.yaml]\ntimezone: Asia/Kolkata\ncountry: IN\nrules:\n  - name: all\n    dial: priya\n".utf8)
+            .write(to: repository.appendingPathComponent("more/night.yaml"))
+        let added = try run(["diff", "--git", "HEAD", "more"], in: repository)
+        #expect(added.status == 1)
+        #expect(added.stdout == "rule set `night`: added\n")
+        #expect(try run(["diff", "--git", "no-such-revision"], in: repository).stderr.contains("no git revision"))
+    }
+
     @Test func exampleRulesAreClean() throws {
         let result = try run(["check", "rules/"])
         #expect(result.status == 0)
