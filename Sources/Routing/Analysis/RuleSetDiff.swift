@@ -4,9 +4,10 @@ import Foundation
 /// Which calls two versions of a rule set decide differently, exactly.
 ///
 /// Both versions' conditions are lowered into one table (`joint`): its classes refine each
-/// version's, so a box of its classes is a set of calls both versions see whole. Each old
-/// rule's calls (its box, minus earlier rules') are then cut by the new rules in order; a
-/// piece where the deciding rule or its answer differs is a changed region. Nothing is
+/// version's, so a box of its classes is a set of calls both versions see whole. Calls can
+/// change only inside the boxes of rules not alike in both versions (see `init`); there,
+/// the calls are split by the old rules in order, each part by the new rules in order, and a
+/// part where the deciding rule or its answer differs is a changed region. Nothing is
 /// sampled: a region is reported only from boxes, and each comes with a call that shows it.
 public struct RuleSetDiff {
     /// Calls that go elsewhere: the rule that decided them and the one that now does (nil:
@@ -110,29 +111,10 @@ public struct RuleSetDiff {
         // the new rules in order.
         let oldRules = Self.candidates(coverage, meeting: scope, in: 0..<oldCount)
         let newRules = Self.candidates(coverage, meeting: scope, in: oldCount..<oldCount + new.rules.count)
-        var remaining = scope
-        var oldRegions: [(rule: Int?, pieces: [CoverageAnalysis.Box])] = []
-        for rule in oldRules where !remaining.isEmpty {
-            let (taken, rest) = Self.cut(remaining, by: coverage.boxes[rule], coverage)
-            guard !taken.isEmpty else { continue }
-            work += taken.count + rest.count
-            guard work <= budget else { throw .tooComplex }
-            remaining = rest
-            oldRegions.append((rule, taken))
-        }
-        if !remaining.isEmpty { oldRegions.append((nil, remaining)) }
-        for (oldRule, pieces) in oldRegions {
-            var remaining = pieces
-            for newRule in newRules where !remaining.isEmpty {
-                let (taken, rest) = Self.cut(remaining, by: coverage.boxes[newRule], coverage)
-                guard !taken.isEmpty else { continue }
-                work += taken.count + rest.count
-                guard work <= budget else { throw .tooComplex }
-                remaining = rest
-                Self.record(Pair(old: oldRule, new: newRule - oldCount), taken, answers: answers, coverage: coverage, into: &regions, index: &byPair)
-            }
-            if !remaining.isEmpty {
-                Self.record(Pair(old: oldRule, new: nil), remaining, answers: answers, coverage: coverage, into: &regions, index: &byPair)
+        for (oldRule, pieces) in try Self.split(scope, by: oldRules, coverage, work: &work, budget: budget) {
+            for (newRule, taken) in try Self.split(pieces, by: newRules, coverage, work: &work, budget: budget) {
+                Self.record(Pair(old: oldRule, new: newRule.map { $0 - oldCount }), taken, answers: answers, coverage: coverage,
+                            into: &regions, index: &byPair)
             }
         }
         // Regions in the order of the rules they start from, as a reader goes down the old file.
@@ -167,6 +149,24 @@ public struct RuleSetDiff {
         for classID in Set(classes) { for rule in coverage.exophoneIndex[Int(classID)] where range.contains(rule) { found.insert(rule) } }
         for rule in coverage.unconstrainedExophone where range.contains(rule) { found.insert(rule) }
         return found.sorted()
+    }
+
+    /// `pieces` split by the first of `rules` (in order) that takes each part, as a version
+    /// decides; nil for the parts none takes.
+    static func split(_ pieces: [CoverageAnalysis.Box], by rules: [Int], _ coverage: CoverageAnalysis, work: inout Int,
+                      budget: Int) throws(Failure) -> [(rule: Int?, pieces: [CoverageAnalysis.Box])] {
+        var remaining = pieces
+        var parts: [(rule: Int?, pieces: [CoverageAnalysis.Box])] = []
+        for rule in rules where !remaining.isEmpty {
+            let (taken, rest) = cut(remaining, by: coverage.boxes[rule], coverage)
+            guard !taken.isEmpty else { continue }
+            work += taken.count + rest.count
+            guard work <= budget else { throw .tooComplex }
+            remaining = rest
+            parts.append((rule, taken))
+        }
+        if !remaining.isEmpty { parts.append((nil, remaining)) }
+        return parts
     }
 
     /// `pieces` split into the parts inside `box` and the parts outside it.
