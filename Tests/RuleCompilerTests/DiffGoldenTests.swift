@@ -42,5 +42,8 @@ import Testing
         #expect(diff.removed.isEmpty)
         let regions = diff.compared.flatMap { ruleSet in ruleSet.regions.map { "\(ruleSet.new.name): \($0.oldRule ?? "-") -> \($0.newRule ?? "-")" } }
         #expect(regions == ["sales: new-business -> new-business", "support: vip -> after-hours"])
+        // In words: the names that hold for all of a region's calls, and those for none.
+        #expect(diff.compared.flatMap { $0.regions.map(\.words) }
+            == ["callers not in table `rm`, in `business_hours`", "callers in list `key-accounts`, callers in list `vip`, outside `business_hours`"])
     }
 }

@@ -24,6 +24,9 @@ public struct RuleSetDiff {
         /// A call of the region; nil when none of its first classes can be written as a
         /// request (the region is still reported).
         public let example: CoverageAnalysis.Example?
+        /// The region in the rule language's words: the named things that hold for all of
+        /// its calls and those that hold for none (see `RegionWords`).
+        public internal(set) var words = ""
         /// The region, as disjoint boxes of the joint table's classes.
         let boxes: [CoverageAnalysis.Box]
         /// How many boxes the region is made of (a measure of its shape, not of its calls).
@@ -70,7 +73,7 @@ public struct RuleSetDiff {
         setting("unmatched (calls no rule takes, and plans with no one left)", old.unmatched.rawValue, new.unmatched.rawValue)
         self.settings = settings
 
-        let joint = Self.joint(old, new)
+        let (joint, words) = Self.joint(old, new)
         let table: DecisionTable
         do { table = try DecisionTable(ruleSet: joint) } catch { throw .answer(error) }
         let coverage = CoverageAnalysis(table: table)
@@ -117,6 +120,7 @@ public struct RuleSetDiff {
                             into: &regions, index: &byPair)
             }
         }
+        for index in regions.indices { regions[index].words = words.words(regions[index].boxes, coverage) }
         // Regions in the order of the rules they start from, as a reader goes down the old file.
         regions.sort { ($0.oldRuleIndex ?? .max, $0.newRuleIndex ?? .max) < ($1.oldRuleIndex ?? .max, $1.newRuleIndex ?? .max) }
         self.regions = regions
@@ -238,8 +242,9 @@ extension RuleSetDiff {
     /// new one's lists, tables and calendars after the old one's, and skills as the digits
     /// that select them (a digit may select another skill in each version). Times are the
     /// old version's zone; the new version's, when it differs, becomes its calendars' zone.
-    /// The rules dial nobody: only their conditions are read.
-    static func joint(_ old: RuleSet, _ new: RuleSet) -> RuleSet {
+    /// The rules dial nobody: only their conditions are read. After them, a probe rule for
+    /// each atom of either version's conditions, for saying regions in words.
+    static func joint(_ old: RuleSet, _ new: RuleSet) -> (RuleSet, RegionWords) {
         let listOffset = old.lists.count, tableOffset = old.tables.count
         var calendars = old.calendars
         let calendarOffset = calendars.count
@@ -257,13 +262,9 @@ extension RuleSetDiff {
                 match.flatMap { name in .anyOf(digits.filter { map[$0] == name }.map { .atom(Self.skillName(digits: $0)) }) }
             }
         }
-        var rules = old.rules.map { rule in
-            var conditions = rule.conditions
-            conditions.skill = skill(conditions.skill, old.skills)
-            return Rule(name: rule.name, conditions: conditions, dial: .nobody)
-        }
-        for rule in new.rules {
-            var conditions = rule.conditions
+        /// A new rule's conditions on the joint rule set's lists, tables and calendars.
+        func mapNew(_ conditions: Conditions) -> Conditions {
+            var conditions = conditions
             func number(_ atom: NumberAtom) -> NumberAtom {
                 switch atom {
                 case .number, .prefix: atom
@@ -280,18 +281,30 @@ extension RuleSetDiff {
                 switch atom {
                 case .calendar(let index): return .calendar(index + calendarOffset)
                 case .windows(let windows) where zoneChanged:
-                    calendars.append(RuleCalendar(name: "\(rule.name) hours", timeZone: new.timeZone, dates: [], weekly: windows,
+                    calendars.append(RuleCalendar(name: "hours in \(new.timeZone)", timeZone: new.timeZone, dates: [], weekly: windows,
                                                   exceptCalendars: [], exceptDates: []))
                     return .calendar(calendars.count - 1)
                 case .windows: return atom
                 }
             }
+            return conditions
+        }
+        var rules = old.rules.map { rule in
+            var conditions = rule.conditions
+            conditions.skill = skill(conditions.skill, old.skills)
+            return Rule(name: rule.name, conditions: conditions, dial: .nobody)
+        }
+        for rule in new.rules {
+            var conditions = mapNew(rule.conditions)
             conditions.skill = skill(conditions.skill, new.skills)
             rules.append(Rule(name: rule.name, conditions: conditions, dial: .nobody))
         }
-        return RuleSet(name: old.name, timeZone: old.timeZone, clockTimeZone: old.clockTimeZone, country: old.country,
-                       applet: old.applet, unmatched: old.unmatched, lists: old.lists + new.lists, calendars: calendars,
-                       tables: old.tables + new.tables, skills: skills, rules: rules)
+        let (probeRules, probes) = RegionWords.probes(old: old, new: new, mapNew: mapNew, firstRule: rules.count, skill: skill)
+        rules += probeRules
+        let ruleSet = RuleSet(name: old.name, timeZone: old.timeZone, clockTimeZone: old.clockTimeZone, country: old.country,
+                              applet: old.applet, unmatched: old.unmatched, lists: old.lists + new.lists, calendars: calendars,
+                              tables: old.tables + new.tables, skills: skills, rules: rules)
+        return (ruleSet, RegionWords(probes: probes))
     }
 
     static func skillName(digits: String) -> String { "digits \(digits)" }

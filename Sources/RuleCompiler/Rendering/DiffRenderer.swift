@@ -76,6 +76,7 @@ public enum DiffRenderer {
             for region in rerouting + renamed {
                 lines.append("  \(rule(region.oldRule)) -> \(rule(region.newRule))"
                     + (region.reroutes ? "" : ": same answer"))
+                lines.append("    calls: \(region.words)")
                 for change in region.changes { lines.append("    \(change)") }
                 if let example = region.example {
                     lines.append("    e.g. \(example.description)")
@@ -103,6 +104,7 @@ public enum DiffRenderer {
                             "old_rule": region.oldRule as Any? ?? NSNull(),
                             "new_rule": region.newRule as Any? ?? NSNull(),
                             "reroutes": region.reroutes,
+                            "calls": region.words,
                             "changes": region.changes,
                             "example": region.example.map { ["query": $0.query, "description": $0.description] } as Any? ?? NSNull(),
                         ]
@@ -133,7 +135,7 @@ public enum DiffRenderer {
             for (index, region) in regions.enumerated() {
                 if index == collapsedAfter { lines += ["", "<details><summary>\(count(regions.count - index, "more region"))</summary>", ""] }
                 let what = region.reroutes ? region.changes.joined(separator: "; ") : "same answer"
-                var line = "\(index + 1). **\(rule(region.oldRule)) → \(rule(region.newRule))**: \(what)"
+                var line = "\(index + 1). **\(rule(region.oldRule)) → \(rule(region.newRule))**, calls: \(region.words)  \n   \(what)"
                 if let example = region.example {
                     line += "  \n   e.g. \(example.description): `ringplan eval \(diff.new.files[ruleSet.new.name] ?? ruleSet.new.name + ".yaml") --query '\(example.query)'`"
                 }
@@ -165,7 +167,7 @@ public enum DiffRenderer {
             for region in ruleSet.regions {
                 let place = diff.location(of: region, in: name)
                 let what = region.reroutes ? region.changes.joined(separator: "; ") : "same answer"
-                var message = "\(rule(region.oldRule)) -> \(rule(region.newRule)): \(what)"
+                var message = "\(rule(region.oldRule)) -> \(rule(region.newRule)): \(what)\ncalls: \(region.words)"
                 if let example = region.example { message += "\ne.g. \(example.description)\nquery: \(example.query)" }
                 annotation(place?.file, place?.line ?? 1, title: region.reroutes ? "calls rerouted" : "calls decided by another rule", message,
                            rank: region.reroutes ? 0 : 1)
