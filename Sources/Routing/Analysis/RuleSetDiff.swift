@@ -18,8 +18,8 @@ public struct RuleSetDiff {
         /// The rules' places in their versions.
         public let oldRuleIndex: Int?
         public let newRuleIndex: Int?
-        /// Fields of the first answer that differ (`max_ringing_duration: 20 -> 30`), or why
-        /// the answers cannot be compared field by field; empty when only the rule differs.
+        /// The fields of each attempt's answer that differ (`max_ringing_duration: 20 -> 30`),
+        /// or what of a plan that depends on the call differs; empty when only the rule does.
         public let changes: [String]
         /// A call of the region; nil when none of its first classes can be written as a
         /// request (the region is still reported).
@@ -52,8 +52,8 @@ public struct RuleSetDiff {
 
     public let old: RuleSet
     public let new: RuleSet
-    /// Settings that change every call's answer or reading (`timezone`, `country`, ...),
-    /// as "name: old -> new".
+    /// Settings that change how every call (or every call no rule takes) is read or answered:
+    /// `country`, the clock's zone, `unmatched`; as "name: old -> new".
     public let settings: [String]
     public let regions: [Region]
     /// The table of both versions' conditions, whose classes the regions are made of.
