@@ -25,9 +25,13 @@ struct RegionWords {
                        skill: (Match<String>?, [String: String]) -> Match<String>?) -> (rules: [Rule], probes: [Probe]) {
         var rules: [Rule] = []
         var probes: [Probe] = []
-        var seen = Set<String>()
+        struct Seen: Hashable {
+            let holds: String
+            let conditions: Conditions
+        }
+        var seen = Set<Seen>()
         func add(_ conditions: Conditions, _ dimension: Dimension, _ holds: String, _ fails: String?) {
-            guard seen.insert("\(dimension) \(holds) \(conditions.hashValue)").inserted else { return }
+            guard seen.insert(Seen(holds: holds, conditions: conditions)).inserted else { return }
             probes.append(Probe(dimension: dimension, holds: holds, fails: fails, rule: firstRule + rules.count))
             rules.append(Rule(name: "probe \(holds)", conditions: conditions, dial: .nobody))
         }
