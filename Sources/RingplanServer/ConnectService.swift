@@ -56,6 +56,8 @@ public final class ConnectService: Sendable {
         let rules: LoadedRules
         let table: DecisionTable
         let request: ConnectRequest
+        /// The query as received, for the decision log under `--log-numbers`.
+        let query: Substring
         /// The rule set's view of the agent state.
         let agents: RuleSetAgents?
         let version: ConnectVersion
@@ -76,6 +78,8 @@ public final class ConnectService: Sendable {
         /// The ledger held the call's rule (a re-fetch, or a plan of several attempts).
         let pinned: Bool
         let callSid: String?
+        /// The server clock the decision read.
+        let now: Int64
         /// The attempt the fetch asked for, before busy agents moved it on.
         var asked: Int? = nil
     }
@@ -93,7 +97,7 @@ public final class ConnectService: Sendable {
         guard let rules = store.current else { return .failure(Refusal(status: 503, message: "no rule set loaded")) }
         guard let table = rules.tables[String(name)] else { return .failure(Refusal(status: 404, message: "unknown rule set")) }
         let (version, versionFallback) = ConnectVersion.negotiate(header: versionHeader)
-        return .success(Admitted(name: name, rules: rules, table: table, request: request,
+        return .success(Admitted(name: name, rules: rules, table: table, request: request, query: query,
                                  agents: rules.agents.isEmpty ? nil : rules.agents[String(name)], version: version,
                                  versionFallback: versionFallback, versionHeader: versionHeader))
     }
@@ -106,7 +110,7 @@ public final class ConnectService: Sendable {
         var facts = table.reader.facts(for: admitted.request, now: now)
         if let agents = admitted.agents { facts.agents = AgentKnowledge(agents, now: now) }
         guard let callSid = admitted.request.callSid else { // decoded from the query on each read
-            return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil)
+            return Decision(outcome: table.outcome(for: facts, version: version), facts: facts, pinned: false, callSid: nil, now: now)
         }
         let ruleSetName = String(admitted.name)
         // The outcome is found under the ledger's lock, so that the attempt it answers (busy
@@ -137,9 +141,9 @@ public final class ConnectService: Sendable {
             return (entry, keep)
         }
         guard let (_, pinned) = advanced, let outcome else {
-            return Decision(outcome: table.noMatch(version: version), facts: facts, pinned: false, callSid: callSid)
+            return Decision(outcome: table.noMatch(version: version), facts: facts, pinned: false, callSid: callSid, now: now)
         }
-        return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid, asked: asked)
+        return Decision(outcome: outcome, facts: facts, pinned: pinned, callSid: callSid, now: now, asked: asked)
     }
 
     /// How agent state changed a decision, counted and logged: only looked at when the rule
@@ -170,13 +174,7 @@ public final class ConnectService: Sendable {
     /// The reply, counted in the metrics and written to the decision log.
     func record(_ admitted: Admitted, _ decision: Decision, started: UInt64) -> Reply {
         let table = admitted.table, outcome = decision.outcome, facts = decision.facts
-        let status: Int, body: ArraySlice<UInt8>
-        switch outcome {
-        case .answer(_, _, let answer), .nobody(_, let answer): (status, body) = (200, answer)
-        case .noMatch: (status, body) = Self.error(422, "no rule matched")
-        case .huntExhausted: (status, body) = Self.error(422, "hunt exhausted: no destination left")
-        case .noDestination: (status, body) = Self.error(422, "no destination for this call: the rule's lookups found nothing")
-        }
+        let (status, body) = Self.reply(outcome)
         let name = String(admitted.name)
         let ruleName = outcome.rule.map { table.ruleSet.rules[$0].name }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
@@ -191,9 +189,20 @@ public final class ConnectService: Sendable {
             pinned: decision.pinned, destinations: dialled,
             caller: facts.caller.map { logNumbers ? $0.description : Self.mask($0) } ?? "-",
             connectVersion: connectVersion, rulesVersion: admitted.rules.version, timeSource: facts.timeSource.rawValue,
-            microseconds: elapsed / 1000, agentState: agentEffects(table, decision, destinations: dialled))
+            microseconds: elapsed / 1000, agentState: agentEffects(table, decision, destinations: dialled),
+            request: logNumbers ? (Self.withoutKey(admitted.query), decision.now) : nil)
         decisions.decided(record)
         return Reply(status: status, body: body, version: admitted.rules.version, rule: ruleName)
+    }
+
+    /// The status and body an outcome is answered with.
+    static func reply(_ outcome: Outcome) -> (status: Int, body: ArraySlice<UInt8>) {
+        switch outcome {
+        case .answer(_, _, let answer), .nobody(_, let answer): (200, answer)
+        case .noMatch: error(422, "no rule matched")
+        case .huntExhausted: error(422, "hunt exhausted: no destination left")
+        case .noDestination: error(422, "no destination for this call: the rule's lookups found nothing")
+        }
     }
 
     private func destinations(_ table: DecisionTable, _ outcome: Outcome, _ facts: CallFacts) -> [String] {
@@ -219,6 +228,15 @@ public final class ConnectService: Sendable {
         metrics.request(ruleSet: known, rule: "-", status: status, outcome: "refused", nanoseconds: elapsed)
         decisions.refused(ruleSet: known, status: status, reason: message)
         return Reply(status: status, body: Self.error(status, message).1, version: store.current?.version, rule: nil)
+    }
+
+    /// The query without its `key` parameters (named as `ConnectRequest` reads names: raw),
+    /// so that the decision log never holds the shared secret.
+    static func withoutKey(_ query: Substring) -> String {
+        guard query.contains("key") else { return String(query) }
+        return query.split(separator: "&", omittingEmptySubsequences: false)
+            .filter { $0 != "key" && !$0.hasPrefix("key=") }
+            .joined(separator: "&")
     }
 
     /// `+91******2345`: the country code and the last four digits. Written over the

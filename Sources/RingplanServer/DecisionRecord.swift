@@ -26,10 +26,14 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
     /// How agent state changed the answer: `sticky` (the caller's sticky agent is dialled),
     /// `busy-skipped` (busy agents were left out), both, or none.
     public let agentState: [String]
+    /// What `ringplan diff --replay` needs to decide the call again, logged with
+    /// `--log-numbers` only (the query holds the caller's number): the query as received,
+    /// without `key`, and the server clock the decision read (seconds since 1970).
+    public let request: (query: String, now: Int64)?
 
     public init(callSid: String, ruleSet: String, rule: String, status: Int, outcome: String, reason: String?, attempt: Int,
                 pinned: Bool, destinations: [String], caller: String, connectVersion: String, rulesVersion: String, timeSource: String,
-                microseconds: UInt64, agentState: [String] = []) {
+                microseconds: UInt64, agentState: [String] = [], request: (query: String, now: Int64)? = nil) {
         self.callSid = callSid
         self.ruleSet = ruleSet
         self.rule = rule
@@ -45,6 +49,7 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         self.timeSource = timeSource
         self.microseconds = microseconds
         self.agentState = agentState
+        self.request = request
     }
 
     public var description: String { String(decoding: json(), as: UTF8.self) }
@@ -83,6 +88,10 @@ public final class DecisionRecord: CustomStringConvertible, Sendable {
         key("time_source"); string(timeSource)
         key("us"); number(microseconds)
         if !agentState.isEmpty { key("agent_state"); strings(agentState) }
+        if let request {
+            key("request"); string(request.query)
+            key("now"); number(request.now)
+        }
     }
 
     func json() -> [UInt8] {

@@ -68,6 +68,12 @@ public final class RuleStore: Sendable {
         self.eventsURL = eventsURL
     }
 
+    /// A store that serves `rules` and never reloads (the replay's versions).
+    convenience init(serving rules: LoadedRules) {
+        self.init(directory: "")
+        state.withLock { $0.current = rules }
+    }
+
     public var current: LoadedRules? { state.withLock { $0.current } }
     public var lastReport: ReloadReport? { state.withLock { $0.lastReport } }
 

@@ -30,6 +30,8 @@ public struct WorkspaceDiff {
     public var compared: [RuleSetDiff]
     public let old: Version
     public let new: Version
+    /// The decisions of a log decided again by both versions (`--replay`).
+    public var replay: ReplayReport?
 
     public init(old: Version, new: Version) throws(RuleSetDiff.Failure) {
         self.old = old
@@ -55,5 +57,7 @@ public struct WorkspaceDiff {
     }
 
     /// Whether any call is answered otherwise, or a rule set came or went: diff(1)'s 1.
-    public var changesRouting: Bool { !added.isEmpty || !removed.isEmpty || compared.contains(where: \.reroutes) }
+    public var changesRouting: Bool {
+        !added.isEmpty || !removed.isEmpty || compared.contains(where: \.reroutes) || (replay?.changedDecisions ?? 0) > 0
+    }
 }

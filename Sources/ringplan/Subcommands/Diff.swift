@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RingplanServer
 import Routing
 import RuleCompiler
 
@@ -29,6 +30,10 @@ struct Diff: ParsableCommand {
     @Option(help: "Output format: human, json, markdown (for a pull-request comment) or github (workflow annotations).")
     var format: Format = .human
 
+    @Option(help: ArgumentHelp("Also decide the requests of this decision log (written by `ringplan serve --log-numbers`; - for standard input) with both versions, and count the calls answered otherwise.",
+                               valueName: "decisions.jsonl"))
+    var replay: String?
+
     func validate() throws {
         if git == nil && paths.count != 2 {
             throw ValidationError("give OLD and NEW, or --git REV and the paths to compare (default rules/)")
@@ -36,7 +41,7 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
-        let diff: WorkspaceDiff
+        var diff: WorkspaceDiff
         do {
             if let git {
                 let paths = paths.isEmpty ? ["rules"] : paths
@@ -45,6 +50,11 @@ struct Diff: ParsableCommand {
                 diff = try WorkspaceDiff(old: try Self.version(checkout.paths, label: "\(git)"), new: try Self.version(paths, label: "the working tree"))
             } else {
                 diff = try WorkspaceDiff(old: try Self.version([paths[0]], label: paths[0]), new: try Self.version([paths[1]], label: paths[1]))
+            }
+            if let replay {
+                let replayer = try DecisionReplay(old: diff.old.ruleSets, new: diff.new.ruleSets, path: replay)
+                try replayer.replay(file: replay)
+                diff.replay = replayer.report
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
