@@ -129,5 +129,38 @@ import Testing
         #expect(reordered.regions.map { "\($0.oldRule ?? "-") -> \($0.newRule ?? "-")" } == ["vip -> line"])
         #expect(reordered.reroutes)
     }
+
+    /// The edit most often made, the catch-all's destination, on a large rule set: its
+    /// region is what 3,000 rules before it leave, found ExoPhone by ExoPhone within the
+    /// bound (cut by every rule in turn, it ran past it), said by what holds for all of it,
+    /// and its call is decided by the catch-all in both versions.
+    @Test func aCatchAllsChangeOnALargeRuleSet() throws {
+        func agent(_ index: Int) -> Destination {
+            Destination(type: .user, contact: .number(PhoneNumber(value: 919_876_500_000 + UInt64(index))), agent: "agent\(index)")
+        }
+        func ruleSet(catchAll: Int, ringing: Int) -> RuleSet {
+            var rules = (0..<3_000).map { index in
+                var dial = Dial(destinations: [agent(index % 50)], strategy: .hunt)
+                if index == 7 { dial.branches[0].steps[0].options.ringing = ringing }
+                return Rule(name: "rule-\(index)",
+                            conditions: Conditions(caller: index % 2 == 0 ? .atom(.prefix("9199\(1000 + index)")) : nil,
+                                                   exophone: .atom(.number(PhoneNumber(value: 918_047_100_000 + UInt64(index))))),
+                            dial: dial)
+            }
+            rules.append(Rule(name: "everyone-else", conditions: Conditions(), dial: Dial(destinations: [agent(catchAll)], strategy: .hunt)))
+            return RuleSet(name: "support", timeZone: "Asia/Kolkata", clockTimeZone: "Asia/Kolkata", country: .india, lists: [], calendars: [],
+                           skills: [:], rules: rules)
+        }
+        let old = ruleSet(catchAll: 0, ringing: 20), new = ruleSet(catchAll: 1, ringing: 25)
+        let diff = try RuleSetDiff(old: old, new: new)
+        #expect(diff.regions.map { "\($0.oldRule ?? "-") -> \($0.newRule ?? "-")" } == ["rule-7 -> rule-7", "everyone-else -> everyone-else"])
+        let catchAll = try #require(diff.regions.last)
+        #expect(catchAll.words.hasPrefix("calls no rule before `everyone-else` takes"), "\(catchAll.words)")
+        let example = try #require(catchAll.example)
+        let now: Int64 = 1_795_000_000
+        let before = Self.answer(try DecisionTable(ruleSet: old), example.query, now: now)
+        let after = Self.answer(try DecisionTable(ruleSet: new), example.query, now: now)
+        #expect(before.rule == "everyone-else" && after.rule == "everyone-else" && before.answers != after.answers)
+    }
 }
 

@@ -89,7 +89,7 @@ struct RegionWords {
         var parts: [String] = []
         for dimension in Dimension.allCases {
             let universe = coverage.universe[dimension]
-            guard let union = boxes.map({ $0[dimension] }).reduce(nil, { (sum: CoverageAnalysis.Classes?, next) in sum.map { $0.union(next) } ?? next }),
+            guard let union = CoverageAnalysis.Classes.union(of: boxes.lazy.map { $0[dimension] }),
                   !CoverageAnalysis.Classes.all.subtracting(union).isEmpty(universe: universe) else { continue }
             let here = probes.filter { $0.dimension == dimension }
             let covering = here.filter { probe in
@@ -112,21 +112,33 @@ struct RegionWords {
                 return probe.fails != nil && !coverage.meet(union, classes, universe: universe) && coverage.meet(envelope, classes, universe: universe)
             }
             var said = Array(Set(tightest.map(\.holds))).sorted().prefix(3) + Array(Set(excluded.compactMap(\.fails))).sorted().prefix(3)
-            if said.isEmpty { said = ["certain " + Self.noun[dimension]] }
+            if said.isEmpty { said = [Self.unnamed + Self.noun[dimension]] }
             parts += said
         }
-        return parts.isEmpty ? "every call" : parts.joined(separator: ", ")
+        return parts.isEmpty ? Self.everyCall : parts.joined(separator: ", ")
     }
+
+    static let everyCall = "every call"
+    /// Said of a dimension that no name narrows.
+    static let unnamed = "certain "
 
     static let noun = PerDimension(caller: "callers", exophone: "ExoPhones", time: "times", skill: "skills, directions or custom fields")
 }
 
 extension CoverageAnalysis.Classes {
-    func union(_ other: Self) -> Self {
-        switch (self, other) {
-        case (.some(let a), .some(let b)): return .some(a.sortedUnion(b))
-        case (.some(let a), .allBut(let b)), (.allBut(let b), .some(let a)): return .allBut(b.sortedSubtracting(a))
-        case (.allBut(let a), .allBut(let b)): return .allBut(a.sortedIntersection(b))
+    /// The union of `sets` (nil when there are none), gathered once: a region may have
+    /// thousands of boxes, and unions pair by pair copied the growing list each time.
+    static func union(of sets: some Sequence<Self>) -> Self? {
+        var listed: [Int32] = [], excepted: [Int32]?, any = false
+        for set in sets {
+            any = true
+            switch set {
+            case .some(let classes): listed += classes
+            case .allBut(let classes): excepted = excepted.map { $0.sortedIntersection(classes) } ?? classes
+            }
         }
+        guard any else { return nil }
+        let some = Array(Set(listed)).sorted()
+        return excepted.map { .allBut($0.sortedSubtracting(some)) } ?? .some(some)
     }
 }

@@ -98,9 +98,14 @@ public struct RuleSetDiff {
         let keptOld = Set(kept.map(\.old)), keptNew = Set(kept.map(\.new))
         let touched = old.rules.indices.filter { !keptOld.contains($0) } + new.rules.indices.filter { !keptNew.contains($0) }.map { oldCount + $0 }
 
-        // The touched boxes, made disjoint.
+        // The touched boxes, made disjoint. A new rule with the box of its touched old twin
+        // (its answer changed) adds no call: skipped, since a wide box cut by the other's
+        // pieces again is most of the work.
+        let oldByName = Dictionary(old.rules.indices.map { (old.rules[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
         var scope: [CoverageAnalysis.Box] = []
         for rule in touched {
+            if rule >= oldCount, let twin = oldByName[new.rules[rule - oldCount].name], !keptOld.contains(twin),
+               coverage.boxes[twin] == coverage.boxes[rule] { continue }
             var pieces = [coverage.boxes[rule]]
             for earlier in scope where pieces.contains(where: { coverage.intersects($0, earlier) }) {
                 pieces = pieces.flatMap { coverage.subtract($0, earlier) }
@@ -111,16 +116,29 @@ public struct RuleSetDiff {
         }
 
         // Within them, the calls each old rule decides (in order; nil: none), each cut by
-        // the new rules in order.
-        let oldRules = Self.candidates(coverage, meeting: scope, in: 0..<oldCount)
-        let newRules = Self.candidates(coverage, meeting: scope, in: oldCount..<oldCount + new.rules.count)
-        for (oldRule, pieces) in try Self.split(scope, by: oldRules, coverage, work: &work, budget: budget) {
-            for (newRule, taken) in try Self.split(pieces, by: newRules, coverage, work: &work, budget: budget) {
-                Self.record(Pair(old: oldRule, new: newRule.map { $0 - oldCount }), taken, answers: answers, coverage: coverage,
-                            into: &regions, index: &byPair)
+        // the new rules in order; ExoPhone by ExoPhone, so that a wide box (a catch-all
+        // rule's) meets only the few rules that name each of its ExoPhones.
+        let real = 0..<oldCount + new.rules.count
+        for (rules, pieces) in Self.byExophone(scope, coverage, rules: real) {
+            let oldRules = rules.filter { $0 < oldCount }, newRules = rules.filter { $0 >= oldCount }
+            for (oldRule, pieces) in try Self.split(pieces, by: oldRules, coverage, work: &work, budget: budget) {
+                for (newRule, taken) in try Self.split(pieces, by: newRules, coverage, work: &work, budget: budget) {
+                    Self.record(Pair(old: oldRule, new: newRule.map { $0 - oldCount }), taken, answers: answers, coverage: coverage,
+                                into: &regions, index: &byPair)
+                }
             }
         }
-        for index in regions.indices { regions[index].words = words.words(regions[index].boxes, coverage) }
+        for index in regions.indices {
+            var said = words.words(regions[index].boxes, coverage)
+            // No name narrows a region that is not every call (a catch-all's, the calls the
+            // rules before it do not take): say first what holds for all of its calls.
+            if said == RegionWords.everyCall || said.split(separator: ", ").allSatisfy({ $0.hasPrefix(RegionWords.unnamed) }),
+               !Self.coversEverything(regions[index].boxes, coverage) {
+                let left = regions[index].oldRule.map { "calls no rule before `\($0)` takes" } ?? "calls no rule of the old version takes"
+                said = said == RegionWords.everyCall ? left : left + ", " + said
+            }
+            regions[index].words = said
+        }
         // Regions in the order of the rules they start from, as a reader goes down the old file.
         regions.sort { ($0.oldRuleIndex ?? .max, $0.newRuleIndex ?? .max) < ($1.oldRuleIndex ?? .max, $1.newRuleIndex ?? .max) }
         self.regions = regions
@@ -140,19 +158,58 @@ public struct RuleSetDiff {
         }
     }
 
-    /// The joint rules in `range` that may meet `pieces`, in order: those naming one of the
-    /// pieces' ExoPhone classes, and those with no ExoPhone condition (most rules of a
-    /// large rule set name an ExoPhone, so this leaves few).
-    static func candidates(_ coverage: CoverageAnalysis, meeting pieces: [CoverageAnalysis.Box], in range: Range<Int>) -> [Int] {
-        var classes: [Int32] = []
-        for piece in pieces {
-            guard case .some(let list) = piece.exophone else { return Array(range) }
-            classes += list
+    /// Whether disjoint `boxes` hold every call: their cells add up to all cells.
+    static func coversEverything(_ boxes: [CoverageAnalysis.Box], _ coverage: CoverageAnalysis) -> Bool {
+        func cells(_ box: CoverageAnalysis.Box) -> Double {
+            Dimension.allCases.reduce(1.0) { product, dimension in
+                let universe = coverage.universe[dimension]
+                return switch box[dimension] {
+                case .some(let classes): product * Double(classes.count)
+                case .allBut(let classes): product * Double(universe - classes.count)
+                }
+            }
         }
-        var found = Set<Int>()
-        for classID in Set(classes) { for rule in coverage.exophoneIndex[Int(classID)] where range.contains(rule) { found.insert(rule) } }
-        for rule in coverage.unconstrainedExophone where range.contains(rule) { found.insert(rule) }
-        return found.sorted()
+        let all = Dimension.allCases.reduce(1.0) { $0 * Double(coverage.universe[$1]) }
+        return boxes.reduce(0) { $0 + cells($1) } >= all
+    }
+
+    /// `pieces` grouped by the rules in `range` that may meet them, in order: each piece is
+    /// cut into its ExoPhone classes named by the same rules, and a group's rules are those
+    /// and the rules with no ExoPhone condition. Most rules of a large rule set name an
+    /// ExoPhone, so a group has few rules, where a catch-all's box met every rule.
+    static func byExophone(_ pieces: [CoverageAnalysis.Box], _ coverage: CoverageAnalysis,
+                           rules range: Range<Int>) -> [(rules: [Int], pieces: [CoverageAnalysis.Box])] {
+        // Each class's naming rules, interned: classes that share them share a group.
+        var signatureOf: [Int: Int] = [:]
+        var signatures: [[Int]] = [], known: [[Int]: Int] = [:]
+        func signature(_ classID: Int) -> Int {
+            if let id = signatureOf[classID] { return id }
+            let rules = coverage.exophoneIndex[classID].filter(range.contains)
+            let id = known[rules] ?? signatures.count
+            if id == signatures.count {
+                known[rules] = id
+                signatures.append(rules)
+            }
+            signatureOf[classID] = id
+            return id
+        }
+        var groups: [Int: [CoverageAnalysis.Box]] = [:]
+        for piece in pieces {
+            var classesBySignature: [Int: [Int32]] = [:]
+            for classID in coverage.classes(piece.exophone, universe: coverage.universe.exophone) {
+                classesBySignature[signature(classID), default: []].append(Int32(classID))
+            }
+            for (id, classes) in classesBySignature {
+                var part = piece
+                part.exophone = .some(classes)
+                groups[id, default: []].append(part)
+            }
+        }
+        let unconstrained = coverage.unconstrainedExophone.filter(range.contains)
+        // In the order of the groups' first classes met, so that reports are the same every run.
+        return groups.sorted { (signatures[$0.key].first ?? .max, $0.key) < (signatures[$1.key].first ?? .max, $1.key) }.map { id, pieces in
+            (Array(Set(signatures[id] + unconstrained)).sorted(), pieces)
+        }
     }
 
     /// `pieces` split by the first of `rules` (in order) that takes each part, as a version

@@ -40,6 +40,10 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also time decisions with agent state in use: the synthetic rule set gets rules that dial `sticky`, and the server's state holds sticky callers and busy agents.")
     var agentState = false
 
+    @Option(help: ArgumentHelp("Instead, time `ringplan diff --replay` of a decision log of this many lines, written by the server's code for the synthetic rule set, against an edited copy (kept in --output if given).",
+                               valueName: "lines"))
+    var replay: Int?
+
     @Option(help: "text: one line per figure; json: one object.")
     var format: Format = .text
 
@@ -48,6 +52,10 @@ struct Bench: ParsableCommand {
         FileHandle.standardError.write(Data("error: bench measures release builds only: swift run -c release ringplan bench\n".utf8))
         throw Exit.usage
         #else
+        if let replay {
+            try runReplay(lines: replay)
+            return
+        }
         var path = ruleSet
         var temporary: String?
         if path == nil {
@@ -67,14 +75,31 @@ struct Bench: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.failure
         }
+        try print(format, report.lines, report)
+        #endif
+    }
+
+    func runReplay(lines: Int) throws {
+        let directory = output ?? NSTemporaryDirectory() + "ringplan-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { if output == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let report: ReplayBenchmark.Report
+        do {
+            report = try ReplayBenchmark.run(directory: directory, lines: lines, rules: rules, numbers: numbers, tableRows: tableRows)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw Exit.failure
+        }
+        try print(format, report.lines, report)
+    }
+
+    private func print(_ format: Format, _ lines: [String], _ report: some Encodable) throws {
         switch format {
         case .text:
-            print(report.lines.joined(separator: "\n"))
+            Swift.print(lines.joined(separator: "\n"))
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Swift.print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
-        #endif
     }
 }
