@@ -85,6 +85,23 @@ import Testing
         #expect(refused.stderr.contains("have errors") && refused.stderr.contains("pirya"))
     }
 
+    /// `ringplan diff --replay LOG`: the log's calls counted by the rules that decide them,
+    /// in the report and its exit status; a log that cannot be read is an error.
+    @Test func diffReplaysADecisionLog() throws {
+        let log = "Tests/RingplanServerTests/Replay/decisions.jsonl"
+        let old = "Tests/RuleCompilerTests/Diff/old", new = "Tests/RuleCompilerTests/Diff/new"
+        let result = try run(["diff", old, new, "--replay", log])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("replay of \(log): 21 decisions of 20 calls\n  5 calls (25.0%) answered otherwise, in 6 decisions\n"))
+        let same = try run(["diff", old, old, "--replay", log, "--format", "json"])
+        #expect(same.status == 0, "no rule changes and no logged call answered otherwise")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any])
+        #expect((object["replay"] as? [String: Any])?["changed_calls"] as? Int == 0)
+        let missing = try run(["diff", old, new, "--replay", "no-such.jsonl"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read no-such.jsonl"))
+    }
+
     /// `ringplan diff --git REV`: the working tree's rules against the same paths at a
     /// revision, from a subdirectory too; a directory the revision lacks compares with nothing.
     @Test func diffAgainstAGitRevision() throws {

@@ -22,7 +22,8 @@ final class TestServer: @unchecked Sendable {
 
     /// `files`: extra or replaced files in the rules directory (a copy of `rules/` unless `empty`).
     init(files: [String: String] = [:], empty: Bool = false, token: String? = nil, load: Bool = true,
-         idleTimeout: Double? = nil, publicURL: String? = nil, state: StateLocation = .memory, directory given: URL? = nil) async throws {
+         idleTimeout: Double? = nil, publicURL: String? = nil, state: StateLocation = .memory, directory given: URL? = nil,
+         logNumbers: Bool = false) async throws {
         directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-server-\(UUID().uuidString)")
         if given != nil {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -36,6 +37,7 @@ final class TestServer: @unchecked Sendable {
         options.port = 0
         options.adminPort = 0
         options.token = token
+        options.logNumbers = logNumbers
         options.publicURL = publicURL
         options.state = state
         if let idleTimeout { options.idleTimeout = idleTimeout }

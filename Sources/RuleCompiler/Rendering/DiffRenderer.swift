@@ -43,8 +43,8 @@ public enum DiffRenderer {
                 + "in \(count(replay.changedDecisions, "decision"))")
         }
         for group in replay.groups {
-            lines.append("  \(group.ruleSet): \(replayRule(group.oldRule, group.ruleSet, in: diff.removed)) -> "
-                + "\(replayRule(group.newRule, group.ruleSet, in: diff.added)): \(count(group.calls, "call")) (\(replay.share(group.calls))), "
+            lines.append("  \(group.ruleSet): \(replayRule(group.oldRule, group.ruleSet, in: diff.added)) -> "
+                + "\(replayRule(group.newRule, group.ruleSet, in: diff.removed)): \(count(group.calls, "call")) (\(replay.share(group.calls))), "
                 + count(group.decisions, "decision"))
             lines.append("    e.g. \(evalCommand(group, diff))")
         }
@@ -183,8 +183,8 @@ public enum DiffRenderer {
             lines += ["", "| rule set | old rule | new rule | calls | share | decisions |", "|---|---|---|---:|---:|---:|"]
             for (index, group) in replay.groups.enumerated() {
                 if index == collapsedAfter { break }
-                lines.append("| `\(cell(group.ruleSet))` | \(cell(replayRule(group.oldRule, group.ruleSet, in: diff.removed))) | "
-                    + "\(cell(replayRule(group.newRule, group.ruleSet, in: diff.added))) | \(grouped(group.calls)) | \(replay.share(group.calls)) | "
+                lines.append("| `\(cell(group.ruleSet))` | \(cell(replayRule(group.oldRule, group.ruleSet, in: diff.added))) | "
+                    + "\(cell(replayRule(group.newRule, group.ruleSet, in: diff.removed))) | \(grouped(group.calls)) | \(replay.share(group.calls)) | "
                     + "\(grouped(group.decisions)) |")
             }
             if replay.groups.count > collapsedAfter {
@@ -229,8 +229,8 @@ public enum DiffRenderer {
         if let replay = diff.replay {
             annotation(nil, 1, title: "replay of \(replay.path)",
                        "\(count(replay.changedCalls, "logged call")) of \(grouped(replay.calls)) (\(replay.share(replay.changedCalls))) answered otherwise: "
-                       + replay.groups.prefix(5).map { "\($0.ruleSet) \(replayRule($0.oldRule, $0.ruleSet, in: diff.removed)) -> "
-                           + "\(replayRule($0.newRule, $0.ruleSet, in: diff.added)) \(grouped($0.calls))" }.joined(separator: "; ")
+                       + replay.groups.prefix(5).map { "\($0.ruleSet) \(replayRule($0.oldRule, $0.ruleSet, in: diff.added)) -> "
+                           + "\(replayRule($0.newRule, $0.ruleSet, in: diff.removed)) \(grouped($0.calls))" }.joined(separator: "; ")
                        + (replay.groups.count > 5 ? "; ..." : ""), rank: -1)
         }
         let ordered = lines.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element.text)
