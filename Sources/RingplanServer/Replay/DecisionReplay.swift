@@ -93,14 +93,37 @@ public final class DecisionReplay {
     func replay(line: UnsafeBufferPointer<UInt8>) {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
         report.lines += 1
-        let logged: LoggedDecision
-        do { logged = try LoggedDecision(line: line) } catch {
+        do { batch.append(try LoggedDecision(line: line)) } catch {
             report.unused[error, default: 0] += 1
             return
         }
-        // The version as negotiated, without the note of a fallback: negotiated again, it is itself.
-        let header = logged.connectVersion.map { String($0.prefix { $0 != " " }) }
-        let before = answer(old, logged, header: header), after = answer(new, logged, header: header)
+        if batch.count == Self.batchSize { decideBatch() }
+    }
+
+    /// Decisions read but not yet decided: each version decides a batch on a core of its
+    /// own, in the log's order (its ledger needs that), then the answers are compared.
+    private var batch: [LoggedDecision] = []
+    static let batchSize = 4_096
+
+    private func decideBatch() {
+        let count = batch.count
+        guard count > 0 else { return }
+        var before = [Answer?](repeating: nil, count: count), after = [Answer?](repeating: nil, count: count)
+        before.withUnsafeMutableBufferPointer { oldAnswers in
+            after.withUnsafeMutableBufferPointer { newAnswers in
+                // Each iteration writes only its own array.
+                nonisolated(unsafe) let outputs = [oldAnswers, newAnswers]
+                let batch = batch, services = [old, new]
+                DispatchQueue.concurrentPerform(iterations: 2) { version in
+                    for index in 0..<count { outputs[version][index] = Self.answer(services[version], batch[index]) }
+                }
+            }
+        }
+        for index in 0..<count { tally(batch[index], before[index], after[index]) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    private func tally(_ logged: LoggedDecision, _ before: Answer?, _ after: Answer?) {
         guard before != nil || after != nil else {
             report.unused[.unknownRuleSet, default: 0] += 1
             return
@@ -125,7 +148,8 @@ public final class DecisionReplay {
             report.groups.append(ReplayReport.Group(
                 ruleSet: group.ruleSet, oldRule: group.oldRule, newRule: group.newRule, calls: 0, decisions: 0,
                 example: ReplayReport.Example(callSid: logged.callSid, query: logged.query, now: logged.now,
-                                              connectVersion: header.map { ConnectVersion.negotiate(header: $0).version.rawValue } ?? ConnectVersion.v1_0.rawValue)))
+                                              connectVersion: logged.versionHeader.map { ConnectVersion.negotiate(header: $0).version.rawValue }
+                                                  ?? ConnectVersion.v1_0.rawValue)))
         }
         report.groups[index].decisions += 1
         if seen != true { report.groups[index].calls += 1 }
@@ -133,21 +157,22 @@ public final class DecisionReplay {
 
     /// Groups largest first (then by name, so that reports are stable).
     func finish() {
+        decideBatch()
         report.groups.sort {
             ($1.calls, $1.decisions, $0.ruleSet, $0.oldRule ?? "", $0.newRule ?? "") < ($0.calls, $0.decisions, $1.ruleSet, $1.oldRule ?? "", $1.newRule ?? "")
         }
     }
 
     /// What a version answers: the deciding rule, status and body; nil when it lacks the rule set.
-    private struct Answer: Equatable {
+    private struct Answer: Equatable, Sendable {
         let rule: String?
         let status: Int
         let body: ArraySlice<UInt8>
     }
 
-    private func answer(_ service: ConnectService, _ logged: LoggedDecision, header: String?) -> Answer? {
+    private static func answer(_ service: ConnectService, _ logged: LoggedDecision) -> Answer? {
         guard service.store.current?.tables[logged.ruleSet] != nil else { return nil }
-        switch service.admit(name: Substring(logged.ruleSet), query: Substring(logged.query), versionHeader: header) {
+        switch service.admit(name: Substring(logged.ruleSet), query: Substring(logged.query), versionHeader: logged.versionHeader) {
         case .failure(let refusal):
             return Answer(rule: nil, status: refusal.status, body: ConnectService.error(refusal.status, refusal.message).1)
         case .success(let admitted):

@@ -4,7 +4,7 @@ import RuleCompiler
 /// The members of a decision log line that `ringplan diff --replay` reads (DecisionRecord
 /// writes them). Read by a strict scan of one JSON object, not by Foundation's parsers,
 /// which cost 6-8 µs a line: the bound for a million lines is 10 s, two decisions included.
-struct LoggedDecision {
+struct LoggedDecision: Sendable {
     var callSid: String?
     var ruleSet: String
     /// The rule the log names (`-`: none).
@@ -15,6 +15,9 @@ struct LoggedDecision {
     var now: Int64
     /// Agent state changed the logged answer.
     var agentState: Bool
+
+    /// The version as negotiated, without the note of a fallback: negotiated again, it is itself.
+    var versionHeader: String? { connectVersion.map { String($0.prefix { $0 != " " }) } }
 
     /// Longer lines are not read: a request is at most 8 KiB, a decision line a few hundred
     /// bytes more.
