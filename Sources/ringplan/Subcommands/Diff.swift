@@ -43,19 +43,24 @@ struct Diff: ParsableCommand {
     func run() throws {
         var diff: WorkspaceDiff
         do {
+            let old: WorkspaceDiff.Version, new: WorkspaceDiff.Version
             if let git {
                 let paths = paths.isEmpty ? ["rules"] : paths
                 let checkout = try GitCheckout(revision: git, paths: paths)
                 defer { checkout.remove() }
-                diff = try WorkspaceDiff(old: try Self.version(checkout.paths, label: "\(git)"), new: try Self.version(paths, label: "the working tree"))
+                (old, new) = (try Self.version(checkout.paths, label: "\(git)"), try Self.version(paths, label: "the working tree"))
             } else {
-                diff = try WorkspaceDiff(old: try Self.version([paths[0]], label: paths[0]), new: try Self.version([paths[1]], label: paths[1]))
+                (old, new) = (try Self.version([paths[0]], label: paths[0]), try Self.version([paths[1]], label: paths[1]))
             }
-            if let replay {
-                let replayer = try DecisionReplay(old: diff.old.ruleSets, new: diff.new.ruleSets, path: replay)
-                try replayer.replay(file: replay)
-                diff.replay = replayer.report
-            }
+            // The replay needs only the rule sets: it runs beside the regions' computation.
+            let (oldRuleSets, newRuleSets) = (old.ruleSets, new.ruleSets)
+            let replayed = replay.map { path in Background { () throws -> ReplayReport in
+                let replayer = try DecisionReplay(old: oldRuleSets, new: newRuleSets, path: path)
+                try replayer.replay(file: path)
+                return replayer.report
+            } }
+            diff = try WorkspaceDiff(old: old, new: new)
+            diff.replay = try replayed?.value()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.usage
@@ -86,6 +91,26 @@ struct Diff: ParsableCommand {
                 + HumanRenderer(sources: result.sources).render(report))
         }
         return WorkspaceDiff.Version(result)
+    }
+}
+
+/// Work on a thread of its own, whose result is waited for.
+final class Background<Value>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written once by the work before `done` is left, read only after it is waited for.
+    private var result: Result<Value, any Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        done.enter()
+        Thread.detachNewThread { [self] in
+            result = Result(catching: work)
+            done.leave()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }
 
