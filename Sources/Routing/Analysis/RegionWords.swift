@@ -16,6 +16,9 @@ struct RegionWords {
         let fails: String?
         /// Its rule in the joint rule set.
         let rule: Int
+        /// Named in the new version (said "(new)" when the old version has a name of the
+        /// same words that holds for other calls: a calendar whose hours changed).
+        let isNew: Bool
     }
 
     let probes: [Probe]
@@ -30,12 +33,14 @@ struct RegionWords {
             let conditions: Conditions
         }
         var seen = Set<Seen>()
+        var isNew = false
         func add(_ conditions: Conditions, _ dimension: Dimension, _ holds: String, _ fails: String?) {
             guard seen.insert(Seen(holds: holds, conditions: conditions)).inserted else { return }
-            probes.append(Probe(dimension: dimension, holds: holds, fails: fails, rule: firstRule + rules.count))
+            probes.append(Probe(dimension: dimension, holds: holds, fails: fails, rule: firstRule + rules.count, isNew: isNew))
             rules.append(Rule(name: "probe \(holds)", conditions: conditions, dial: .nobody))
         }
-        for (ruleSet, isNew) in [(old, false), (new, true)] {
+        for (ruleSet, ofNew) in [(old, false), (new, true)] {
+            isNew = ofNew
             func mapped(_ conditions: Conditions) -> Conditions { isNew ? mapNew(conditions) : conditions }
             func number(_ atom: NumberAtom, _ who: String, _ whom: String) -> (String, String?) {
                 switch atom {
@@ -91,31 +96,114 @@ struct RegionWords {
             let universe = coverage.universe[dimension]
             guard let union = CoverageAnalysis.Classes.union(of: boxes.lazy.map { $0[dimension] }),
                   !CoverageAnalysis.Classes.all.subtracting(union).isEmpty(universe: universe) else { continue }
-            let here = probes.filter { $0.dimension == dimension }
-            let covering = here.filter { probe in
-                let classes = coverage.boxes[probe.rule][dimension]
-                return union.subtracting(classes).isEmpty(universe: universe)
-                    && !CoverageAnalysis.Classes.all.subtracting(classes).isEmpty(universe: universe)
+            let (names, exact, ambiguous) = self.names(union, dimension, coverage)
+            // The names a rule set uses are its operators' words; spans of minutes say the
+            // time when the names do not say it exactly, or only with a version's name.
+            if dimension == .time, let spans = Self.spans(union, coverage.table.time),
+               (ambiguous && spans.count <= Self.shortSpans) || (!exact && spans.count <= Self.readableSpans) {
+                parts.append(spans.text)
+            } else {
+                parts += names
             }
-            // The tightest: a covering name with another covering name inside it says less.
-            let tightest = covering.filter { probe in
-                let classes = coverage.boxes[probe.rule][dimension]
-                return !covering.contains { other in
-                    let inner = coverage.boxes[other.rule][dimension]
-                    return other.rule != probe.rule && inner.subtracting(classes).isEmpty(universe: universe)
-                        && !classes.subtracting(inner).isEmpty(universe: universe)
-                }
-            }
-            let envelope = tightest.reduce(CoverageAnalysis.Classes.all) { $0.intersection(coverage.boxes[$1.rule][dimension]) }
-            let excluded = here.filter { probe in
-                let classes = coverage.boxes[probe.rule][dimension]
-                return probe.fails != nil && !coverage.meet(union, classes, universe: universe) && coverage.meet(envelope, classes, universe: universe)
-            }
-            var said = Array(Set(tightest.map(\.holds))).sorted().prefix(3) + Array(Set(excluded.compactMap(\.fails))).sorted().prefix(3)
-            if said.isEmpty { said = [Self.unnamed + Self.noun[dimension]] }
-            parts += said
         }
         return parts.isEmpty ? Self.everyCall : parts.joined(separator: ", ")
+    }
+
+    /// At most this many spans of minutes replace names that need "(old)" or "(new)"; at
+    /// most `readableSpans` replace names that do not say the region exactly.
+    static let shortSpans = 4
+    static let readableSpans = 12
+
+    /// The names that say `union` in one dimension, whether they say it exactly (it is the
+    /// envelope of the covering names less the excluded ones), and whether one of them needs
+    /// its version said.
+    private func names(_ union: CoverageAnalysis.Classes, _ dimension: Dimension, _ coverage: CoverageAnalysis)
+        -> (said: [String], exact: Bool, ambiguous: Bool) {
+        let universe = coverage.universe[dimension]
+        let here = probes.filter { $0.dimension == dimension }
+        // The same words in both versions for other calls (a calendar whose hours changed):
+        // each says which version's it is.
+        var classesOf: [String: [CoverageAnalysis.Classes]] = [:]
+        for probe in here { classesOf[probe.holds, default: []].append(coverage.boxes[probe.rule][dimension]) }
+        func text(_ probe: Probe, _ words: String) -> String {
+            let alike = classesOf[probe.holds] ?? []
+            return alike.allSatisfy({ $0 == alike[0] }) ? words : words + (probe.isNew ? " (new)" : " (old)")
+        }
+        let covering = here.filter { probe in
+            let classes = coverage.boxes[probe.rule][dimension]
+            return union.subtracting(classes).isEmpty(universe: universe)
+                && !CoverageAnalysis.Classes.all.subtracting(classes).isEmpty(universe: universe)
+        }
+        // The tightest: a covering name with another covering name inside it says less.
+        let tightest = covering.filter { probe in
+            let classes = coverage.boxes[probe.rule][dimension]
+            return !covering.contains { other in
+                let inner = coverage.boxes[other.rule][dimension]
+                return other.rule != probe.rule && inner.subtracting(classes).isEmpty(universe: universe)
+                    && !classes.subtracting(inner).isEmpty(universe: universe)
+            }
+        }
+        let envelope = tightest.reduce(CoverageAnalysis.Classes.all) { $0.intersection(coverage.boxes[$1.rule][dimension]) }
+        let excluded = here.filter { probe in
+            let classes = coverage.boxes[probe.rule][dimension]
+            return probe.fails != nil && !coverage.meet(union, classes, universe: universe) && coverage.meet(envelope, classes, universe: universe)
+        }
+        let holds = Array(Set(tightest.map { text($0, $0.holds) })).sorted()
+        let fails = Array(Set(excluded.compactMap { probe in probe.fails.map { text(probe, $0) } })).sorted()
+        var said = holds.prefix(3) + fails.prefix(3)
+        if said.isEmpty { said = [Self.unnamed + Self.noun[dimension]] }
+        let outside = CoverageAnalysis.Classes.union(of: excluded.map { coverage.boxes[$0.rule][dimension] }) ?? .some([])
+        let described = envelope.subtracting(outside)
+        let exact = (!tightest.isEmpty || !excluded.isEmpty) && holds.count <= 3 && fails.count <= 3
+            && described.subtracting(union).isEmpty(universe: universe) && union.subtracting(described).isEmpty(universe: universe)
+        return (Array(said), exact, said.contains { $0.hasSuffix(" (new)") || $0.hasSuffix(" (old)") })
+    }
+
+    /// The minutes of ordinary days (those no calendar lists apart) in `union`, by weekday,
+    /// as the rule language writes windows ("mon-fri 18:30-19:00"), with how many spans it
+    /// takes; nil when every minute of every day is in it. Days the calendars list apart
+    /// (holidays) whose minutes differ from their weekday's are said to differ.
+    static func spans(_ union: CoverageAnalysis.Classes, _ time: TimeIndex) -> (text: String, count: Int)? {
+        func minutes(_ slot: Int) -> [Bool] {
+            let start = Int(time.dayStart[slot])
+            return (0..<1440).map { union.contains(Int32(time.minuteClass[start + $0])) }
+        }
+        let ordinary = (0..<7).map(minutes)
+        guard ordinary.contains(where: { $0.contains(false) }) else { return nil }
+        func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
+        func spans(_ day: [Bool]) -> [String] {
+            var result: [String] = [], start: Int?
+            for minute in 0...1440 {
+                let inside = minute < 1440 && day[minute]
+                if inside, start == nil { start = minute }
+                if !inside, let opened = start {
+                    result.append(opened == 0 && minute == 1440 ? "all day" : "\(clock(opened))-\(clock(minute))")
+                    start = nil
+                }
+            }
+            return result
+        }
+        var groups: [(first: Int, last: Int, spans: [String])] = []
+        for weekday in 0..<7 {
+            let daySpans = spans(ordinary[weekday])
+            if let last = groups.last, last.last == weekday - 1, last.spans == daySpans {
+                groups[groups.count - 1].last = weekday
+            } else {
+                groups.append((weekday, weekday, daySpans))
+            }
+        }
+        groups.removeAll { $0.spans.isEmpty }
+        func days(_ group: (first: Int, last: Int, spans: [String])) -> String {
+            let first = Weekday(rawValue: group.first)!.shortName, last = Weekday(rawValue: group.last)!.shortName
+            return group.first == group.last ? first : group.last == group.first + 1 ? "\(first), \(last)" : "\(first)-\(last)"
+        }
+        var text = groups.map { "\(days($0)) \($0.spans.joined(separator: ", "))" }.joined(separator: ", ")
+        if text.isEmpty { text = "no ordinary day" }
+        let special = (7..<time.slotDays.count).filter { time.slotDays[$0] != nil }.map { (weekday: $0 % 7, minutes: minutes($0)) }
+        if special.contains(where: { $0.minutes != ordinary[$0.weekday] }) {
+            text += special.allSatisfy { !$0.minutes.contains(true) } ? " (not on the calendars' special days)" : " (other hours on the calendars' special days)"
+        }
+        return (text, groups.reduce(0) { $0 + $1.spans.count })
     }
 
     static let everyCall = "every call"
