@@ -22,6 +22,45 @@ struct RegionWords {
     }
 
     let probes: [Probe]
+    /// Probes whose words another probe has for other calls (see `words`), once the joint
+    /// table's classes are known: `prepared(_:)`.
+    private(set) var ambiguous: Set<Int> = []
+
+    init(probes: [Probe]) {
+        self.probes = probes
+    }
+
+    /// With `ambiguous` found: a name of both versions that holds for other calls in each
+    /// (a calendar whose hours changed) is said with its version.
+    func prepared(_ coverage: CoverageAnalysis) -> RegionWords {
+        var classesOf: [String: [CoverageAnalysis.Classes]] = [:]
+        for probe in probes { classesOf[probe.holds, default: []].append(coverage.boxes[probe.rule][probe.dimension]) }
+        var result = self
+        result.ambiguous = Set(probes.indices.filter { index in
+            let alike = classesOf[probes[index].holds] ?? []
+            return !alike.allSatisfy { $0 == alike[0] }
+        }.map { probes[$0].rule })
+        return result
+    }
+
+    /// Windows as the rule language writes them, days with the same hours together
+    /// ("mon-fri 09:00-17:30").
+    static func text(of windows: [WeeklyWindow]) -> String {
+        var groups: [(first: Weekday, last: Weekday, clock: String)] = []
+        for window in windows.sorted(by: { ($0.start, $0.end, $0.day) < ($1.start, $1.end, $1.day) }) {
+            if let last = groups.last, last.clock == window.clock, last.last.next == window.day, window.day != .monday {
+                groups[groups.count - 1].last = window.day
+            } else {
+                groups.append((window.day, window.day, window.clock))
+            }
+        }
+        return groups.map { group in
+            let days = group.first == group.last ? group.first.shortName
+                : group.last == group.first.next ? "\(group.first.shortName), \(group.last.shortName)"
+                : "\(group.first.shortName)-\(group.last.shortName)"
+            return "\(days) \(group.clock)"
+        }.joined(separator: ", ")
+    }
 
     /// The probes' conditions, to append to the joint rule set's rules, and the probes.
     static func probes(old: RuleSet, new: RuleSet, mapNew: (Conditions) -> Conditions, firstRule: Int,
@@ -66,7 +105,7 @@ struct RegionWords {
                         let name = ruleSet.calendars[index].name
                         add(mapped(Conditions(time: .atom(atom))), .time, "in `\(name)`", "outside `\(name)`")
                     case .windows(let windows):
-                        add(mapped(Conditions(time: .atom(atom))), .time, windows.map { "\($0.day.shortName) \($0.clock)" }.joined(separator: ", "), nil)
+                        add(mapped(Conditions(time: .atom(atom))), .time, Self.text(of: windows), nil)
                     }
                 }
                 for name in Set(conditions.skill?.atoms ?? []) {
@@ -121,13 +160,8 @@ struct RegionWords {
         -> (said: [String], exact: Bool, ambiguous: Bool) {
         let universe = coverage.universe[dimension]
         let here = probes.filter { $0.dimension == dimension }
-        // The same words in both versions for other calls (a calendar whose hours changed):
-        // each says which version's it is.
-        var classesOf: [String: [CoverageAnalysis.Classes]] = [:]
-        for probe in here { classesOf[probe.holds, default: []].append(coverage.boxes[probe.rule][dimension]) }
         func text(_ probe: Probe, _ words: String) -> String {
-            let alike = classesOf[probe.holds] ?? []
-            return alike.allSatisfy({ $0 == alike[0] }) ? words : words + (probe.isNew ? " (new)" : " (old)")
+            ambiguous.contains(probe.rule) ? words + (probe.isNew ? " (new)" : " (old)") : words
         }
         let covering = here.filter { probe in
             let classes = coverage.boxes[probe.rule][dimension]

@@ -73,7 +73,7 @@ public struct RuleSetDiff {
         setting("unmatched (calls no rule takes, and plans with no one left)", old.unmatched.rawValue, new.unmatched.rawValue)
         self.settings = settings
 
-        let (joint, words) = Self.joint(old, new)
+        let (joint, unprepared) = Self.joint(old, new)
         let table: DecisionTable
         do { table = try DecisionTable(ruleSet: joint) } catch { throw .answer(error) }
         let coverage = CoverageAnalysis(table: table)
@@ -128,6 +128,7 @@ public struct RuleSetDiff {
                 }
             }
         }
+        let words = unprepared.prepared(coverage)
         for index in regions.indices {
             var said = words.words(regions[index].boxes, coverage)
             // No name narrows a region that is not every call (a catch-all's, the calls the
