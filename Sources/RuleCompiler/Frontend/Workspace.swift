@@ -42,8 +42,12 @@ public final class Workspace {
     var tables: [String: DecisionTable] = [:]
     var unjudged = Set<String>()
     var ruleSpans: [String: [SourceSpan?]] = [:]
+    /// Unsaved texts by path (an editor's open files, `ringplan lsp`): read instead of the disk.
+    private var overlays: [String: [UInt8]] = [:]
 
-    public init() {}
+    public init(overlays: [String: [UInt8]] = [:]) {
+        self.overlays = Dictionary(overlays.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $1 })
+    }
 
     /// What the checks so far reported.
     var diagnosticsSoFar: Diagnostics { diagnostics }
@@ -53,10 +57,20 @@ public final class Workspace {
     /// Checks files and directories (a directory means its `*.yaml` files, without the
     /// `*.test.yaml` test files).
     /// `analyze`: also run the coverage analyses (and so lower each rule set).
-    public static func check(paths: [String], analyze: Bool = true) throws(InputError) -> CheckResult {
-        let workspace = Workspace()
+    /// `overlays`: unsaved texts by path, read instead of the files (a directory's rule files
+    /// include those of its overlays).
+    public static func check(paths: [String], analyze: Bool = true, overlays: [String: [UInt8]] = [:]) throws(InputError) -> CheckResult {
+        let workspace = Workspace(overlays: overlays)
         workspace.analyze = analyze
-        let files = try ruleFiles(in: paths)
+        var files = try ruleFiles(in: paths)
+        // A file the editor has open but has not saved yet is a rule file of its directory.
+        if !overlays.isEmpty {
+            let found = Set(files.map(Self.key)), directories = Set(paths.map(Self.key))
+            for path in overlays.keys.sorted() where Self.isRuleFileName((path as NSString).lastPathComponent) && !found.contains(Self.key(path))
+                && directories.contains(Self.key((path as NSString).deletingLastPathComponent)) {
+                files.append(path)
+            }
+        }
         var ruleSets: [RuleSet] = []
         for path in files {
             if let ruleSet = workspace.check(file: path) { ruleSets.append(ruleSet) }
@@ -72,9 +86,11 @@ public final class Workspace {
     }
 
     static func ruleFiles(in paths: [String]) throws(InputError) -> [String] {
-        try files(in: paths) { name in
-            (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasPrefix(".")
-        }
+        try files(in: paths, select: isRuleFileName)
+    }
+
+    static func isRuleFileName(_ name: String) -> Bool {
+        (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && !name.hasSuffix(".test.yaml") && !name.hasPrefix(".")
     }
 
     /// Each path that is a file, and the files of each directory whose names `select`
@@ -130,7 +146,15 @@ public final class Workspace {
     // MARK: Files
 
     /// Reads a file of at most `limit` bytes, reporting why not at `span` (or the file itself).
-    private static func read(_ path: String, limit: Int, reportAt span: SourceSpan?, into diagnostics: inout Diagnostics) -> [UInt8]? {
+    private func read(_ path: String, limit: Int, reportAt span: SourceSpan?, into diagnostics: inout Diagnostics) -> [UInt8]? {
+        if let text = overlays[Self.key(path)] {
+            guard text.count <= limit else {
+                diagnostics.error(.fileTooLarge, "`\(path)` is larger than the limit of \(limit) bytes", at: span ?? .line(1, in: path),
+                                  help: "split it into several files")
+                return nil
+            }
+            return text
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             diagnostics.error(.io, "cannot read `\(path)`", at: span ?? .line(1, in: path))
             return nil
@@ -157,7 +181,7 @@ public final class Workspace {
         let key = Self.key(path)
         if let cached = syntaxCache[key] { return cached }
         var result: RuleFileSyntax?
-        if let bytes = Self.read(path, limit: YAMLLoader.maxFileBytes, reportAt: nil, into: &diagnostics) {
+        if let bytes = read(path, limit: YAMLLoader.maxFileBytes, reportAt: nil, into: &diagnostics) {
             let source = SourceFile(path: path, bytes: bytes)
             sources.add(source)
             let before = diagnostics.all.count
@@ -188,7 +212,7 @@ public final class Workspace {
                     continue
                 }
                 if done.contains(targetKey) { continue }
-                guard FileManager.default.fileExists(atPath: target) else {
+                guard overlays[targetKey] != nil || FileManager.default.fileExists(atPath: target) else {
                     let directory = (target as NSString).deletingLastPathComponent
                     let siblings = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
                     diagnostics.error(.includeNotFound, "included file `\(target)` does not exist", at: include.span,
@@ -268,7 +292,7 @@ public final class Workspace {
         var value: Value?
         if !FileManager.default.fileExists(atPath: path) {
             local.error(code, "\(kind) file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
-        } else if let bytes = Self.read(path, limit: limit, reportAt: file.span, into: &local) {
+        } else if let bytes = self.read(path, limit: limit, reportAt: file.span, into: &local) {
             sources.add(SourceFile(path: path, bytes: bytes))
             value = read(bytes, path, &local)
             if local.hasErrors { value = nil }
