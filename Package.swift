@@ -72,10 +72,12 @@ let package = Package(
         // `ringplan bench`: synthetic rule sets, request mixes and timings.
         // With the server's agent state, measured as decisions read it.
         .target(name: "Benchmarks", dependencies: ["RuleCompiler", "Routing", "ConnectProtocol", "RingplanServer"]),
+        // `ringplan lsp`: the checker in editors, over the Language Server Protocol.
+        .target(name: "LanguageServer", dependencies: ["RuleCompiler"]),
         .executableTarget(
             name: "ringplan",
             dependencies: [
-                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks", "RingplanServer", "RingplanPostgres",
+                "RuleCompiler", "Routing", "ConnectProtocol", "Benchmarks", "RingplanServer", "RingplanPostgres", "LanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +100,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleCompiler"]),
         // Runs the built `ringplan` binary, as users do.
         .testTarget(name: "RingplanCLITests"),
     ]

@@ -412,3 +412,15 @@ extension BranchSyntax {
         return BranchSyntax(weight: weight, steps: [step], span: node.span)
     }
 }
+
+extension RuleFileSyntax {
+    /// One file's syntax tree from its text, without its includes or any check: what an
+    /// editor's outline needs. Nil when the text is no YAML mapping.
+    public static func parse(path: String, bytes: [UInt8]) -> RuleFileSyntax? {
+        var diagnostics = Diagnostics()
+        guard bytes.count <= YAMLLoader.maxFileBytes, let root = YAMLLoader.load(SourceFile(path: path, bytes: bytes), into: &diagnostics) else {
+            return nil
+        }
+        return decode(root, path: path, diagnostics: &diagnostics)
+    }
+}

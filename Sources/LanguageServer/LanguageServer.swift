@@ -1,0 +1,248 @@
+import Foundation
+import RuleCompiler
+
+/// `ringplan lsp`: the checker in the editor, over the Language Server Protocol (JSON-RPC
+/// 2.0 on stdio). Messages are handled one at a time on `queue`, which owns the state; the
+/// check of the workspace runs on `checking`, from the unsaved texts, a moment after the
+/// last edit (`debounce`), and a check that a newer edit overtook is not published.
+public final class LanguageServer: @unchecked Sendable {
+    /// A file the editor has open: its unsaved text.
+    struct Document {
+        var uri: String
+        var text: String
+        var version: Int
+    }
+
+    private let writer: MessageWriter
+    private let queue = DispatchQueue(label: "ringplan.lsp")
+    private let checking = DispatchQueue(label: "ringplan.lsp.check")
+    /// Seconds from the last edit to the check.
+    private let debounce: Double
+
+    // State, on `queue` only.
+    private var root: String?
+    private var documents: [String: Document] = [:]
+    private var generation = 0
+    /// Files diagnostics were last published for, so that fixed files are cleared.
+    private var published = Set<String>()
+    private var shutdownRequested = false
+    private var exitCode: Int32?
+    private let exited = DispatchSemaphore(value: 0)
+
+    public init(writer: MessageWriter, debounce: Double = 0.15) {
+        self.writer = writer
+        self.debounce = debounce
+    }
+
+    /// Serves messages from `input` until `exit` (0 after `shutdown`, 1 without) or the end
+    /// of the input (1). Never exits on bad input: a malformed message gets a JSON-RPC error.
+    public func run(input: Int32) -> Int32 {
+        var reader = MessageReader(fileDescriptor: input)
+        while let message = reader.next() {
+            switch message {
+            case .body(let body):
+                queue.async { self.receive(body) }
+            case .invalid(let reason):
+                writer.send(Self.error(id: NSNull(), code: -32700, message: "parse error: \(reason)"))
+            }
+            if queue.sync(execute: { exitCode != nil }) { break }
+        }
+        return queue.sync { exitCode ?? 1 }
+    }
+
+    static func error(id: Any, code: Int, message: String) -> [String: Any] {
+        ["jsonrpc": "2.0", "id": id, "error": ["code": code, "message": message]]
+    }
+
+    private func reply(_ id: Any, _ result: Any) {
+        writer.send(["jsonrpc": "2.0", "id": id, "result": result])
+    }
+
+    private func notify(_ method: String, _ params: [String: Any]) {
+        writer.send(["jsonrpc": "2.0", "method": method, "params": params])
+    }
+
+    // MARK: Dispatch
+
+    private func receive(_ body: [UInt8]) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) else {
+            writer.send(Self.error(id: NSNull(), code: -32700, message: "parse error: the message is not JSON"))
+            return
+        }
+        guard let message = object as? [String: Any], let method = message["method"] as? String else {
+            // A response to a request of ours (we send none) or no message at all.
+            if let message = object as? [String: Any], message["result"] != nil || message["error"] != nil { return }
+            writer.send(Self.error(id: (object as? [String: Any])?["id"] ?? NSNull(), code: -32600, message: "invalid request: no method"))
+            return
+        }
+        let id = message["id"]
+        let params = message["params"] as? [String: Any] ?? [:]
+        if shutdownRequested && method != "exit" {
+            if let id { writer.send(Self.error(id: id, code: -32600, message: "the server is shutting down")) }
+            return
+        }
+        switch method {
+        case "initialize": initialize(id ?? NSNull(), params)
+        case "initialized": break
+        case "shutdown":
+            shutdownRequested = true
+            reply(id ?? NSNull(), NSNull())
+        case "exit": exitCode = shutdownRequested ? 0 : 1
+        case "textDocument/didOpen": didOpen(params)
+        case "textDocument/didChange": didChange(params)
+        case "textDocument/didClose": didClose(params)
+        case "textDocument/didSave": scheduleCheck()
+        case "textDocument/documentSymbol":
+            if let id { reply(id, documentSymbols(params)) }
+        default:
+            // Requests we do not serve get an error; notifications we do not know are ignored,
+            // as the protocol asks ($/ ones included).
+            if let id { writer.send(Self.error(id: id, code: -32601, message: "method not found: \(method)")) }
+        }
+    }
+
+    private func initialize(_ id: Any, _ params: [String: Any]) {
+        if let folders = params["workspaceFolders"] as? [[String: Any]], let uri = folders.first?["uri"] as? String {
+            root = Self.path(uri)
+        } else if let uri = params["rootUri"] as? String {
+            root = Self.path(uri)
+        } else if let path = params["rootPath"] as? String {
+            root = path
+        }
+        reply(id, [
+            "capabilities": [
+                "positionEncoding": "utf-16",
+                "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]] as [String: Any],
+                "documentSymbolProvider": true,
+            ] as [String: Any],
+            "serverInfo": ["name": "ringplan"],
+        ])
+    }
+
+    // MARK: Documents
+
+    static func path(_ uri: String) -> String? {
+        guard let url = URL(string: uri), url.isFileURL else { return nil }
+        return url.standardizedFileURL.path
+    }
+
+    static func uri(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.absoluteString }
+
+    private func didOpen(_ params: [String: Any]) {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
+              let text = item["text"] as? String else { return }
+        documents[path] = Document(uri: uri, text: text, version: item["version"] as? Int ?? 0)
+        // Without a workspace folder, the directory of the first file opened.
+        if root == nil { root = (path as NSString).deletingLastPathComponent }
+        scheduleCheck()
+    }
+
+    private func didChange(_ params: [String: Any]) {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
+              let changes = params["contentChanges"] as? [[String: Any]] else { return }
+        // Full sync, as the server asks: the last change holds the whole text.
+        guard let text = changes.last?["text"] as? String else { return }
+        documents[path, default: Document(uri: uri, text: "", version: 0)].text = text
+        documents[path]?.version = item["version"] as? Int ?? 0
+        scheduleCheck()
+    }
+
+    private func didClose(_ params: [String: Any]) {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri) else { return }
+        documents[path] = nil
+        scheduleCheck()
+    }
+
+    // MARK: Diagnostics
+
+    /// Checks the workspace `debounce` seconds after the last edit, off the message queue.
+    private func scheduleCheck() {
+        generation += 1
+        let scheduled = generation
+        queue.asyncAfter(deadline: .now() + debounce) { [self] in
+            guard scheduled == generation, let root else { return }
+            let overlays = documents.mapValues { Array($0.text.utf8) }
+            checking.async { [self] in
+                let result = try? Workspace.check(paths: [root], analyze: true, overlays: overlays)
+                queue.async { [self] in
+                    guard scheduled == generation, let result else { return }
+                    publish(result)
+                }
+            }
+        }
+    }
+
+    /// Every file's diagnostics, and an empty list for files that had some and have none now.
+    private func publish(_ result: CheckResult) {
+        var byFile: [String: [Diagnostic]] = [:]
+        var seen = Set<Diagnostic>()
+        // A file included by several rule sets is checked in each: its findings once.
+        for diagnostic in result.diagnostics.all where seen.insert(diagnostic).inserted {
+            guard let span = diagnostic.span else { continue }
+            byFile[URL(fileURLWithPath: span.file).standardizedFileURL.path, default: []].append(diagnostic)
+        }
+        var positions: [String: TextPositions] = [:]
+        func positionsOf(_ path: String) -> TextPositions {
+            if let known = positions[path] { return known }
+            let text = documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            let made = TextPositions(text)
+            positions[path] = made
+            return made
+        }
+        for path in published.union(byFile.keys).sorted() {
+            let diagnostics = (byFile[path] ?? []).map { diagnostic -> [String: Any] in
+                var message = diagnostic.message
+                if let help = diagnostic.help { message += "\nhelp: \(help)" }
+                var object: [String: Any] = [
+                    "range": positionsOf(path).lsp(diagnostic.span!),
+                    "severity": diagnostic.severity == .error ? 1 : diagnostic.severity == .warning ? 2 : 3,
+                    "code": diagnostic.code.rawValue,
+                    "source": "ringplan",
+                    "message": message,
+                ]
+                let related = diagnostic.notes.compactMap { note -> [String: Any]? in
+                    guard let span = note.span else { return nil }
+                    let file = URL(fileURLWithPath: span.file).standardizedFileURL.path
+                    return ["location": ["uri": Self.uri(file), "range": positionsOf(file).lsp(span)], "message": note.message]
+                }
+                if !related.isEmpty { object["relatedInformation"] = related }
+                return object
+            }
+            var params: [String: Any] = ["uri": documents[path]?.uri ?? Self.uri(path), "diagnostics": diagnostics]
+            if let version = documents[path]?.version { params["version"] = version }
+            notify("textDocument/publishDiagnostics", params)
+        }
+        published = Set(byFile.keys)
+    }
+
+    // MARK: Outline
+
+    /// The file's rules and definitions, for the editor's outline.
+    private func documentSymbols(_ params: [String: Any]) -> [[String: Any]] {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri) else { return [] }
+        let text = documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard let syntax = RuleFileSyntax.parse(path: path, bytes: Array(text.utf8)) else { return [] }
+        let positions = TextPositions(text)
+        func symbol(_ name: Text, kind: Int, detail: String? = nil) -> [String: Any] {
+            var object: [String: Any] = ["name": name.value, "kind": kind, "range": positions.lsp(name.span),
+                                         "selectionRange": positions.lsp(name.span)]
+            if let detail { object["detail"] = detail }
+            return object
+        }
+        func section(_ title: String, _ children: [[String: Any]]) -> [String: Any]? {
+            guard let first = children.first?["range"] as? [String: Any], let last = children.last?["range"] as? [String: Any] else { return nil }
+            let range: [String: Any] = ["start": first["start"]!, "end": last["end"]!]
+            return ["name": title, "kind": 3, "range": range, "selectionRange": first, "children": children]
+        }
+        // LSP's SymbolKind: 3 namespace, 12 function, 13 variable, 14 constant, 18 array, 19 object, 23 struct.
+        return [
+            section("agents", syntax.agents.map { symbol($0.name, kind: 13, detail: $0.contact.value) }),
+            section("groups", syntax.groups.map { symbol($0.name, kind: 18, detail: $0.members.map(\.value).joined(separator: ", ")) }),
+            section("lists", syntax.lists.map { symbol($0.name, kind: 18) }),
+            section("tables", syntax.tables.map { symbol($0.name, kind: 19, detail: $0.file.value) }),
+            section("calendars", syntax.calendars.map { symbol($0.name, kind: 23) }),
+            section("skills", syntax.skills.map { symbol($0.skill, kind: 14, detail: "digits \($0.digits.value)") }),
+            section("rules", (syntax.rules ?? []).compactMap { rule in rule.name.map { symbol($0, kind: 12) } }),
+        ].compactMap { $0 }
+    }
+}

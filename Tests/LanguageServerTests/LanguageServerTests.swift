@@ -1,0 +1,211 @@
+import Foundation
+@testable import LanguageServer
+import RuleCompiler
+import Testing
+
+/// An editor's side of the protocol over pipes: the server runs on a thread of its own, as
+/// `ringplan lsp` runs it on stdio.
+final class TestClient: @unchecked Sendable {
+    let toServer = Pipe(), toClient = Pipe()
+    let server: LanguageServer
+    private let lock = NSCondition()
+    private var received: [[String: Any]] = []
+    private var exitCode: Int32?
+    private var nextID = 1
+
+    init(debounce: Double = 0.05) {
+        server = LanguageServer(writer: MessageWriter(fileDescriptor: toClient.fileHandleForWriting.fileDescriptor), debounce: debounce)
+        let input = toServer.fileHandleForReading.fileDescriptor
+        Thread.detachNewThread { [self] in
+            let code = server.run(input: input)
+            lock.lock()
+            exitCode = code
+            lock.broadcast()
+            lock.unlock()
+        }
+        let output = toClient.fileHandleForReading.fileDescriptor
+        Thread.detachNewThread { [self] in
+            var reader = MessageReader(fileDescriptor: output)
+            while let message = reader.next() {
+                guard case .body(let body) = message, let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { continue }
+                lock.lock()
+                received.append(object)
+                lock.broadcast()
+                lock.unlock()
+            }
+        }
+    }
+
+    func sendRaw(_ bytes: [UInt8]) {
+        toServer.fileHandleForWriting.write(Data(bytes))
+    }
+
+    func send(_ object: [String: Any]) {
+        let body = try! JSONSerialization.data(withJSONObject: object)
+        sendRaw(Array("Content-Length: \(body.count)\r\n\r\n".utf8) + [UInt8](body))
+    }
+
+    func notify(_ method: String, _ params: [String: Any]) {
+        send(["jsonrpc": "2.0", "method": method, "params": params])
+    }
+
+    /// Sends a request and waits for its response.
+    func request(_ method: String, _ params: [String: Any] = [:]) throws -> [String: Any] {
+        let id = nextID
+        nextID += 1
+        send(["jsonrpc": "2.0", "id": id, "method": method, "params": params])
+        return try wait("the response to \(method)") { $0["id"] as? Int == id }
+    }
+
+    /// Waits for a message that `matches`, taking it (and what came before it) off the list.
+    func wait(_ what: String, timeout: Double = 20, _ matches: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let index = received.firstIndex(where: matches) {
+                let found = received[index]
+                received.removeFirst(index + 1)
+                return found
+            }
+            guard lock.wait(until: deadline) else { throw TestFailure("no \(what) within \(timeout) s; got \(received)") }
+        }
+    }
+
+    /// The next diagnostics published for `uri` that `matches`.
+    func diagnostics(_ uri: String, _ matches: ([[String: Any]]) -> Bool = { _ in true }) throws -> [[String: Any]] {
+        let message = try wait("diagnostics for \(uri)") { message in
+            guard message["method"] as? String == "textDocument/publishDiagnostics", let params = message["params"] as? [String: Any],
+                  params["uri"] as? String == uri, let list = params["diagnostics"] as? [[String: Any]] else { return false }
+            return matches(list)
+        }
+        return (message["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]] ?? []
+    }
+
+    func initialize(root: URL) throws -> [String: Any] {
+        let response = try request("initialize", ["processId": NSNull(), "rootUri": root.absoluteString, "capabilities": [:]])
+        notify("initialized", [:])
+        return response
+    }
+
+    /// `shutdown`, `exit`, and the server's exit code.
+    func stop() throws -> Int32 {
+        _ = try request("shutdown")
+        notify("exit", [:])
+        let deadline = Date().addingTimeInterval(10)
+        lock.lock()
+        defer { lock.unlock() }
+        while exitCode == nil { guard lock.wait(until: deadline) else { throw TestFailure("the server did not exit") } }
+        return exitCode!
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A copy of the example rules, removed when the test ends.
+struct RulesCopy {
+    let url: URL
+    static let repositoryRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules")
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-lsp-\(UUID().uuidString)").standardizedFileURL
+        try FileManager.default.copyItem(at: Self.repositoryRules, to: url)
+    }
+
+    func uri(_ name: String) -> String { url.appendingPathComponent(name).standardizedFileURL.absoluteString }
+    func text(_ name: String) throws -> String { try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8) }
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+@Suite struct LanguageServerTests {
+    @Test func lifecycleAndMalformedInput() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        let initialized = try client.initialize(root: rules.url)
+        let capabilities = try #require((initialized["result"] as? [String: Any])?["capabilities"] as? [String: Any])
+        #expect(capabilities["documentSymbolProvider"] as? Bool == true)
+        #expect((capabilities["textDocumentSync"] as? [String: Any])?["change"] as? Int == 1)
+        // Not JSON; JSON that is no request; a header without a length; then a request that works.
+        client.sendRaw(Array("Content-Length: 5\r\n\r\n{oops".utf8))
+        #expect((try client.wait("a parse error") { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 })["id"] is NSNull)
+        client.send(["jsonrpc": "2.0", "id": 99, "params": [:]])
+        #expect((try client.wait("an invalid request") { $0["id"] as? Int == 99 })["error"] != nil)
+        client.sendRaw(Array("X-Nothing: 1\r\n\r\n".utf8))
+        _ = try client.wait("a framing error") { ($0["error"] as? [String: Any])?["message"] as? String == "parse error: a message without a valid Content-Length header" }
+        let unknown = try client.request("textDocument/rename", [:])
+        #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32601)
+        #expect(try client.stop() == 0)
+    }
+
+    /// Diagnostics come from the unsaved text, with the code, the help and the place; a fix
+    /// clears them; an edit of a shared file reaches the rule set that includes it.
+    @Test func diagnosticsFollowTheUnsavedText() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let support = rules.uri("support.yaml"), team = rules.uri("team.yaml")
+        let text = try rules.text("support.yaml")
+        let broken = text.replacingOccurrences(of: "to: [priya, rahul]", with: "to: [pirya, rahul]")
+        #expect(broken != text)
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": support, "languageId": "yaml", "version": 1, "text": broken]])
+        let found = try client.diagnostics(support) { !$0.isEmpty }
+        let typo = try #require(found.first { ($0["message"] as? String)?.contains("pirya") == true })
+        #expect(typo["severity"] as? Int == 1)
+        #expect((typo["code"] as? String)?.hasPrefix("RP04") == true)
+        #expect((typo["message"] as? String)?.contains("help: did you mean `priya`?") == true, "\(typo)")
+        let line = broken.components(separatedBy: "\n").firstIndex { $0.contains("pirya") }!
+        let start = try #require(((typo["range"] as? [String: Any])?["start"] as? [String: Any]))
+        #expect(start["line"] as? Int == line)
+        #expect(start["character"] as? Int == broken.components(separatedBy: "\n")[line].distance(of: "pirya"))
+
+        // The example rules' notes (dates in the past, partly shadowed rules) stay; the errors go.
+        func errors(_ list: [[String: Any]]) -> [[String: Any]] { list.filter { $0["severity"] as? Int == 1 } }
+        client.notify("textDocument/didChange", ["textDocument": ["uri": support, "version": 2], "contentChanges": [["text": text]]])
+        _ = try client.diagnostics(support) { errors($0).isEmpty }
+
+        // Renaming an agent in the shared file breaks the rule sets that dial it, unopened or not.
+        let teamText = try rules.text("team.yaml")
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": team, "languageId": "yaml", "version": 1,
+                                                                "text": teamText.replacingOccurrences(of: "  rahul:", with: "  rahool:")]])
+        let reached = try client.diagnostics(support) { list in errors(list).contains { ($0["message"] as? String)?.contains("rahul") == true } }
+        #expect(!reached.isEmpty)
+        client.notify("textDocument/didClose", ["textDocument": ["uri": team]])
+        _ = try client.diagnostics(support) { errors($0).isEmpty }
+        #expect(try client.stop() == 0)
+    }
+
+    @Test func theOutlineHoldsRulesAndDefinitions() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let response = try client.request("textDocument/documentSymbol", ["textDocument": ["uri": rules.uri("support.yaml")]])
+        let sections = try #require(response["result"] as? [[String: Any]])
+        let names = sections.map { $0["name"] as? String ?? "" }
+        #expect(names.contains("rules"))
+        let ruleNames = (sections.first { $0["name"] as? String == "rules" }?["children"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(ruleNames == ["blocked", "vip", "after-hours", "support-line", "everyone-else"])
+        #expect(try client.stop() == 0)
+    }
+
+    @Test func positionsCountUTF16() {
+        let positions = TextPositions("a: x\nname: \"é😀 pirya\"\n")
+        // Column 11 (scalars) is `p`: after `name: "` (7 units), é (1), 😀 (2), a space (1).
+        #expect(positions.lsp(SourcePosition(line: 2, column: 11)) == ["line": 1, "character": 11])
+        #expect(positions.source(line: 1, character: 11) == SourcePosition(line: 2, column: 11))
+        #expect(positions.lsp(SourcePosition(line: 9, column: 1)) == ["line": 8, "character": 0])
+    }
+}
+
+extension String {
+    /// The UTF-16 offset of `needle`, as LSP counts characters.
+    func distance(of needle: String) -> Int? {
+        range(of: needle).map { self[..<$0.lowerBound].utf16.count }
+    }
+}
