@@ -94,6 +94,11 @@ public final class LanguageServer: @unchecked Sendable {
         case "textDocument/didSave": scheduleCheck()
         case "textDocument/documentSymbol":
             if let id { reply(id, documentSymbols(params)) }
+        case "textDocument/definition":
+            if let id { reply(id, locations(params) { index, file, position in index.definitions(in: file, at: position) }) }
+        case "textDocument/references":
+            let declarations = (params["context"] as? [String: Any])?["includeDeclaration"] as? Bool ?? true
+            if let id { reply(id, locations(params) { index, file, position in index.references(in: file, at: position, declarations: declarations) }) }
         default:
             // Requests we do not serve get an error; notifications we do not know are ignored,
             // as the protocol asks ($/ ones included).
@@ -114,6 +119,8 @@ public final class LanguageServer: @unchecked Sendable {
                 "positionEncoding": "utf-16",
                 "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]] as [String: Any],
                 "documentSymbolProvider": true,
+                "definitionProvider": true,
+                "referencesProvider": true,
             ] as [String: Any],
             "serverInfo": ["name": "ringplan"],
         ])
@@ -213,6 +220,36 @@ public final class LanguageServer: @unchecked Sendable {
             notify("textDocument/publishDiagnostics", params)
         }
         published = Set(byFile.keys)
+    }
+
+    // MARK: Names
+
+    /// The names of the workspace as the unsaved texts have them, made again after an edit.
+    private var index: (generation: Int, value: NameIndex)?
+
+    private func nameIndex() -> NameIndex? {
+        guard let root else { return nil }
+        if let index, index.generation == generation { return index.value }
+        let made = NameIndex(paths: [root], overlays: documents.mapValues { Array($0.text.utf8) })
+        index = (generation, made)
+        return made
+    }
+
+    /// A text document position request's file and place, answered with `find`'s tokens as locations.
+    private func locations(_ params: [String: Any], _ find: (NameIndex, String, SourcePosition) -> [NameIndex.Token]) -> [[String: Any]] {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
+              let place = params["position"] as? [String: Any], let line = place["line"] as? Int, let character = place["character"] as? Int,
+              let index = nameIndex() else { return [] }
+        let position = positions(of: path).source(line: line, character: character)
+        return find(index, path, position).map { token in
+            let file = NameIndex.key(token.span.file)
+            return ["uri": documents[file]?.uri ?? Self.uri(file), "range": positions(of: file).lsp(token.span)]
+        }
+    }
+
+    /// A file's positions, from its unsaved text or the disk.
+    private func positions(of path: String) -> TextPositions {
+        TextPositions(documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 
     // MARK: Outline

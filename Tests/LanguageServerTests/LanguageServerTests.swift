@@ -194,6 +194,38 @@ struct RulesCopy {
         #expect(try client.stop() == 0)
     }
 
+    /// Go to definition crosses includes; references find every use in the files that see
+    /// the definition, from the unsaved texts.
+    @Test func definitionsAndReferencesOfNames() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let support = rules.uri("support.yaml"), team = rules.uri("team.yaml")
+        let supportLines = try rules.text("support.yaml").components(separatedBy: "\n")
+        let line = supportLines.firstIndex { $0.contains("to: [priya, rahul]") }!
+        let character = supportLines[line].distance(of: "priya")! + 2
+        func place(_ response: [String: Any]) -> [String] {
+            (response["result"] as? [[String: Any]] ?? []).map { location in
+                let start = (location["range"] as? [String: Any])?["start"] as? [String: Any]
+                return "\((location["uri"] as? String ?? "").split(separator: "/").last ?? ""):\(start?["line"] as? Int ?? -1):\(start?["character"] as? Int ?? -1)"
+            }
+        }
+        let definition = try client.request("textDocument/definition", ["textDocument": ["uri": support], "position": ["line": line, "character": character]])
+        #expect(place(definition) == ["team.yaml:4:2"])
+        let references = try client.request("textDocument/references", ["textDocument": ["uri": team], "position": ["line": 4, "character": 3],
+                                                                          "context": ["includeDeclaration": false]])
+        #expect(place(references) == ["support.yaml:\(line):\(character - 2)", "team.yaml:10:10", "team.yaml:11:26"])
+        // An unsaved use counts.
+        let edited = try rules.text("sales.yaml").replacingOccurrences(of: "{ weight: 70, to: sales }", with: "{ weight: 70, to: [priya, sales] }")
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": rules.uri("sales.yaml"), "languageId": "yaml", "version": 1, "text": edited]])
+        let more = try client.request("textDocument/references", ["textDocument": ["uri": team], "position": ["line": 4, "character": 3],
+                                                                   "context": ["includeDeclaration": true]])
+        #expect(place(more).count == 5, "\(place(more))")
+        #expect(place(more).contains { $0.hasPrefix("sales.yaml:") })
+        #expect(try client.stop() == 0)
+    }
+
     @Test func positionsCountUTF16() {
         let positions = TextPositions("a: x\nname: \"é😀 pirya\"\n")
         // Column 11 (scalars) is `p`: after `name: "` (7 units), é (1), 😀 (2), a space (1).
