@@ -96,6 +96,12 @@ public final class LanguageServer: @unchecked Sendable {
             if let id { reply(id, documentSymbols(params)) }
         case "textDocument/definition":
             if let id { reply(id, locations(params) { index, file, position in index.definitions(in: file, at: position) }) }
+        case "textDocument/hover":
+            if let id { reply(id, hover(params) ?? NSNull()) }
+        case "textDocument/completion":
+            if let id { reply(id, completion(params)) }
+        case "textDocument/codeAction":
+            if let id { reply(id, codeActions(params)) }
         case "textDocument/references":
             let declarations = (params["context"] as? [String: Any])?["includeDeclaration"] as? Bool ?? true
             if let id { reply(id, locations(params) { index, file, position in index.references(in: file, at: position, declarations: declarations) }) }
@@ -121,6 +127,9 @@ public final class LanguageServer: @unchecked Sendable {
                 "documentSymbolProvider": true,
                 "definitionProvider": true,
                 "referencesProvider": true,
+                "hoverProvider": true,
+                "completionProvider": ["triggerCharacters": [" ", "[", ",", "-"]] as [String: Any],
+                "codeActionProvider": ["codeActionKinds": ["quickfix"]] as [String: Any],
             ] as [String: Any],
             "serverInfo": ["name": "ringplan"],
         ])
@@ -213,6 +222,8 @@ public final class LanguageServer: @unchecked Sendable {
                     return ["location": ["uri": Self.uri(file), "range": positionsOf(file).lsp(span)], "message": note.message]
                 }
                 if !related.isEmpty { object["relatedInformation"] = related }
+                // The help names the exact text to write: the quick fix writes it.
+                if let replacement = Self.replacement(in: diagnostic.help) { object["data"] = ["replacement": replacement] }
                 return object
             }
             var params: [String: Any] = ["uri": documents[path]?.uri ?? Self.uri(path), "diagnostics": diagnostics]
@@ -220,6 +231,108 @@ public final class LanguageServer: @unchecked Sendable {
             notify("textDocument/publishDiagnostics", params)
         }
         published = Set(byFile.keys)
+        lastResult = result
+    }
+
+    /// The last check published, for hovers on rules.
+    private var lastResult: CheckResult?
+
+    /// "did you mean `priya`?" (a name, a number's E.164 form): `priya`.
+    static func replacement(in help: String?) -> String? {
+        guard let help, help.hasPrefix("did you mean `"), help.hasSuffix("`?") else { return nil }
+        let inner = help.dropFirst("did you mean `".count).dropLast(2)
+        return inner.contains("`") || inner.isEmpty ? nil : String(inner)
+    }
+
+    /// Quick fixes for the diagnostics the editor sends back that carry a replacement.
+    private func codeActions(_ params: [String: Any]) -> [[String: Any]] {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String,
+              let diagnostics = (params["context"] as? [String: Any])?["diagnostics"] as? [[String: Any]] else { return [] }
+        return diagnostics.compactMap { diagnostic in
+            guard let replacement = (diagnostic["data"] as? [String: Any])?["replacement"] as? String, let range = diagnostic["range"] else { return nil }
+            return ["title": "write `\(replacement)`", "kind": "quickfix", "diagnostics": [diagnostic], "isPreferred": true,
+                    "edit": ["changes": [uri: [["range": range, "newText": replacement]]]]]
+        }
+    }
+
+    // MARK: Hover and completion
+
+    private func place(_ params: [String: Any]) -> (path: String, text: String, line: Int, position: SourcePosition)? {
+        guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
+              let place = params["position"] as? [String: Any], let line = place["line"] as? Int, let character = place["character"] as? Int else { return nil }
+        let text = documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return (path, text, line, TextPositions(text).source(line: line, character: character))
+    }
+
+    /// A key's meaning, limits and Exotel field (Grammar.md's tables); a name's definition;
+    /// for a rule's name, which calls it decides.
+    private func hover(_ params: [String: Any]) -> [String: Any]? {
+        guard let (path, text, _, position) = place(params) else { return nil }
+        func markdown(_ value: String) -> [String: Any] { ["contents": ["kind": "markdown", "value": value]] }
+        var diagnostics = Diagnostics()
+        let root = YAMLLoader.load(SourceFile(path: path, bytes: Array(text.utf8)), into: &diagnostics)
+        if let (key, parents) = root?.key(at: position),
+           let docs = KeyDocs.hover(key: key, parents: parents, testFile: path.hasSuffix(".test.yaml")) {
+            return markdown(docs)
+        }
+        if let rule = root.flatMap({ Self.ruleName(in: $0, at: position) }) {
+            let findings = (lastResult?.diagnostics.all ?? []).filter { diagnostic in
+                guard let span = diagnostic.span, NameIndex.key(span.file) == path else { return false }
+                return span.start == rule.span.start && diagnostic.code.rawValue.hasPrefix("RP05")
+            }
+            let said = findings.isEmpty ? ["decides calls: no earlier rule takes all of what its `when` describes"]
+                : findings.map { $0.message }
+            return markdown("**rule `\(rule.value)`**\n\n" + said.map { "- " + $0 }.joined(separator: "\n"))
+        }
+        guard let index = nameIndex(), let token = index.token(in: path, at: position) else { return nil }
+        let definitions = index.definitions(in: path, at: position)
+        guard !definitions.isEmpty else { return nil }
+        return markdown(definitions.map { definition in
+            let file = (definition.span.file as NSString).lastPathComponent
+            return "**\(definition.defines?.rawValue ?? "name") `\(token.name)`**" + (definition.detail.map { ": `\($0)`" } ?? "")
+                + "  \ndefined in `\(file)`, line \(definition.span.start.line)"
+        }.joined(separator: "\n\n"))
+    }
+
+    /// A rule's `name` value at `position`.
+    static func ruleName(in root: Node, at position: SourcePosition) -> (value: String, span: SourceSpan)? {
+        guard case .mapping(let entries) = root.content, let rules = entries.first(where: { $0.name == "rules" }),
+              case .sequence(let items) = rules.value.content else { return nil }
+        for item in items {
+            guard case .mapping(let keys) = item.content, let name = keys.first(where: { $0.name == "name" })?.value,
+                  let value = name.scalar, name.span.start <= position, position <= name.span.end else { continue }
+            return (value, name.span)
+        }
+        return nil
+    }
+
+    /// Keys where a key may stand; names where a name may (agents and groups in `to`, lists
+    /// in `caller`, calendars in `time`...), from the unsaved text, valid YAML or not.
+    private func completion(_ params: [String: Any]) -> [String: Any] {
+        guard let (path, text, line, position) = place(params) else { return ["isIncomplete": false, "items": []] }
+        let place = EditorPlace(text: text, line: line, column: position.column - 1)
+        var items: [[String: Any]] = []
+        if let key = place.valueOf {
+            let kinds: Set<NameIndex.Kind>
+            switch key {
+            case "to", "else", "dial": kinds = [.agent, .group]
+            case "caller", "exophone": kinds = [.list]
+            case "time", "except": kinds = [.calendar]
+            case "skill": kinds = [.skill]
+            case "lookup", "in": kinds = [.table]
+            default: kinds = place.parents == ["groups"] ? [.agent] : []
+            }
+            var seen = Set<String>()
+            for token in nameIndex()?.names(visibleFrom: path) ?? [] where kinds.contains(token.defines!) && seen.insert(token.name).inserted {
+                items.append(["label": token.name, "kind": token.defines == .agent ? 6 : 21, "detail": "\(token.defines!.rawValue)" + (token.detail.map { " \($0)" } ?? "")])
+            }
+            if kinds.contains(.agent) && key != "else" { items += ["sticky", "nobody"].map { ["label": $0, "kind": 14, "detail": "reserved"] } }
+        } else {
+            items = KeyDocs.keys(parents: place.parents, testFile: path.hasSuffix(".test.yaml")).map { key, detail in
+                ["label": key, "kind": 10, "detail": detail, "insertText": key + ": "]
+            }
+        }
+        return ["isIncomplete": false, "items": items.filter { ($0["label"] as? String)?.hasPrefix(place.prefix) ?? false }]
     }
 
     // MARK: Names

@@ -226,6 +226,101 @@ struct RulesCopy {
         #expect(try client.stop() == 0)
     }
 
+    /// Hovers: a key's meaning, limits and Exotel field from Grammar.md; a name's
+    /// definition; what a rule decides. Completion of keys and names; the quick fix of a
+    /// did-you-mean.
+    @Test func hoversCompletionsAndQuickFixes() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let support = rules.uri("support.yaml")
+        let text = try rules.text("support.yaml")
+        let lines = text.components(separatedBy: "\n")
+        func at(_ needle: String, plus offset: Int = 1) -> [String: Any] {
+            let line = lines.firstIndex { $0.contains(needle) }!
+            return ["textDocument": ["uri": support], "position": ["line": line, "character": lines[line].distance(of: needle)! + offset]]
+        }
+        func hover(_ needle: String, plus offset: Int = 1) throws -> String {
+            let response = try client.request("textDocument/hover", at(needle, plus: offset))
+            return ((response["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String ?? ""
+        }
+        let ringing = try hover("ringing: 20s")
+        #expect(ringing.contains("**`ringing`** (Answer options"), "\(ringing)")
+        #expect(ringing.contains("`max_ringing_duration`") && ringing.contains("1 to 60 seconds"))
+        #expect(try hover("to: [priya").contains("`to`"))
+        #expect(try hover("priya, rahul").contains("**agent `priya`**: `+919876500001`"))
+        // A rule's hover says what the analyses found, once a check is published.
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": support, "languageId": "yaml", "version": 1, "text": text]])
+        _ = try client.diagnostics(support)
+        #expect(try hover("name: support-line", plus: 8).contains("decides only part of what its `when` describes"))
+
+        // Completion: names in `to`, keys in a rule.
+        var edited = lines
+        let toLine = lines.firstIndex { $0.contains("to: [priya, rahul]") }!
+        edited[toLine] = "      to: [pr"
+        client.notify("textDocument/didChange", ["textDocument": ["uri": support, "version": 2], "contentChanges": [["text": edited.joined(separator: "\n")]]])
+        let names = try client.request("textDocument/completion", ["textDocument": ["uri": support], "position": ["line": toLine, "character": 13]])
+        let labels = ((names["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+        #expect(labels == ["priya"], "\(labels)")
+        edited[toLine] = "    ri"
+        client.notify("textDocument/didChange", ["textDocument": ["uri": support, "version": 3], "contentChanges": [["text": edited.joined(separator: "\n")]]])
+        let keys = try client.request("textDocument/completion", ["textDocument": ["uri": support], "position": ["line": toLine, "character": 6]])
+        let keyLabels = ((keys["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+        #expect(keyLabels == ["ringing"], "\(keyLabels)")
+
+        // The quick fix writes what the help names.
+        client.notify("textDocument/didChange", ["textDocument": ["uri": support, "version": 4],
+                                                 "contentChanges": [["text": text.replacingOccurrences(of: "[priya, rahul]", with: "[pirya, rahul]")]]])
+        let found = try client.diagnostics(support) { list in list.contains { ($0["data"] as? [String: Any])?["replacement"] as? String == "priya" } }
+        let typo = try #require(found.first { ($0["data"] as? [String: Any])?["replacement"] != nil })
+        let actions = try client.request("textDocument/codeAction", ["textDocument": ["uri": support], "range": typo["range"]!,
+                                                                     "context": ["diagnostics": [typo]]])
+        let action = try #require((actions["result"] as? [[String: Any]])?.first)
+        #expect(action["title"] as? String == "write `priya`")
+        let edit = (((action["edit"] as? [String: Any])?["changes"] as? [String: Any])?[support] as? [[String: Any]])?.first
+        #expect(edit?["newText"] as? String == "priya")
+        #expect(try client.stop() == 0)
+    }
+
+    /// The place of the cursor, from indentation alone.
+    @Test func placesAreReadFromIndentation() {
+        let text = """
+            rules:
+              - name: vip
+                when:
+                  caller: v
+                dial:
+                  steps:
+                    - to: [pr
+                      ri
+                  split:
+                    - weight: 10
+            groups:
+              support:
+                - as
+            """
+        func place(_ line: Int, _ column: Int) -> EditorPlace { EditorPlace(text: text, line: line, column: column) }
+        #expect(place(3, 15) == EditorPlace(parents: ["rules", "-", "when"], valueOf: "caller", prefix: "v"))
+        #expect(place(6, 17) == EditorPlace(parents: ["rules", "-", "dial", "steps", "-"], valueOf: "to", prefix: "pr"))
+        #expect(place(7, 12) == EditorPlace(parents: ["rules", "-", "dial", "steps", "-"], valueOf: nil, prefix: "ri"))
+        #expect(place(1, 4) == EditorPlace(parents: ["rules", "-"], valueOf: nil, prefix: ""))
+        #expect(place(12, 8) == EditorPlace(parents: ["groups"], valueOf: "support", prefix: "as"))
+        #expect(KeyDocs.keys(parents: ["rules", "-", "when"]).map(\.key).contains("custom_field"))
+        #expect(KeyDocs.hover(key: "ringing", parents: ["defaults"])?.contains("max_ringing_duration") == true)
+        #expect(KeyDocs.hover(key: "ringing", parents: ["rules", "-", "when"]) == nil)
+    }
+
+    /// Hovers and completions say what Grammar.md says: the generated tables are its tables.
+    @Test func keyDocsAreGrammarsTables() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", RulesCopy.repositoryRules.deletingLastPathComponent().appendingPathComponent("scripts/gen-key-docs.py").path, "--check"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "run scripts/gen-key-docs.py after editing Grammar.md's key tables")
+    }
+
     @Test func positionsCountUTF16() {
         let positions = TextPositions("a: x\nname: \"é😀 pirya\"\n")
         // Column 11 (scalars) is `p`: after `name: "` (7 units), é (1), 😀 (2), a space (1).

@@ -15,6 +15,8 @@ public struct NameIndex: Sendable {
         public let span: SourceSpan
         /// The kind it defines; nil for a use.
         public let defines: Kind?
+        /// What a definition holds, in short (an agent's contact, a group's members).
+        public var detail: String? = nil
     }
 
     /// By file (standardized path): its tokens, in order.
@@ -56,12 +58,15 @@ public struct NameIndex: Sendable {
                 case "skills":
                     guard case .mapping(let skills) = entry.value.content else { continue }
                     for skill in skills {
-                        if let name = skill.value.scalar { found.append(Token(name: name, span: skill.value.span, defines: .skill)) }
+                        if let name = skill.value.scalar {
+                            found.append(Token(name: name, span: skill.value.span, defines: .skill, detail: "digits \(skill.name)"))
+                        }
                     }
                 case let section where Self.sections[section] != nil:
                     guard case .mapping(let definitions) = entry.value.content else { continue }
                     for definition in definitions {
-                        found.append(Token(name: definition.name, span: definition.key.span, defines: Self.sections[section]))
+                        found.append(Token(name: definition.name, span: definition.key.span, defines: Self.sections[section],
+                                           detail: Self.detail(definition.value)))
                         if section == "groups" || section == "calendars" { Self.uses(in: definition.value, into: &found) }
                     }
                 case "rules":
@@ -84,6 +89,15 @@ public struct NameIndex: Sendable {
             for item in items { uses(in: item, into: &found) }
         case .mapping(let entries):
             for entry in entries where !notNames.contains(entry.name) { uses(in: entry.value, into: &found) }
+        }
+    }
+
+    /// A definition's value in one line: a scalar, a list of scalars, or a mapping's `file`.
+    private static func detail(_ node: Node) -> String? {
+        switch node.content {
+        case .scalar(let value, _): value
+        case .sequence(let items): items.compactMap(\.scalar).joined(separator: ", ")
+        case .mapping(let entries): entries.first { $0.name == "file" }?.value.scalar.map { "file \($0)" }
         }
     }
 
@@ -139,9 +153,12 @@ public struct NameIndex: Sendable {
         return result
     }
 
-    /// Names defined in the file's scope, for completion.
+    /// Names defined in the file's scope, for completion; every name indexed while the file
+    /// is not YAML (as it is while a flow list is being typed), since its includes are unknown.
     public func names(visibleFrom file: String) -> [Token] {
+        let key = Self.key(file)
+        let unread = tokens[key]?.isEmpty ?? true && includes[key] == nil
         let visible = scope(of: file)
-        return tokens.filter { visible.contains($0.key) }.flatMap { $0.value.filter { $0.defines != nil } }
+        return tokens.sorted { $0.key < $1.key }.filter { unread || visible.contains($0.key) }.flatMap { $0.value.filter { $0.defines != nil } }
     }
 }
