@@ -197,14 +197,7 @@ public final class LanguageServer: @unchecked Sendable {
             guard let span = diagnostic.span else { continue }
             byFile[URL(fileURLWithPath: span.file).standardizedFileURL.path, default: []].append(diagnostic)
         }
-        var positions: [String: TextPositions] = [:]
-        func positionsOf(_ path: String) -> TextPositions {
-            if let known = positions[path] { return known }
-            let text = documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            let made = TextPositions(text)
-            positions[path] = made
-            return made
-        }
+        func positionsOf(_ path: String) -> TextPositions { positions(of: path) }
         for path in published.union(byFile.keys).sorted() {
             let diagnostics = (byFile[path] ?? []).map { diagnostic -> [String: Any] in
                 var message = diagnostic.message
@@ -261,28 +254,30 @@ public final class LanguageServer: @unchecked Sendable {
         guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
               let place = params["position"] as? [String: Any], let line = place["line"] as? Int, let character = place["character"] as? Int else { return nil }
         let text = documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return (path, text, line, TextPositions(text).source(line: line, character: character))
+        return (path, text, line, positions(of: path).source(line: line, character: character))
     }
 
     /// A key's meaning, limits and Exotel field (Grammar.md's tables); a name's definition;
     /// for a rule's name, which calls it decides.
     private func hover(_ params: [String: Any]) -> [String: Any]? {
-        guard let (path, text, _, position) = place(params) else { return nil }
+        guard let (path, text, line, position) = place(params) else { return nil }
         func markdown(_ value: String) -> [String: Any] { ["contents": ["kind": "markdown", "value": value]] }
-        var diagnostics = Diagnostics()
-        let root = YAMLLoader.load(SourceFile(path: path, bytes: Array(text.utf8)), into: &diagnostics)
-        if let (key, parents) = root?.key(at: position),
-           let docs = KeyDocs.hover(key: key, parents: parents, testFile: path.hasSuffix(".test.yaml")) {
-            return markdown(docs)
+        // From the line and the indentation above it: no parse of a file that may be large.
+        if let (key, parents) = EditorPlace.key(text: text, line: line, column: position.column - 1) {
+            return KeyDocs.hover(key: key, parents: parents, testFile: path.hasSuffix(".test.yaml")).map(markdown)
         }
-        if let rule = root.flatMap({ Self.ruleName(in: $0, at: position) }) {
+        let place = EditorPlace(text: text, line: line, column: position.column - 1)
+        if place.valueOf == "name", place.parents == ["rules", "-"] {
+            // A rule's name: what the analyses found for the rule there (findings are made at its name).
             let findings = (lastResult?.diagnostics.all ?? []).filter { diagnostic in
                 guard let span = diagnostic.span, NameIndex.key(span.file) == path else { return false }
-                return span.start == rule.span.start && diagnostic.code.rawValue.hasPrefix("RP05")
+                return span.start.line == position.line && diagnostic.code.rawValue.hasPrefix("RP05")
             }
+            let name = String(text.split(separator: "\n", omittingEmptySubsequences: false)[line].split(separator: ":", maxSplits: 1).last ?? "")
+                .trimmingCharacters(in: .whitespaces)
             let said = findings.isEmpty ? ["decides calls: no earlier rule takes all of what its `when` describes"]
                 : findings.map { $0.message }
-            return markdown("**rule `\(rule.value)`**\n\n" + said.map { "- " + $0 }.joined(separator: "\n"))
+            return markdown("**rule `\(name)`**\n\n" + said.map { "- " + $0 }.joined(separator: "\n"))
         }
         guard let index = nameIndex(), let token = index.token(in: path, at: position) else { return nil }
         let definitions = index.definitions(in: path, at: position)
@@ -292,18 +287,6 @@ public final class LanguageServer: @unchecked Sendable {
             return "**\(definition.defines?.rawValue ?? "name") `\(token.name)`**" + (definition.detail.map { ": `\($0)`" } ?? "")
                 + "  \ndefined in `\(file)`, line \(definition.span.start.line)"
         }.joined(separator: "\n\n"))
-    }
-
-    /// A rule's `name` value at `position`.
-    static func ruleName(in root: Node, at position: SourcePosition) -> (value: String, span: SourceSpan)? {
-        guard case .mapping(let entries) = root.content, let rules = entries.first(where: { $0.name == "rules" }),
-              case .sequence(let items) = rules.value.content else { return nil }
-        for item in items {
-            guard case .mapping(let keys) = item.content, let name = keys.first(where: { $0.name == "name" })?.value,
-                  let value = name.scalar, name.span.start <= position, position <= name.span.end else { continue }
-            return (value, name.span)
-        }
-        return nil
     }
 
     /// Keys where a key may stand; names where a name may (agents and groups in `to`, lists
@@ -343,7 +326,7 @@ public final class LanguageServer: @unchecked Sendable {
     private func nameIndex() -> NameIndex? {
         guard let root else { return nil }
         if let index, index.generation == generation { return index.value }
-        let made = NameIndex(paths: [root], overlays: documents.mapValues { Array($0.text.utf8) })
+        let made = NameIndex(paths: [root], overlays: documents.mapValues { Array($0.text.utf8) }, previous: index?.value)
         index = (generation, made)
         return made
     }
@@ -360,10 +343,16 @@ public final class LanguageServer: @unchecked Sendable {
         }
     }
 
-    /// A file's positions, from its unsaved text or the disk.
+    /// A file's positions, from its unsaved text or the disk; kept until the next edit (a
+    /// large file's lines take milliseconds to find, and a reply may hold many locations).
     private func positions(of path: String) -> TextPositions {
-        TextPositions(documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        if let cached = positionsCache[path], cached.generation == generation { return cached.value }
+        let made = TextPositions(documents[path]?.text ?? (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        positionsCache[path] = (generation, made)
+        return made
     }
+
+    private var positionsCache: [String: (generation: Int, value: TextPositions)] = [:]
 
     // MARK: Outline
 

@@ -87,14 +87,12 @@ public struct EditorPlace: Equatable, Sendable {
         // `- item` under a key.
         let body = before.drop { $0 == " " }
         var parents: [String] = []
-        var indent = before.prefix { $0 == " " }.count
+        let indent = before.prefix { $0 == " " }.count
         var valueOf: String?
         if let colon = body.firstIndex(of: ":"), !body[..<colon].contains(" ") || body.hasPrefix("- ") {
             valueOf = String(body[..<colon]).replacingOccurrences(of: "- ", with: "").trimmingCharacters(in: .whitespaces)
-            if body.hasPrefix("- ") {
-                parents.insert("-", at: 0)
-                indent += 2
-            }
+            // A list item's key: the item, inside its list, whose key is less indented than the dash.
+            if body.hasPrefix("- ") { parents.insert("-", at: 0) }
         }
         // A list item's value (`- pri`): the value of the list's key, found above.
         let itemOfList = valueOf == nil && (body.hasPrefix("- ") || body == "-")
@@ -136,6 +134,36 @@ public struct EditorPlace: Equatable, Sendable {
         }
         self.parents = parents
         self.valueOf = valueOf
+    }
+}
+
+extension EditorPlace {
+    /// The key at `column` (0-based, in Unicode scalars) of a line of `text`, and the keys
+    /// above it, read from indentation: no parse of the file, which may be large.
+    public static func key(text: String, line: Int, column: Int) -> (key: String, parents: [String])? {
+        var lineStart = text.startIndex, number = 0
+        while number < line, let newline = text[lineStart...].firstIndex(of: "\n") {
+            lineStart = text.index(after: newline)
+            number += 1
+        }
+        guard number == line else { return nil }
+        let current = text[lineStart...].prefix { $0 != "\n" }
+        let scalars = Array(current.unicodeScalars)
+        var start = scalars.firstIndex { $0 != " " } ?? scalars.count
+        let item = start + 1 < scalars.count && scalars[start] == "-" && scalars[start + 1] == " "
+        if item { start += 2 }
+        guard let colon = scalars[start...].firstIndex(of: ":"), column >= start, column <= colon else { return nil }
+        let key = String(String.UnicodeScalarView(scalars[start..<colon]))
+        guard !key.isEmpty, !key.contains(" ") else { return nil }
+        // The place just before the key: a list item's key sits inside the item.
+        var parents = EditorPlace(text: text, line: line, column: item ? start - 2 : start).parents
+        if item, let list = parents.last {
+            if !listsOfMappings.contains(list) { return nil }
+            parents.append("-")
+        } else if item {
+            return nil
+        }
+        return (key.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")), parents)
     }
 }
 

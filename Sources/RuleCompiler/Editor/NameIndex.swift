@@ -23,6 +23,9 @@ public struct NameIndex: Sendable {
     private var tokens: [String: [Token]] = [:]
     /// By file: the files it includes.
     private var includes: [String: [String]] = [:]
+    /// By file: a hash of the text it was read from, so that the next index reads again only
+    /// the files that changed.
+    private var fingerprints: [String: Int] = [:]
 
     static let sections: [String: Kind] = ["agents": .agent, "groups": .group, "lists": .list, "calendars": .calendar, "tables": .table]
     /// Keys whose values are never names, though they may look like one.
@@ -30,8 +33,9 @@ public struct NameIndex: Sendable {
                                         "strategy", "max_parallel", "weight", "by", "sticky_days", "key", "file", "timezone", "to_zone",
                                         "direction", "custom_field", "digits", "ics", "always"]
 
-    /// Indexes the rule files of `paths` (files or directories) and everything they include.
-    public init(paths: [String], overlays: [String: [UInt8]] = [:]) {
+    /// Indexes the rule files of `paths` (files or directories) and everything they include;
+    /// a file whose text is the same as in `previous` is not read again.
+    public init(paths: [String], overlays: [String: [UInt8]] = [:], previous: NameIndex? = nil) {
         let texts = Dictionary(overlays.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $1 })
         var pending = ((try? Workspace.ruleFiles(in: paths)) ?? []).map(Self.key)
         for path in texts.keys where Workspace.isRuleFileName((path as NSString).lastPathComponent)
@@ -42,6 +46,14 @@ public struct NameIndex: Sendable {
             guard tokens[path] == nil else { continue }
             tokens[path] = []
             guard let bytes = texts[path] ?? FileManager.default.contents(atPath: path).map({ [UInt8]($0) }), bytes.count <= YAMLLoader.maxFileBytes else {
+                continue
+            }
+            let fingerprint = bytes.hashValue
+            fingerprints[path] = fingerprint
+            if let previous, previous.fingerprints[path] == fingerprint {
+                tokens[path] = previous.tokens[path]
+                includes[path] = previous.includes[path]
+                pending += includes[path] ?? []
                 continue
             }
             var diagnostics = Diagnostics()
