@@ -179,21 +179,30 @@ public final class LanguageServer: @unchecked Sendable {
             guard scheduled == generation, let root else { return }
             let overlays = documents.mapValues { Array($0.text.utf8) }
             checking.async { [self] in
-                let result = try? Workspace.check(paths: [root], analyze: true, overlays: overlays)
-                queue.async { [self] in
-                    guard scheduled == generation, let result else { return }
-                    publish(result)
+                // Twice: the check without the analyses first (names, numbers, Exotel's
+                // limits), then with them (shadowed rules, gaps), which take longer on a
+                // large rule set. Either is dropped when a newer edit overtook it.
+                for analyze in [false, true] {
+                    guard queue.sync(execute: { scheduled == generation }) else { return }
+                    let result = try? Workspace.check(paths: [root], analyze: analyze, overlays: overlays)
+                    queue.async { [self] in
+                        guard scheduled == generation, let result else { return }
+                        publish(result, analysed: analyze)
+                    }
                 }
             }
         }
     }
 
     /// Every file's diagnostics, and an empty list for files that had some and have none now.
-    private func publish(_ result: CheckResult) {
+    /// A check without the analyses carries the last analyses' findings until new ones come,
+    /// so that they do not blink out at each edit.
+    private func publish(_ result: CheckResult, analysed: Bool) {
         var byFile: [String: [Diagnostic]] = [:]
         var seen = Set<Diagnostic>()
+        let carried = analysed ? [] : (lastResult?.diagnostics.all ?? []).filter { $0.code.rawValue.hasPrefix("RP05") }
         // A file included by several rule sets is checked in each: its findings once.
-        for diagnostic in result.diagnostics.all where seen.insert(diagnostic).inserted {
+        for diagnostic in result.diagnostics.all + carried where seen.insert(diagnostic).inserted {
             guard let span = diagnostic.span else { continue }
             byFile[URL(fileURLWithPath: span.file).standardizedFileURL.path, default: []].append(diagnostic)
         }
@@ -224,7 +233,7 @@ public final class LanguageServer: @unchecked Sendable {
             notify("textDocument/publishDiagnostics", params)
         }
         published = Set(byFile.keys)
-        lastResult = result
+        if analysed { lastResult = result }
     }
 
     /// The last check published, for hovers on rules.
