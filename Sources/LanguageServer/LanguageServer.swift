@@ -16,6 +16,8 @@ public final class LanguageServer: @unchecked Sendable {
     private let writer: MessageWriter
     private let queue = DispatchQueue(label: "ringplan.lsp")
     private let checking = DispatchQueue(label: "ringplan.lsp.check")
+    /// List, table and calendar files, read again only when they change; used on `checking`.
+    private let dataFiles = DataFileCache()
     /// Seconds from the last edit to the check.
     private let debounce: Double
 
@@ -184,7 +186,7 @@ public final class LanguageServer: @unchecked Sendable {
                 // large rule set. Either is dropped when a newer edit overtook it.
                 for analyze in [false, true] {
                     guard queue.sync(execute: { scheduled == generation }) else { return }
-                    let result = try? Workspace.check(paths: [root], analyze: analyze, overlays: overlays)
+                    let result = try? Workspace.check(paths: [root], analyze: analyze, overlays: overlays, dataFiles: dataFiles)
                     queue.async { [self] in
                         guard scheduled == generation, let result else { return }
                         publish(result, analysed: analyze)

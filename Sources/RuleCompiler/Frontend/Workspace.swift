@@ -44,9 +44,12 @@ public final class Workspace {
     var ruleSpans: [String: [SourceSpan?]] = [:]
     /// Unsaved texts by path (an editor's open files, `ringplan lsp`): read instead of the disk.
     private var overlays: [String: [UInt8]] = [:]
+    /// Data files read by earlier checks, reused while unchanged.
+    private let dataFiles: DataFileCache?
 
-    public init(overlays: [String: [UInt8]] = [:]) {
+    public init(overlays: [String: [UInt8]] = [:], dataFiles: DataFileCache? = nil) {
         self.overlays = Dictionary(overlays.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $1 })
+        self.dataFiles = dataFiles
     }
 
     /// What the checks so far reported.
@@ -59,8 +62,11 @@ public final class Workspace {
     /// `analyze`: also run the coverage analyses (and so lower each rule set).
     /// `overlays`: unsaved texts by path, read instead of the files (a directory's rule files
     /// include those of its overlays).
-    public static func check(paths: [String], analyze: Bool = true, overlays: [String: [UInt8]] = [:]) throws(InputError) -> CheckResult {
-        let workspace = Workspace(overlays: overlays)
+    /// `dataFiles`: list, table and calendar files read by earlier checks, read again only
+    /// when they change (a language server checks after every edit).
+    public static func check(paths: [String], analyze: Bool = true, overlays: [String: [UInt8]] = [:],
+                             dataFiles: DataFileCache? = nil) throws(InputError) -> CheckResult {
+        let workspace = Workspace(overlays: overlays, dataFiles: dataFiles)
         workspace.analyze = analyze
         var files = try ruleFiles(in: paths)
         // A file the editor has open but has not saved yet is a rule file of its directory.
@@ -288,17 +294,65 @@ public final class Workspace {
             diagnostics.append(contentsOf: cached.diagnostics)
             return cached.value
         }
+        let stamp = dataFiles != nil && overlays[Self.key(path)] == nil ? DataFileCache.Stamp(path) : nil
+        if let stamp, let entry = dataFiles?.entries[key], entry.stamp == stamp, let value = entry.value as? Value? {
+            sources.add(entry.source)
+            cache[key] = (value, entry.diagnostics)
+            diagnostics.append(contentsOf: entry.diagnostics)
+            return value
+        }
         var local = Diagnostics()
         var value: Value?
         if !FileManager.default.fileExists(atPath: path) {
             local.error(code, "\(kind) file `\(path)` does not exist", at: file.span, help: "paths are relative to the file that names them")
         } else if let bytes = self.read(path, limit: limit, reportAt: file.span, into: &local) {
-            sources.add(SourceFile(path: path, bytes: bytes))
+            let source = SourceFile(path: path, bytes: bytes)
+            sources.add(source)
             value = read(bytes, path, &local)
             if local.hasErrors { value = nil }
+            // Kept for the next check when what it says is about the file alone (not at the
+            // place that names it, which an edit moves).
+            if let stamp, local.all.allSatisfy({ $0.span?.file == path }) {
+                dataFiles?.entries[key] = DataFileCache.Entry(stamp: stamp, value: value, diagnostics: local, source: source)
+            }
         }
         cache[key] = (value, local)
         diagnostics.append(contentsOf: local)
         return value
     }
+}
+
+/// List, table and calendar files read by earlier checks, by path and reading, with the
+/// size, modification time and inode they had: a check reuses an entry while the file has
+/// not changed. For one caller at a time (the language server's check queue).
+public final class DataFileCache: @unchecked Sendable {
+    struct Stamp: Equatable {
+        let size: Int64
+        let modified: Int64
+        let inode: UInt64
+
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            #if canImport(Darwin)
+            let time = info.st_mtimespec
+            #else
+            let time = info.st_mtim
+            #endif
+            size = Int64(info.st_size)
+            modified = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    struct Entry {
+        let stamp: Stamp
+        let value: Any?
+        let diagnostics: Diagnostics
+        let source: SourceFile
+    }
+
+    var entries: [String: Entry] = [:]
+
+    public init() {}
 }
