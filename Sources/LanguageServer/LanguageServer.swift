@@ -176,6 +176,7 @@ public final class LanguageServer: @unchecked Sendable {
     /// Checks the workspace `debounce` seconds after the last edit, off the message queue.
     private func scheduleCheck() {
         generation += 1
+        refreshIndex()
         let scheduled = generation
         queue.asyncAfter(deadline: .now() + debounce) { [self] in
             guard scheduled == generation, let root else { return }
@@ -274,23 +275,23 @@ public final class LanguageServer: @unchecked Sendable {
         guard let (path, text, line, position) = place(params) else { return nil }
         func markdown(_ value: String) -> [String: Any] { ["contents": ["kind": "markdown", "value": value]] }
         // From the line and the indentation above it: no parse of a file that may be large.
-        if let (key, parents) = EditorPlace.key(text: text, line: line, column: position.column - 1) {
+        let lines = positions(of: path).lines
+        if let (key, parents) = EditorPlace.key(lines: lines, line: line, column: position.column - 1) {
             return KeyDocs.hover(key: key, parents: parents, testFile: path.hasSuffix(".test.yaml")).map(markdown)
         }
-        let place = EditorPlace(text: text, line: line, column: position.column - 1)
+        let place = EditorPlace(lines: lines, line: line, column: position.column - 1)
         if place.valueOf == "name", place.parents == ["rules", "-"] {
             // A rule's name: what the analyses found for the rule there (findings are made at its name).
             let findings = (lastResult?.diagnostics.all ?? []).filter { diagnostic in
                 guard let span = diagnostic.span, NameIndex.key(span.file) == path else { return false }
                 return span.start.line == position.line && diagnostic.code.rawValue.hasPrefix("RP05")
             }
-            let name = String(text.split(separator: "\n", omittingEmptySubsequences: false)[line].split(separator: ":", maxSplits: 1).last ?? "")
-                .trimmingCharacters(in: .whitespaces)
+            let name = String(lines[line].split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces)
             let said = findings.isEmpty ? ["decides calls: no earlier rule takes all of what its `when` describes"]
                 : findings.map { $0.message }
             return markdown("**rule `\(name)`**\n\n" + said.map { "- " + $0 }.joined(separator: "\n"))
         }
-        guard let index = nameIndex(), let token = index.token(in: path, at: position) else { return nil }
+        guard let index = nameIndex(line: line, in: path), let token = index.token(in: path, at: position) else { return nil }
         let definitions = index.definitions(in: path, at: position)
         guard !definitions.isEmpty else { return nil }
         return markdown(definitions.map { definition in
@@ -304,7 +305,7 @@ public final class LanguageServer: @unchecked Sendable {
     /// in `caller`, calendars in `time`...), from the unsaved text, valid YAML or not.
     private func completion(_ params: [String: Any]) -> [String: Any] {
         guard let (path, text, line, position) = place(params) else { return ["isIncomplete": false, "items": []] }
-        let place = EditorPlace(text: text, line: line, column: position.column - 1)
+        let place = EditorPlace(lines: positions(of: path).lines, line: line, column: position.column - 1)
         var items: [[String: Any]] = []
         if let key = place.valueOf {
             let kinds: Set<NameIndex.Kind>
@@ -317,7 +318,7 @@ public final class LanguageServer: @unchecked Sendable {
             default: kinds = place.parents == ["groups"] ? [.agent] : []
             }
             var seen = Set<String>()
-            for token in nameIndex()?.names(visibleFrom: path) ?? [] where kinds.contains(token.defines!) && seen.insert(token.name).inserted {
+            for token in nameIndex(line: line, in: path)?.names(visibleFrom: path) ?? [] where kinds.contains(token.defines!) && seen.insert(token.name).inserted {
                 items.append(["label": token.name, "kind": token.defines == .agent ? 6 : 21, "detail": "\(token.defines!.rawValue)" + (token.detail.map { " \($0)" } ?? "")])
             }
             if kinds.contains(.agent) && key != "else" { items += ["sticky", "nobody"].map { ["label": $0, "kind": 14, "detail": "reserved"] } }
@@ -331,22 +332,53 @@ public final class LanguageServer: @unchecked Sendable {
 
     // MARK: Names
 
-    /// The names of the workspace as the unsaved texts have them, made again after an edit.
-    private var index: (generation: Int, value: NameIndex)?
+    /// The names of the workspace as the unsaved texts of `generation` have them, with the
+    /// line count of each text it read. Made again in the background after each edit.
+    private var index: (generation: Int, value: NameIndex, lines: [String: [Substring]])?
+    private let indexing = DispatchQueue(label: "ringplan.lsp.names")
 
-    private func nameIndex() -> NameIndex? {
+    /// The index for a request at `line` of `path`: the current one; else, while the new one
+    /// is being made, the last one when no open file gained or lost lines and the request's
+    /// line is the same in both (a large file's YAML takes a few hundred milliseconds to read
+    /// again, and most edits change a value in place).
+    private func nameIndex(line: Int? = nil, in path: String? = nil) -> NameIndex? {
         guard let root else { return nil }
         if let index, index.generation == generation { return index.value }
-        let made = NameIndex(paths: [root], overlays: documents.mapValues { Array($0.text.utf8) }, previous: index?.value)
-        index = (generation, made)
+        if let index, let line, let path,
+           documents.allSatisfy({ index.lines[$0.key]?.count == positions(of: $0.key).lines.count }),
+           Self.line(line, of: positions(of: path).lines) == Self.line(line, of: index.lines[path] ?? positions(of: path).lines) {
+            return index.value
+        }
+        let texts = documents.mapValues(\.text)
+        let made = NameIndex(paths: [root], overlays: texts.mapValues { Array($0.utf8) }, previous: index?.value)
+        index = (generation, made, texts.mapValues(Self.lines))
         return made
     }
+
+    /// Makes the index of the current texts off the message queue, after an edit.
+    private func refreshIndex() {
+        guard let root else { return }
+        let scheduled = generation, texts = documents.mapValues(\.text), previous = index?.value
+        indexing.async { [self] in
+            let made = NameIndex(paths: [root], overlays: texts.mapValues { Array($0.utf8) }, previous: previous)
+            let lines = texts.mapValues(Self.lines)
+            queue.async { [self] in
+                guard scheduled == generation else { return }
+                index = (scheduled, made, lines)
+            }
+        }
+    }
+
+    /// A text's lines, as `TextPositions` has them.
+    static func lines(_ text: String) -> [Substring] { TextPositions(text).lines }
+
+    static func line(_ number: Int, of lines: [Substring]) -> Substring? { number < lines.count ? lines[number] : nil }
 
     /// A text document position request's file and place, answered with `find`'s tokens as locations.
     private func locations(_ params: [String: Any], _ find: (NameIndex, String, SourcePosition) -> [NameIndex.Token]) -> [[String: Any]] {
         guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
               let place = params["position"] as? [String: Any], let line = place["line"] as? Int, let character = place["character"] as? Int,
-              let index = nameIndex() else { return [] }
+              let index = nameIndex(line: line, in: path) else { return [] }
         let position = positions(of: path).source(line: line, character: character)
         return find(index, path, position).map { token in
             let file = NameIndex.key(token.span.file)

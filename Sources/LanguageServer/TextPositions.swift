@@ -4,7 +4,7 @@ import RuleCompiler
 /// scalars) and LSP's (0-based line, 0-based character in UTF-16 code units) for one text.
 struct TextPositions {
     /// Each line's text, without its line break.
-    private let lines: [Substring]
+    let lines: [Substring]
 
     init(_ text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }

@@ -79,8 +79,12 @@ public struct EditorPlace: Equatable, Sendable {
 
     /// `line` 0-based, `column` in Unicode scalars, 0-based.
     public init(text: String, line: Int, column: Int) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let current = line < lines.count ? lines[line] : ""
+        self.init(lines: text.split(separator: "\n", omittingEmptySubsequences: false), line: line, column: column)
+    }
+
+    /// The same from a text's lines (an editor keeps them between requests).
+    public init(lines: [Substring], line: Int, column: Int) {
+        let current = line < lines.count ? String(lines[line]) : ""
         let before = String(current.unicodeScalars.prefix(column))
         prefix = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }.reversed())
         // The key whose value the cursor is in: `key: ...` or `key: [a, ...` on this line, or a
@@ -100,7 +104,7 @@ public struct EditorPlace: Equatable, Sendable {
         var limit = indent
         var index = line - 1
         while index >= 0 && limit > 0 {
-            let text = lines[index]
+            let text = String(lines[index])
             let trimmed = text.drop { $0 == " " }
             let depth = text.count - trimmed.count
             index -= 1
@@ -140,15 +144,9 @@ public struct EditorPlace: Equatable, Sendable {
 extension EditorPlace {
     /// The key at `column` (0-based, in Unicode scalars) of a line of `text`, and the keys
     /// above it, read from indentation: no parse of the file, which may be large.
-    public static func key(text: String, line: Int, column: Int) -> (key: String, parents: [String])? {
-        var lineStart = text.startIndex, number = 0
-        while number < line, let newline = text[lineStart...].firstIndex(of: "\n") {
-            lineStart = text.index(after: newline)
-            number += 1
-        }
-        guard number == line else { return nil }
-        let current = text[lineStart...].prefix { $0 != "\n" }
-        let scalars = Array(current.unicodeScalars)
+    public static func key(lines: [Substring], line: Int, column: Int) -> (key: String, parents: [String])? {
+        guard line < lines.count else { return nil }
+        let scalars = Array(lines[line].unicodeScalars)
         var start = scalars.firstIndex { $0 != " " } ?? scalars.count
         let item = start + 1 < scalars.count && scalars[start] == "-" && scalars[start + 1] == " "
         if item { start += 2 }
@@ -156,7 +154,7 @@ extension EditorPlace {
         let key = String(String.UnicodeScalarView(scalars[start..<colon]))
         guard !key.isEmpty, !key.contains(" ") else { return nil }
         // The place just before the key: a list item's key sits inside the item.
-        var parents = EditorPlace(text: text, line: line, column: item ? start - 2 : start).parents
+        var parents = EditorPlace(lines: lines, line: line, column: item ? start - 2 : start).parents
         if item, let list = parents.last {
             if !listsOfMappings.contains(list) { return nil }
             parents.append("-")
