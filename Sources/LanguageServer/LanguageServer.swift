@@ -242,11 +242,11 @@ public final class LanguageServer: @unchecked Sendable {
     /// The last check published, for hovers on rules.
     private var lastResult: CheckResult?
 
-    /// "did you mean `priya`?" (a name, a number's E.164 form): `priya`.
+    /// "did you mean `priya`?" (a name, a number's E.164 form, a duration's limit): `priya`.
     static func replacement(in help: String?) -> String? {
-        guard let help, help.hasPrefix("did you mean `"), help.hasSuffix("`?") else { return nil }
-        let inner = help.dropFirst("did you mean `".count).dropLast(2)
-        return inner.contains("`") || inner.isEmpty ? nil : String(inner)
+        guard let help, help.hasPrefix("did you mean `") else { return nil }
+        let inner = help.dropFirst("did you mean `".count).prefix { $0 != "`" }
+        return inner.isEmpty ? nil : String(inner)
     }
 
     /// Quick fixes for the diagnostics the editor sends back that carry a replacement.

@@ -321,6 +321,27 @@ struct RulesCopy {
         #expect(process.terminationStatus == 0, "run scripts/gen-key-docs.py after editing Grammar.md's key tables")
     }
 
+    /// The quick fixes' text: a name, a national number's E.164 form, a duration's limit;
+    /// nothing from help that names no exact text.
+    @Test func quickFixesWriteWhatTheHelpNames() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-fix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("""
+            ringplan: 1
+            country: IN
+            agents: { priya: "09876500001" }
+            rules:
+              - name: all
+                dial: priya
+                ringing: 90s
+            """.utf8).write(to: directory.appendingPathComponent("desk.yaml"))
+        let result = try Workspace.check(paths: [directory.path], analyze: false)
+        let replacements = result.diagnostics.all.compactMap { LanguageServer.replacement(in: $0.help) }.sorted()
+        #expect(replacements == ["+919876500001", "60s"], "\(result.diagnostics.all.map { $0.help ?? "-" })")
+        #expect(LanguageServer.replacement(in: "write `HH:MM-HH:MM` in 24-hour time") == nil)
+    }
+
     @Test func positionsCountUTF16() {
         let positions = TextPositions("a: x\nname: \"é😀 pirya\"\n")
         // Column 11 (scalars) is `p`: after `name: "` (7 units), é (1), 😀 (2), a space (1).

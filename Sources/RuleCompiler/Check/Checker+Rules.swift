@@ -201,9 +201,11 @@ extension Checker {
     private mutating func duration(_ text: Text, field: String, exotel: String, limit: ClosedRange<Int>) -> Int? {
         guard let seconds = value(Values.duration(text.value), at: text.span) else { return nil }
         guard limit.contains(seconds) else {
+            let nearest = min(max(seconds, limit.lowerBound), limit.upperBound)
             diagnostics.error(.durationOutOfRange,
                               "`\(field)` is \(Values.describe(seconds: seconds)); Exotel's `\(exotel)` allows \(limit.lowerBound) to \(Values.describe(seconds: limit.upperBound))",
-                              at: text.span)
+                              at: text.span,
+                              help: "did you mean `\(Values.durationText(seconds: nearest))`, the \(nearest == limit.upperBound ? "longest" : "shortest") Exotel allows?")
             return nil
         }
         return seconds

@@ -50,6 +50,14 @@ enum Values {
         return number.isEmpty && !text.isEmpty ? .success(total) : .failure(problem)
     }
 
+    /// Seconds as the rule language writes a duration: `60s`, `75m`, `2h`.
+    static func durationText(seconds: Int) -> String {
+        if seconds < 120 { return "\(seconds)s" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+
     /// A human form of a number of seconds, for limit messages.
     static func describe(seconds: Int) -> String {
         seconds >= 120 && seconds % 60 == 0 ? "\(seconds) seconds (\(seconds / 60) min)" : "\(seconds) seconds"
