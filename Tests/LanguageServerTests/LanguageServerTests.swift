@@ -142,6 +142,22 @@ struct RulesCopy {
         #expect(try client.stop() == 0)
     }
 
+    /// A text over the loader's limit gets its diagnostic, and the server goes on answering.
+    @Test func aFileOverTheLimitGetsADiagnostic() throws {
+        let client = TestClient()
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let big = rules.uri("big.yaml")
+        let text = "ringplan: 1\n# " + String(repeating: "x", count: YAMLLoader.maxFileBytes) + "\n"
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": big, "languageId": "yaml", "version": 1, "text": text]])
+        let found = try client.diagnostics(big) { !$0.isEmpty }
+        #expect(found.contains { $0["code"] as? String == "RP0102" }, "\(found)")
+        let symbols = try client.request("textDocument/documentSymbol", ["textDocument": ["uri": big]])
+        #expect((symbols["result"] as? [Any])?.isEmpty == true)
+        #expect(try client.stop() == 0)
+    }
+
     /// Diagnostics come from the unsaved text, with the code, the help and the place; a fix
     /// clears them; an edit of a shared file reaches the rule set that includes it.
     @Test func diagnosticsFollowTheUnsavedText() throws {
