@@ -51,12 +51,7 @@ import Testing
     @Test(arguments: ["human", "json", "markdown", "github"])
     func report(_ format: String) throws {
         let diff = try Self.fixture()
-        let output = switch format {
-        case "human": DiffRenderer.human(diff)
-        case "json": DiffRenderer.json(diff)
-        case "markdown": DiffRenderer.markdown(diff)
-        default: DiffRenderer.github(diff)
-        }
+        let output = DiffRenderer.render(diff, as: try #require(DiffRenderer.Format(rawValue: format)))
         let relative = output.replacingOccurrences(of: Self.versions.path + "/", with: "Diff/")
             .replacingOccurrences(of: Self.directory.path + "/", with: "Replay/")
         let golden = Self.directory.appendingPathComponent("\(format).txt")

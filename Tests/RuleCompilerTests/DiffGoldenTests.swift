@@ -22,12 +22,7 @@ import Testing
     func report(_ format: String) throws {
         let diff = try Self.diff()
         #expect(diff.changesRouting)
-        let output = switch format {
-        case "human": DiffRenderer.human(diff)
-        case "json": DiffRenderer.json(diff)
-        case "markdown": DiffRenderer.markdown(diff)
-        default: DiffRenderer.github(diff)
-        }
+        let output = DiffRenderer.render(diff, as: try #require(DiffRenderer.Format(rawValue: format)))
         // Paths as the repository has them, wherever it is checked out.
         let relative = output.replacingOccurrences(of: Self.directory.path + "/", with: "Diff/")
         try expectGolden(relative, Self.directory.appendingPathComponent("\(format).txt"))

@@ -3,6 +3,19 @@ import Routing
 
 /// `ringplan diff`'s reports.
 public enum DiffRenderer {
+    public enum Format: String, CaseIterable, Sendable {
+        case human, json, markdown, github
+    }
+
+    public static func render(_ diff: WorkspaceDiff, as format: Format) -> String {
+        switch format {
+        case .human: human(diff)
+        case .json: json(diff)
+        case .markdown: markdown(diff)
+        case .github: github(diff)
+        }
+    }
+
     public static func human(_ diff: WorkspaceDiff) -> String {
         var lines: [String] = []
         for name in diff.added { lines.append("rule set `\(name)`: added") }

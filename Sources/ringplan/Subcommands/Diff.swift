@@ -17,9 +17,6 @@ struct Diff: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case human, json, markdown, github
-    }
 
     @Argument(help: "OLD and NEW (files or directories); with --git, the working tree's paths (default rules/).")
     var paths: [String] = []
@@ -28,7 +25,7 @@ struct Diff: ParsableCommand {
     var git: String?
 
     @Option(help: "Output format: human, json, markdown (for a pull-request comment) or github (workflow annotations).")
-    var format: Format = .human
+    var format: DiffRenderer.Format = .human
 
     @Option(help: ArgumentHelp("Also decide the requests of this decision log (written by `ringplan serve --log-numbers`; - for standard input) with both versions, and count the calls answered otherwise.",
                                valueName: "decisions.jsonl"))
@@ -65,13 +62,7 @@ struct Diff: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw Exit.usage
         }
-        let output = switch format {
-        case .human: DiffRenderer.human(diff)
-        case .json: DiffRenderer.json(diff)
-        case .markdown: DiffRenderer.markdown(diff)
-        case .github: DiffRenderer.github(diff)
-        }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        FileHandle.standardOutput.write(Data(DiffRenderer.render(diff, as: format).utf8))
         if diff.changesRouting { throw Exit.failure }
     }
 
@@ -113,6 +104,8 @@ final class Background<Value>: @unchecked Sendable {
         return try result!.get()
     }
 }
+
+extension DiffRenderer.Format: ExpressibleByArgument {}
 
 /// The paths at a git revision, written to a temporary directory by `git archive`.
 struct GitCheckout {
