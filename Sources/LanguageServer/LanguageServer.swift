@@ -29,7 +29,6 @@ public final class LanguageServer: @unchecked Sendable {
     private var published = Set<String>()
     private var shutdownRequested = false
     private var exitCode: Int32?
-    private let exited = DispatchSemaphore(value: 0)
 
     public init(writer: MessageWriter, debounce: Double = 0.15) {
         self.writer = writer
