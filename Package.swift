@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "RuleCompilerTests",
             dependencies: ["RuleCompiler", "Routing", "ConnectProtocol"],
-            exclude: ["Corpus", "Golden", "Answers"]
+            exclude: ["Corpus", "Golden", "Answers", "Diff"]
         ),
         .testTarget(
             name: "RingplanServerTests",
@@ -98,7 +98,8 @@ let package = Package(
                 "RingplanServer", "Routing", "RuleCompiler", "ConnectProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Replay"]
         ),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleCompiler"]),
         // Runs the built `ringplan` binary, as users do.
