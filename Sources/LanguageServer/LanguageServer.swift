@@ -16,17 +16,17 @@ public final class LanguageServer: @unchecked Sendable {
     private let writer: MessageWriter
     private let queue = DispatchQueue(label: "ringplan.lsp")
     private let checking = DispatchQueue(label: "ringplan.lsp.check")
+    /// Checks of the edited rules alone, which must not wait for a whole check.
+    private let quickChecking = DispatchQueue(label: "ringplan.lsp.quick")
     /// List, table and calendar files, read again only when they change; used on `checking`.
     private let dataFiles = DataFileCache()
-    /// Seconds from the last edit to the check.
+    /// Seconds from the last edit to the whole check (a third of it to the edited rules' check).
     private let debounce: Double
 
     // State, on `queue` only.
     private var root: String?
     private var documents: [String: Document] = [:]
     private var generation = 0
-    /// Files diagnostics were last published for, so that fixed files are cleared.
-    private var published = Set<String>()
     private var shutdownRequested = false
     private var exitCode: Int32?
 
@@ -124,7 +124,7 @@ public final class LanguageServer: @unchecked Sendable {
         reply(id, [
             "capabilities": [
                 "positionEncoding": "utf-16",
-                "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]] as [String: Any],
+                "textDocumentSync": ["openClose": true, "change": 2, "save": ["includeText": false]] as [String: Any],
                 "documentSymbolProvider": true,
                 "definitionProvider": true,
                 "referencesProvider": true,
@@ -154,14 +154,30 @@ public final class LanguageServer: @unchecked Sendable {
         scheduleCheck()
     }
 
+    /// Incremental sync, as the server asks (each change a range and its new text; a change
+    /// without a range is the whole text): an edit of a large file sends a line, not the file.
     private func didChange(_ params: [String: Any]) {
         guard let item = params["textDocument"] as? [String: Any], let uri = item["uri"] as? String, let path = Self.path(uri),
               let changes = params["contentChanges"] as? [[String: Any]] else { return }
-        // Full sync, as the server asks: the last change holds the whole text.
-        guard let text = changes.last?["text"] as? String else { return }
+        var text = documents[path]?.text ?? ""
+        for change in changes {
+            guard let newText = change["text"] as? String else { continue }
+            if let range = change["range"] as? [String: Any], let start = Self.position(range["start"]), let end = Self.position(range["end"]) {
+                let lower = TextPositions.index(line: start.line, character: start.character, in: text)
+                let upper = max(lower, TextPositions.index(line: end.line, character: end.character, in: text))
+                text.replaceSubrange(lower..<upper, with: newText)
+            } else {
+                text = newText
+            }
+        }
         documents[path, default: Document(uri: uri, text: "", version: 0)].text = text
         documents[path]?.version = item["version"] as? Int ?? 0
         scheduleCheck()
+    }
+
+    static func position(_ value: Any?) -> (line: Int, character: Int)? {
+        guard let position = value as? [String: Any], let line = position["line"] as? Int, let character = position["character"] as? Int else { return nil }
+        return (line, character)
     }
 
     private func didClose(_ params: [String: Any]) {
@@ -172,44 +188,107 @@ public final class LanguageServer: @unchecked Sendable {
 
     // MARK: Diagnostics
 
-    /// Checks the workspace `debounce` seconds after the last edit, off the message queue.
+    /// Checks the workspace `debounce` seconds after the last edit, off the message queue:
+    /// the edited rules alone first when the edit allows (`quickCheck`), then everything
+    /// without the analyses (names, numbers, Exotel's limits), then the analyses (shadowed
+    /// rules, gaps), which take longest on a large rule set. A step a newer edit overtook
+    /// is neither run nor published.
     private func scheduleCheck() {
         generation += 1
         refreshIndex()
         let scheduled = generation
+        // The edited rules' check takes milliseconds: it waits for a shorter pause in typing.
+        queue.asyncAfter(deadline: .now() + debounce / 3) { [self] in
+            if scheduled == generation { quickCheck(scheduled, texts: documents.mapValues(\.text)) }
+        }
         queue.asyncAfter(deadline: .now() + debounce) { [self] in
             guard scheduled == generation, let root else { return }
-            let overlays = documents.mapValues { Array($0.text.utf8) }
+            let texts = documents.mapValues(\.text)
+            let overlays = texts.mapValues { Array($0.utf8) }
             checking.async { [self] in
-                // Twice: the check without the analyses first (names, numbers, Exotel's
-                // limits), then with them (shadowed rules, gaps), which take longer on a
-                // large rule set. Either is dropped when a newer edit overtook it.
-                for analyze in [false, true] {
-                    guard queue.sync(execute: { scheduled == generation }) else { return }
-                    let result = try? Workspace.check(paths: [root], analyze: analyze, overlays: overlays, dataFiles: dataFiles)
-                    queue.async { [self] in
-                        guard scheduled == generation, let result else { return }
-                        publish(result, analysed: analyze)
-                    }
+                let current = { self.queue.sync { scheduled == self.generation } }
+                guard current() else { return }
+                let workspace = Workspace(overlays: overlays, dataFiles: dataFiles)
+                workspace.analyze = false
+                guard let checked = try? workspace.check(paths: [root]) else { return }
+                queue.async { [self] in
+                    if scheduled == generation { publish(checked, analysed: false, texts: texts) }
+                }
+                guard current() else { return }
+                let analysed = workspace.analyzed()
+                queue.async { [self] in
+                    if scheduled == generation { publish(analysed, analysed: true, texts: texts) }
                 }
             }
         }
     }
 
+    /// When one open rule file changed, within its `rules:` list, since its diagnostics were
+    /// last shown: checks the edited rules alone, in their places (`EditedRules`), beside a
+    /// whole check that may be running, and shows their diagnostics with the rest of the
+    /// file's last ones, moved to their new lines. Skipped when the rules alone do not read
+    /// as YAML (an alias to a rule left out), which the whole check then reports.
+    private func quickCheck(_ scheduled: Int, texts: [String: String]) {
+        let changed = texts.filter { path, text in shown[path]?.text != text }
+        guard changed.count == 1, let (path, text) = changed.first, let base = shown[path], let baseText = base.text else { return }
+        quickChecking.async { [self] in
+            var overlays = texts.mapValues { Array($0.utf8) }
+            guard let edited = EditedRules(old: Array(baseText.utf8), new: overlays[path]!) else { return }
+            overlays[path] = edited.text
+            guard let result = try? Workspace.check(paths: [path], analyze: false, overlays: overlays, dataFiles: dataFiles),
+                  !result.diagnostics.all.contains(where: { $0.code == .yamlSyntax }) else { return }
+            let fresh = result.diagnostics.all.filter { diagnostic in
+                guard let span = diagnostic.span, Self.key(span.file) == path else { return false }
+                return span.start.line > edited.change.start && span.start.line <= edited.change.newEnd
+            }
+            queue.async { [self] in
+                // A whole check published meanwhile is newer than the base this moved.
+                guard scheduled == generation, shown[path]?.text == baseText else { return }
+                // The analyses' findings stay until the analyses run again, moved with the edit.
+                let kept = base.diagnostics.compactMap { diagnostic in
+                    diagnostic.span.flatMap { span in
+                        (diagnostic.code.rawValue.hasPrefix("RP05") ? edited.exact : edited.change).moved(diagnostic, in: span.file)
+                    }
+                }
+                send([path: kept + fresh], texts: [path: text])
+            }
+        }
+    }
+
     /// Every file's diagnostics, and an empty list for files that had some and have none now.
-    /// A check without the analyses carries the last analyses' findings until new ones come,
-    /// so that they do not blink out at each edit.
-    private func publish(_ result: CheckResult, analysed: Bool) {
+    /// A check without the analyses carries the findings last shown, moved with the edits
+    /// since, until new ones come, so that they do not blink out at each edit.
+    private func publish(_ result: CheckResult, analysed: Bool, texts: [String: String]) {
         var byFile: [String: [Diagnostic]] = [:]
         var seen = Set<Diagnostic>()
-        let carried = analysed ? [] : (lastResult?.diagnostics.all ?? []).filter { $0.code.rawValue.hasPrefix("RP05") }
         // A file included by several rule sets is checked in each: its findings once.
-        for diagnostic in result.diagnostics.all + carried where seen.insert(diagnostic).inserted {
+        for diagnostic in result.diagnostics.all where seen.insert(diagnostic).inserted {
             guard let span = diagnostic.span else { continue }
-            byFile[URL(fileURLWithPath: span.file).standardizedFileURL.path, default: []].append(diagnostic)
+            byFile[Self.key(span.file), default: []].append(diagnostic)
         }
+        if !analysed {
+            for (path, last) in shown {
+                let findings = last.diagnostics.filter { $0.code.rawValue.hasPrefix("RP05") }
+                guard !findings.isEmpty else { continue }
+                var change: LineChange?
+                if let old = last.text, let new = texts[path], old != new { change = LineChange(old: Array(old.utf8), new: Array(new.utf8)) }
+                byFile[path, default: []] += findings.compactMap { finding in
+                    guard let change else { return finding }
+                    return finding.span.flatMap { change.moved(finding, in: $0.file) }
+                }
+            }
+        }
+        send(byFile, texts: texts, clearing: Set(shown.filter { !$0.value.diagnostics.isEmpty }.keys).subtracting(byFile.keys))
+        // Open files without diagnostics are shown too: the base of the next quick check.
+        for (path, text) in texts where byFile[path] == nil { shown[path] = (text, []) }
+        if analysed { lastResult = result }
+    }
+
+    /// Publishes `byFile`'s diagnostics (and none for `clearing`), and keeps them as shown,
+    /// with the texts they were found in.
+    private func send(_ byFile: [String: [Diagnostic]], texts: [String: String], clearing: Set<String> = []) {
         func positionsOf(_ path: String) -> TextPositions { positions(of: path) }
-        for path in published.union(byFile.keys).sorted() {
+        for path in Set(byFile.keys).union(clearing).sorted() {
             let diagnostics = (byFile[path] ?? []).map { diagnostic -> [String: Any] in
                 var message = diagnostic.message
                 if let help = diagnostic.help { message += "\nhelp: \(help)" }
@@ -222,7 +301,7 @@ public final class LanguageServer: @unchecked Sendable {
                 ]
                 let related = diagnostic.notes.compactMap { note -> [String: Any]? in
                     guard let span = note.span else { return nil }
-                    let file = URL(fileURLWithPath: span.file).standardizedFileURL.path
+                    let file = Self.key(span.file)
                     return ["location": ["uri": Self.uri(file), "range": positionsOf(file).lsp(span)], "message": note.message]
                 }
                 if !related.isEmpty { object["relatedInformation"] = related }
@@ -233,10 +312,15 @@ public final class LanguageServer: @unchecked Sendable {
             var params: [String: Any] = ["uri": documents[path]?.uri ?? Self.uri(path), "diagnostics": diagnostics]
             if let version = documents[path]?.version { params["version"] = version }
             notify("textDocument/publishDiagnostics", params)
+            shown[path] = (texts[path], byFile[path] ?? [])
         }
-        published = Set(byFile.keys)
-        if analysed { lastResult = result }
     }
+
+    /// What was last shown for each file, and the unsaved text it was found in (nil: the
+    /// file on disk).
+    private var shown: [String: (text: String?, diagnostics: [Diagnostic])] = [:]
+
+    static func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     /// The last check published, for hovers on rules.
     private var lastResult: CheckResult?

@@ -7,8 +7,9 @@ struct TextPositions {
     let lines: [Substring]
 
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        lines = TextLines.split(text)
     }
+
 
     /// LSP's position of a checker's position (clamped to the text).
     func lsp(_ position: SourcePosition) -> [String: Int] {
@@ -33,5 +34,28 @@ struct TextPositions {
             column += 1
         }
         return SourcePosition(line: line + 1, column: column)
+    }
+
+    /// The index of LSP's position in `text` (clamped to its line and to the text), found
+    /// without splitting the text into lines: an incremental edit of a large file.
+    static func index(line: Int, character: Int, in text: String) -> String.Index {
+        var text = text
+        text.makeContiguousUTF8()
+        let lineStart: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var offset = 0
+            for _ in 0..<max(0, line) {
+                guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                offset = newline + 1
+            }
+            return offset
+        } ?? nil
+        guard let lineStart else { return text.endIndex }
+        var index = text.utf8.index(text.utf8.startIndex, offsetBy: lineStart), units = 0
+        let scalars = text.unicodeScalars
+        while units < character, index != text.endIndex, scalars[index] != "\n", scalars[index] != "\r" {
+            units += scalars[index].utf16.count
+            index = scalars.index(after: index)
+        }
+        return index
     }
 }

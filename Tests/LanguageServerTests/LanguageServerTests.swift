@@ -129,7 +129,7 @@ struct RulesCopy {
         let initialized = try client.initialize(root: rules.url)
         let capabilities = try #require((initialized["result"] as? [String: Any])?["capabilities"] as? [String: Any])
         #expect(capabilities["documentSymbolProvider"] as? Bool == true)
-        #expect((capabilities["textDocumentSync"] as? [String: Any])?["change"] as? Int == 1)
+        #expect((capabilities["textDocumentSync"] as? [String: Any])?["change"] as? Int == 2)
         // Not JSON; JSON that is no request; a header without a length; then a request that works.
         client.sendRaw(Array("Content-Length: 5\r\n\r\n{oops".utf8))
         #expect((try client.wait("a parse error") { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 })["id"] is NSNull)
@@ -193,6 +193,48 @@ struct RulesCopy {
         #expect(!reached.isEmpty)
         client.notify("textDocument/didClose", ["textDocument": ["uri": team]])
         _ = try client.diagnostics(support) { errors($0).isEmpty }
+        #expect(try client.stop() == 0)
+    }
+
+    /// Edits as editors send them (ranges in UTF-16); the edited rule's diagnostics come
+    /// before the whole check's (here a second later), with the file's other diagnostics
+    /// moved to their new lines, analyses' findings included; then the whole check agrees.
+    @Test func theEditedRuleIsCheckedFirst() throws {
+        let client = TestClient(debounce: 1.5)  // the edited rules' check after 0.5 s
+        let rules = try RulesCopy()
+        defer { rules.remove() }
+        _ = try client.initialize(root: rules.url)
+        let support = rules.uri("support.yaml")
+        // A rule shadowed by `everyone-else`, after it.
+        let text = try rules.text("support.yaml") + "\n  - name: never\n    dial:\n      to: sales\n"
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": support, "languageId": "yaml", "version": 1, "text": text]])
+        func messages(_ list: [[String: Any]]) -> [String: Int] {
+            Dictionary(list.map { (($0["code"] as? String ?? "") + " " + ($0["message"] as? String ?? "").prefix(40),
+                                   (($0["range"] as? [String: Any])?["start"] as? [String: Any])?["line"] as? Int ?? -1) }) { a, _ in a }
+        }
+        let opened = messages(try client.diagnostics(support) { list in list.contains { $0["code"] as? String == "RP0500" } })
+        let lines = text.components(separatedBy: "\n")
+        let never = try #require(opened.first { $0.key.hasPrefix("RP0500") })
+        #expect(never.value == lines.firstIndex { $0.contains("name: never") })
+
+        // Two lines into `after-hours` (between the two), one range edit; `ringing: 90s` breaks it.
+        let line = try #require(lines.firstIndex { $0.contains("to: \"+918047119999\"") })
+        let edit: [String: Any] = ["range": ["start": ["line": line, "character": lines[line].utf16.count],
+                                             "end": ["line": line, "character": lines[line].utf16.count]],
+                                   "text": "\n    ringing: 90s\n    # over Exotel's limit"]
+        let sent = Date()
+        client.notify("textDocument/didChange", ["textDocument": ["uri": support, "version": 2], "contentChanges": [edit]])
+        let first = messages(try client.diagnostics(support))
+        #expect(Date().timeIntervalSince(sent) < 1.4, "the edited rule's diagnostics came with the whole check's")
+        let limit = try #require(first.first { $0.key.hasPrefix("RP0305") }, "\(first)")
+        #expect(limit.value == line + 1)
+        #expect(first[never.key] == never.value + 2)
+        #expect(first.count == opened.count + 1, "\(opened) \(first)")
+        // The whole check agrees; the analyses do not run on a rule set with errors, so their
+        // findings go.
+        #expect(messages(try client.diagnostics(support)) == first)
+        let analysed = messages(try client.diagnostics(support))
+        #expect(analysed == first.filter { !$0.key.hasPrefix("RP05") }, "\(analysed)")
         #expect(try client.stop() == 0)
     }
 

@@ -35,5 +35,10 @@ let installedNeovim: String? = ["/usr/bin/nvim", "/usr/local/bin/nvim"].first { 
         #expect(typo["line"] as? Int == lines.firstIndex { $0.contains("pirya") })
         #expect((result["hover"] as? String)?.contains("max_ringing_duration") == true, "\(result)")
         #expect((result["definition"] as? String)?.hasSuffix("/team.yaml") == true, "\(result)")
+        // After the edit: the new error at its line, the typo still at its own (above the edit).
+        let edited = try #require(result["edited"] as? Int)
+        let after = result["after"] as? [[String: Any]] ?? []
+        #expect(after.contains { $0["code"] as? String == "RP0305" && $0["line"] as? Int == edited }, "\(after)")
+        #expect(after.contains { ($0["message"] as? String)?.contains("pirya") == true && $0["line"] as? Int == typo["line"] as? Int }, "\(after)")
     }
 }

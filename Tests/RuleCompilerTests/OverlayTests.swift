@@ -40,7 +40,7 @@ import Testing
         let cache = DataFileCache()
         let first = try Workspace.check(paths: [directory.path], analyze: false, dataFiles: cache)
         #expect(!first.diagnostics.hasErrors)
-        #expect(cache.entries.count == 1)
+        #expect(cache.count == 1)
         let again = try Workspace.check(paths: [directory.path], analyze: false, dataFiles: cache)
         #expect(again.ruleSets.first?.lists.first?.numbers.count == 1)
         // Changed (another size): read again, and its mistake reported.

@@ -79,7 +79,7 @@ public struct EditorPlace: Equatable, Sendable {
 
     /// `line` 0-based, `column` in Unicode scalars, 0-based.
     public init(text: String, line: Int, column: Int) {
-        self.init(lines: text.split(separator: "\n", omittingEmptySubsequences: false), line: line, column: column)
+        self.init(lines: TextLines.split(text), line: line, column: column)
     }
 
     /// The same from a text's lines (an editor keeps them between requests).
@@ -104,12 +104,13 @@ public struct EditorPlace: Equatable, Sendable {
         var limit = indent
         var index = line - 1
         while index >= 0 && limit > 0 {
-            let text = String(lines[index])
-            let trimmed = text.drop { $0 == " " }
-            let depth = text.count - trimmed.count
+            // Most lines are skipped (deeper than the limit): read their bytes, make no String.
+            let text = lines[index]
+            let depth = text.utf8.prefix { $0 == UInt8(ascii: " ") }.count
             index -= 1
-            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), depth < limit else { continue }
-            var item = trimmed
+            guard depth < limit, let first = text.utf8.dropFirst(depth).first, first != UInt8(ascii: "#"),
+                  first != UInt8(ascii: "\r") else { continue }
+            var item = text.dropFirst(depth)
             var itemDepth = depth
             if item.hasPrefix("- ") {
                 // `- name: x` is a key of a list item: the item, then its list.

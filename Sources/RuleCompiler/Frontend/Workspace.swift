@@ -36,12 +36,16 @@ public final class Workspace {
     private var calendarCache: [String: (value: CalendarFile?, diagnostics: Diagnostics)] = [:]
 
     /// Whether `check` runs the coverage analyses (shadowed rules, gaps).
-    var analyze = true
+    public var analyze = true
     /// Per file included by (or being) a rule set: the definitions its rule sets use.
     var usedIn: [String: Set<Definition>] = [:]
     var tables: [String: DecisionTable] = [:]
     var unjudged = Set<String>()
     var ruleSpans: [String: [SourceSpan?]] = [:]
+    private var checkedFiles: [String] = []
+    private var ruleSets: [RuleSet] = []
+    /// Rule sets checked without the analyses, for `analyzed()`.
+    private var unanalyzed: [(RuleSet, RuleFileSyntax)] = []
     /// Unsaved texts by path (an editor's open files, `ringplan lsp`): read instead of the disk.
     private var overlays: [String: [UInt8]] = [:]
     /// Data files read by earlier checks, reused while unchanged.
@@ -68,7 +72,14 @@ public final class Workspace {
                              dataFiles: DataFileCache? = nil) throws(InputError) -> CheckResult {
         let workspace = Workspace(overlays: overlays, dataFiles: dataFiles)
         workspace.analyze = analyze
-        var files = try ruleFiles(in: paths)
+        return try workspace.check(paths: paths)
+    }
+
+    /// `check` in two steps, for a caller that shows the first result before the analyses
+    /// end (the language server): checks without the analyses; `analyzed()` adds them to the
+    /// same work, parsing and checking nothing again.
+    public func check(paths: [String]) throws(InputError) -> CheckResult {
+        var files = try Self.ruleFiles(in: paths)
         // A file the editor has open but has not saved yet is a rule file of its directory.
         if !overlays.isEmpty {
             let found = Set(files.map(Self.key)), directories = Set(paths.map(Self.key))
@@ -77,13 +88,23 @@ public final class Workspace {
                 files.append(path)
             }
         }
-        var ruleSets: [RuleSet] = []
+        checkedFiles = files
         for path in files {
-            if let ruleSet = workspace.check(file: path) { ruleSets.append(ruleSet) }
+            if let ruleSet = check(file: path) { ruleSets.append(ruleSet) }
         }
-        workspace.reportUnusedDefinitions()
-        return CheckResult(diagnostics: workspace.diagnostics, ruleSets: ruleSets, files: files, tables: workspace.tables,
-                           sources: workspace.sources, ruleSpans: workspace.ruleSpans)
+        reportUnusedDefinitions()
+        return result
+    }
+
+    /// The result of `check(paths:)` with the analyses of every rule set it found (run once).
+    public func analyzed() -> CheckResult {
+        for (ruleSet, syntax) in unanalyzed { analyze(ruleSet, syntax: syntax) }
+        unanalyzed = []
+        return result
+    }
+
+    private var result: CheckResult {
+        CheckResult(diagnostics: diagnostics, ruleSets: ruleSets, files: checkedFiles, tables: tables, sources: sources, ruleSpans: ruleSpans)
     }
 
     /// The rule files `check` reads for one path (a directory's `*.yaml`, or the file).
@@ -144,7 +165,7 @@ public final class Workspace {
         }
         if let ruleSet {
             ruleSpans[ruleSet.name] = syntax.rules?.map { $0.name?.span } ?? []
-            if analyze { self.analyze(ruleSet, syntax: syntax) }
+            if analyze { self.analyze(ruleSet, syntax: syntax) } else { unanalyzed.append((ruleSet, syntax)) }
         }
         return ruleSet
     }
@@ -295,7 +316,7 @@ public final class Workspace {
             return cached.value
         }
         let stamp = dataFiles != nil && overlays[Self.key(path)] == nil ? DataFileCache.Stamp(path) : nil
-        if let stamp, let entry = dataFiles?.entries[key], entry.stamp == stamp, let value = entry.value as? Value? {
+        if let stamp, let entry = dataFiles?[key], entry.stamp == stamp, let value = entry.value as? Value? {
             sources.add(entry.source)
             cache[key] = (value, entry.diagnostics)
             diagnostics.append(contentsOf: entry.diagnostics)
@@ -313,7 +334,7 @@ public final class Workspace {
             // Kept for the next check when what it says is about the file alone (not at the
             // place that names it, which an edit moves).
             if let stamp, local.all.allSatisfy({ $0.span?.file == path }) {
-                dataFiles?.entries[key] = DataFileCache.Entry(stamp: stamp, value: value, diagnostics: local, source: source)
+                dataFiles?[key] = DataFileCache.Entry(stamp: stamp, value: value, diagnostics: local, source: source)
             }
         }
         cache[key] = (value, local)
@@ -324,7 +345,7 @@ public final class Workspace {
 
 /// List, table and calendar files read by earlier checks, by path and reading, with the
 /// size, modification time and inode they had: a check reuses an entry while the file has
-/// not changed. For one caller at a time (the language server's check queue).
+/// not changed. Shared by checks on several threads (the language server's).
 public final class DataFileCache: @unchecked Sendable {
     struct Stamp: Equatable {
         let size: Int64
@@ -352,7 +373,15 @@ public final class DataFileCache: @unchecked Sendable {
         let source: SourceFile
     }
 
-    var entries: [String: Entry] = [:]
+    private var entries: [String: Entry] = [:]
+    private let lock = NSLock()
 
     public init() {}
+
+    var count: Int { lock.withLock { entries.count } }
+
+    subscript(key: String) -> Entry? {
+        get { lock.withLock { entries[key] } }
+        set { lock.withLock { entries[key] = newValue } }
+    }
 }

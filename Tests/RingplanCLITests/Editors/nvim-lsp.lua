@@ -1,6 +1,7 @@
 -- Neovim's built-in LSP client (0.7 and later) attached to `ringplan lsp`, headless:
 -- opens the file given in RINGPLAN_FILE, waits for the server's diagnostics, asks for a
--- hover and a definition, and writes what it received as JSON to RINGPLAN_OUT.
+-- hover and a definition, edits the text, waits for the edit's diagnostics, and writes what
+-- it received as JSON to RINGPLAN_OUT.
 local binary, file, out = os.getenv("RINGPLAN_BIN"), os.getenv("RINGPLAN_FILE"), os.getenv("RINGPLAN_OUT")
 vim.cmd("edit " .. file)
 local buffer = vim.api.nvim_get_current_buf()
@@ -34,6 +35,26 @@ for number, text in ipairs(lines) do
       if response.result and response.result[1] then result.definition = response.result[1].uri end
     end
   end
+end
+-- An edit as typing makes it (Neovim sends the changed range): `ringing: 20s` becomes 90s,
+-- a line is added above it; the new error must come at its line.
+for number, text in ipairs(lines) do
+  if text:find("ringing: 20s") then
+    vim.api.nvim_buf_set_text(buffer, number - 1, text:find("20s") - 1, number - 1, text:find("20s") + 1, { "90" })
+    vim.api.nvim_buf_set_lines(buffer, number - 1, number - 1, false, { "    # slow to answer" })
+    result.edited = number  -- the 0-based line the edited `ringing` is on now
+    break
+  end
+end
+vim.wait(20000, function()
+  for _, d in ipairs(vim.diagnostic.get(buffer)) do
+    if d.code == "RP0305" then return true end
+  end
+  return false
+end, 50)
+result.after = {}
+for _, d in ipairs(vim.diagnostic.get(buffer)) do
+  table.insert(result.after, { line = d.lnum, code = d.code, message = d.message })
 end
 local handle = io.open(out, "w")
 handle:write(vim.fn.json_encode(result))
