@@ -8,7 +8,7 @@ struct Ringplan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringplan",
         abstract: "Call-routing rules for Exotel's Connect applet.",
-        subcommands: [Serve.self, Check.self, Test.self, Eval.self, Diff.self, Bench.self, Schema.self, Number.self, Lsp.self]
+        subcommands: [Serve.self, Check.self, Test.self, Eval.self, Diff.self, Show.self, Bench.self, Schema.self, Number.self, Lsp.self]
     )
 
     /// ArgumentParser exits 64 on a usage error; Ringplan's contract is 2.

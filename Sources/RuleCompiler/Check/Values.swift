@@ -274,3 +274,11 @@ enum Values {
         !text.isEmpty && text.count <= 16 && text.allSatisfy { $0.isASCIIDigit || $0 == "*" || $0 == "#" }
     }
 }
+
+extension LocalDate {
+    /// `YYYY-MM-DD` as the rule language reads dates (a command line's `--from`).
+    public init?(parsing text: String) {
+        guard case .success(let date) = Values.date(text) else { return nil }
+        self = date
+    }
+}

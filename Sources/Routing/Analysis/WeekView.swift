@@ -1,0 +1,284 @@
+import ConnectProtocol
+
+/// Which rule decides each kind of call, quarter-hour by quarter-hour over some days: what
+/// `ringplan show` and the admin page draw.
+///
+/// The kinds come from the table: every combination of a caller class, an ExoPhone class
+/// and a skill class (skill, direction and custom field) is a set of calls that no rule
+/// tells apart except by time; combinations decided alike at every quarter-hour shown are
+/// one kind. A kind is named by the conditions that hold for its classes ("callers in
+/// `vip`", "on +918047112345, skill `support`"); the kind of the calls that no condition
+/// names is "all other calls", which is exactly what the other rows leave.
+public struct WeekView: Sendable {
+    public struct Kind: Sendable, Equatable {
+        /// "callers in `vip`"
+        public let name: String
+        /// Per quarter-hour of the days shown, in order: the deciding rule's index, or nil
+        /// when no rule decides (the rule set's `unmatched`).
+        public let cells: [Int?]
+    }
+
+    public struct Day: Sendable, Equatable {
+        public let date: LocalDate
+        /// "mon"
+        public let weekday: String
+        /// What makes the day special, in words: a calendar's listed date or holiday, a
+        /// clock change. Empty for an ordinary day.
+        public let notes: [String]
+    }
+
+    public struct RuleEntry: Sendable, Equatable {
+        public let index: Int
+        public let name: String
+        /// Whom it dials, in words: "hunt priya, rahul".
+        public let dials: String
+    }
+
+    public static let slotsPerDay = 96
+    /// Combinations of classes a view is made of at most (each is decided at every quarter-hour).
+    public static let maxCombinations = 20_000
+    public static let maxDays = 62
+
+    public let ruleSet: String
+    public let timeZone: String
+    public let days: [Day]
+    public let kinds: [Kind]
+    /// The rules that decide some cell, in rule order, for the legend.
+    public let rules: [RuleEntry]
+    /// What calls no rule takes get: "nobody (an empty answer)".
+    public let unmatched: String
+
+    public enum Failure: Error, Sendable, CustomStringConvertible, Equatable {
+        case tooManyKinds(Int)
+        case badDays(Int)
+
+        public var description: String {
+            switch self {
+            case .tooManyKinds(let count):
+                "the rule set tells apart \(count) combinations of caller, ExoPhone and skill; a week view draws at most \(WeekView.maxCombinations) (it is meant for rule sets a person reads)"
+            case .badDays(let days): "--days is \(days); it must be 1 to \(WeekView.maxDays)"
+            }
+        }
+    }
+
+    /// The view of `days` days from `from` (a date of the rule set's zone).
+    public init(table: DecisionTable, from: LocalDate, days count: Int) throws(Failure) {
+        guard (1...Self.maxDays).contains(count) else { throw .badDays(count) }
+        let ruleSet = table.ruleSet
+        let matrices = table.matrices
+        let combinations = matrices.caller.rows * matrices.exophone.rows * matrices.skill.rows
+        guard combinations <= Self.maxCombinations else { throw .tooManyKinds(combinations) }
+        self.ruleSet = ruleSet.name
+        timeZone = ruleSet.timeZone
+        let firstDay = LocalMoment(date: from, minute: 0).day
+        let moments = (0..<count).flatMap { offset in
+            (0..<Self.slotsPerDay).map { slot in LocalMoment(localSeconds: Int64(firstDay + offset) * 86_400 + Int64(slot * 15) * 60) }
+        }
+        // The distinct time classes of the days shown, and each quarter-hour's.
+        var timeRows: [Int] = []
+        var slotRow: [Int] = []
+        var known: [Int: Int] = [:]
+        for moment in moments {
+            let row = table.time.row(moment)
+            if known[row] == nil {
+                known[row] = timeRows.count
+                timeRows.append(row)
+            }
+            slotRow.append(known[row]!)
+        }
+        days = (0..<count).map { offset in Self.day(firstDay + offset, ruleSet: ruleSet, zone: table.reader.zone) }
+
+        // Each combination's cells; a combination's first rule per time class is found once.
+        var groups: [[Int?]: [(caller: Int, exophone: Int, skill: Int)]] = [:]
+        var order: [[Int?]] = []
+        for caller in 0..<matrices.caller.rows {
+            for exophone in 0..<matrices.exophone.rows {
+                for skill in 0..<matrices.skill.rows {
+                    let byTimeRow = timeRows.map { timeRow in
+                        BitMatrix.firstCommon(PerDimension(caller: matrices.caller.view(row: caller), exophone: matrices.exophone.view(row: exophone),
+                                                           time: matrices.time.view(row: timeRow), skill: matrices.skill.view(row: skill)))
+                    }
+                    let cells = slotRow.map { byTimeRow[$0] }
+                    if groups[cells] == nil { order.append(cells) }
+                    groups[cells, default: []].append((caller, exophone, skill))
+                }
+            }
+        }
+
+        // Names: the conditions that hold for each class, per dimension.
+        let words = PerDimension<[String]>(
+            caller: (0..<matrices.caller.rows).map { Self.words(row: $0, matrix: matrices.caller, ruleSet: ruleSet) { $0.caller.map { Self.numbers($0, "callers", ruleSet) } } },
+            exophone: (0..<matrices.exophone.rows).map { Self.words(row: $0, matrix: matrices.exophone, ruleSet: ruleSet) { $0.exophone.map { Self.numbers($0, "on", ruleSet) } } },
+            time: [],
+            skill: (0..<matrices.skill.rows).map { Self.words(row: $0, matrix: matrices.skill, ruleSet: ruleSet, Self.skillWords) })
+        var kinds: [Kind] = []
+        var rest: Kind?
+        for cells in order {
+            let members = groups[cells]!
+            if members.contains(where: { $0.caller == 0 && $0.exophone == 0 && $0.skill == 0 }) && order.count > 1 {
+                rest = Kind(name: "all other calls", cells: cells)
+                continue
+            }
+            for name in Self.names(members, words: words, universe: matrices) { kinds.append(Kind(name: name, cells: cells)) }
+        }
+        // Rows in the order of the first rule they meet, the rest last.
+        func rank(_ kind: Kind) -> Int { kind.cells.compactMap { $0 }.min() ?? Int.max }
+        kinds = kinds.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        if let rest { kinds.append(rest) }
+        if kinds.isEmpty, let only = order.first { kinds = [Kind(name: "every call", cells: only)] }
+        self.kinds = kinds
+        let used = Set(kinds.flatMap { $0.cells.compactMap { $0 } })
+        rules = used.sorted().map { RuleEntry(index: $0, name: ruleSet.rules[$0].name, dials: Self.dials(ruleSet.rules[$0].dial, ruleSet)) }
+        unmatched = switch ruleSet.unmatched {
+        case .nobody: "nobody (an empty answer)"
+        case .fallback: "Exotel's Fallback URL (`unmatched: fallback`)"
+        }
+    }
+
+    /// The kinds' names for combinations decided alike: split by the callers' words, callers
+    /// whose ExoPhones and skills are the same named together; a dimension all of whose
+    /// classes are there is not said.
+    static func names(_ members: [(caller: Int, exophone: Int, skill: Int)], words: PerDimension<[String]>, universe: PerDimension<BitMatrix>) -> [String] {
+        struct Pair: Hashable { let exophone: Int, skill: Int }
+        var pairsOf: [String: Set<Pair>] = [:]
+        var callerOrder: [String] = []
+        for member in members {
+            let word = words.caller[member.caller]
+            if pairsOf[word] == nil { callerOrder.append(word) }
+            pairsOf[word, default: []].insert(Pair(exophone: member.exophone, skill: member.skill))
+        }
+        var callersOf: [Set<Pair>: [String]] = [:]
+        var pairOrder: [Set<Pair>] = []
+        for word in callerOrder {
+            let pairs = pairsOf[word]!
+            if callersOf[pairs] == nil { pairOrder.append(pairs) }
+            callersOf[pairs, default: []].append(word)
+        }
+        let allCallers = Set(words.caller), allExophones = Set(words.exophone), allSkills = Set(words.skill)
+        return pairOrder.map { pairs in
+            let callers = callersOf[pairs]!
+            var parts: [String] = []
+            if Set(callers) != allCallers { parts.append(callers.map { $0.isEmpty ? "other callers" : $0 }.joined(separator: " or ")) }
+            let exophones = Set(pairs.map { words.exophone[$0.exophone] }), skills = Set(pairs.map { words.skill[$0.skill] })
+            let isProduct = Set(pairs.map { "\(words.exophone[$0.exophone])\u{0}\(words.skill[$0.skill])" }).count == exophones.count * skills.count
+            func said(_ set: Set<String>, all: Set<String>, other: String) -> String? {
+                set == all ? nil : set.sorted().map { $0.isEmpty ? other : $0 }.joined(separator: " or ")
+            }
+            if isProduct {
+                parts += [said(exophones, all: allExophones, other: "on other ExoPhones"), said(skills, all: allSkills, other: "no skill")].compactMap { $0 }
+            } else {
+                let listed = Set(pairs.map { pair in
+                    [words.exophone[pair.exophone].isEmpty ? "on other ExoPhones" : words.exophone[pair.exophone],
+                     words.skill[pair.skill].isEmpty ? "no skill" : words.skill[pair.skill]].joined(separator: " with ")
+                }).sorted()
+                parts.append(listed.joined(separator: "; "))
+            }
+            return parts.isEmpty ? "every call" : parts.joined(separator: ", ")
+        }
+    }
+
+    /// The distinct conditions (in rule order) of the rules whose condition in this
+    /// dimension holds for a class; "" when none does.
+    static func words(row: Int, matrix: BitMatrix, ruleSet: RuleSet, _ text: (Conditions) -> String?) -> String {
+        var said: [String] = []
+        matrix.forEachExtraRule(row: row) { rule in
+            if let words = text(ruleSet.rules[rule].conditions), !said.contains(words) { said.append(words) }
+        }
+        return said.joined(separator: " and ")
+    }
+
+    static func numbers(_ match: Match<NumberAtom>, _ who: String, _ ruleSet: RuleSet) -> String {
+        describe(match) { atom in
+            switch atom {
+            case .number(let number): "\(who) \(number)"
+            case .prefix(let digits): "\(who) +\(digits)…"
+            case .list(let index): "\(who) in `\(ruleSet.lists[index].name)`"
+            case .table(let index): "\(who) in table `\(ruleSet.tables[index].name)`"
+            }
+        }
+    }
+
+    static func skillWords(_ conditions: Conditions) -> String? {
+        let parts = [conditions.skill.map { describe($0) { "skill `\($0)`" } },
+                     conditions.direction.map { describe($0) { "direction \($0.rawValue)" } },
+                     conditions.customField.map { describe($0) { atom in
+                         switch atom {
+                         case .text(let text): "custom field `\(text)`"
+                         default: "custom field \(atom)"
+                         }
+                     } }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " and ")
+    }
+
+    static func describe<Atom>(_ match: Match<Atom>, _ atom: (Atom) -> String) -> String {
+        switch match {
+        case .atom(let value): atom(value)
+        case .anyOf(let matches): matches.map { describe($0, atom) }.joined(separator: " or ")
+        case .not(let inner): "not " + describe(inner, atom)
+        }
+    }
+
+    /// Whom a rule dials, in words.
+    static func dials(_ dial: Dial, _ ruleSet: RuleSet) -> String {
+        guard !dial.isNobody else { return "nobody" }
+        func names(_ destinations: [Destination]) -> String {
+            let shown = destinations.prefix(4).map(\.name).joined(separator: ", ")
+            return destinations.count > 4 ? shown + " and \(destinations.count - 4) more" : shown
+        }
+        func step(_ step: Step) -> String {
+            let targets = step.targets.map { target -> String in
+                switch target {
+                case .destination(let destination): destination.name
+                case .lookup(let table, let otherwise):
+                    "the caller's `\(ruleSet.tables[table].name)` row" + (otherwise.isEmpty ? "" : " (else \(names(otherwise)))")
+                case .sticky: "the caller's last agent"
+                }
+            }
+            let shown = targets.count > 4 ? targets.prefix(4).joined(separator: ", ") + " and \(targets.count - 4) more" : targets.joined(separator: ", ")
+            switch step.strategy {
+            case .hunt: return targets.count > 1 ? "hunt " + shown : shown
+            case .parallel: return "ring " + shown + " at once"
+            }
+        }
+        let total = dial.branches.reduce(0) { $0 + $1.weight }
+        return dial.branches.map { branch in
+            let steps = branch.steps.map(step).joined(separator: ", then ")
+            return dial.isSplit ? "\(branch.weight * 100 / max(total, 1))%: \(steps)" : steps
+        }.joined(separator: "; ")
+    }
+
+    /// A day with what makes it special: the dates calendars list or treat apart (holidays,
+    /// `on` dates, nth weekdays), and clock changes.
+    static func day(_ number: Int, ruleSet: RuleSet, zone: ZoneRules) -> Day {
+        let moment = LocalMoment(localSeconds: Int64(number) * 86_400)
+        var notes: [String] = []
+        for calendar in ruleSet.calendars {
+            if calendar.exceptDates.contains(moment.date) {
+                notes.append("closed in `\(calendar.name)`")
+                continue
+            }
+            // A listed date (named or not) or another form than weekly hours.
+            var said = Set<String>()
+            for slot in stride(from: 0, to: 1440, by: 15) {
+                guard let opening = calendar.opening(at: LocalMoment(localSeconds: Int64(number) * 86_400 + Int64(slot) * 60)), opening != .always else { continue }
+                if case .date(let name) = opening {
+                    if said.insert("date").inserted { notes.append("listed in `\(calendar.name)`" + (name.map { " (\($0))" } ?? "")) }
+                } else if !opening.isPlain && said.insert(opening.words).inserted {
+                    notes.append("`\(calendar.name)`: \(opening.words)")
+                }
+            }
+        }
+        let start = zone.utc(fromLocal: Int64(number) * 86_400), end = zone.utc(fromLocal: Int64(number + 1) * 86_400)
+        let before = zone.offset(atUTC: start), after = zone.offset(atUTC: end)
+        if before != after {
+            notes.append("clock change: UTC\(Self.offset(before)) to UTC\(Self.offset(after))")
+        }
+        return Day(date: moment.date, weekday: moment.weekday.shortName, notes: notes)
+    }
+
+    static func offset(_ seconds: Int64) -> String {
+        let minutes = abs(Int(seconds) / 60)
+        let text = "\(minutes / 60)" + (minutes % 60 == 0 ? "" : ":" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)")
+        return (seconds < 0 ? "-" : "+") + text
+    }
+}
