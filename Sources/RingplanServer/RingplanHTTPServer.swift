@@ -9,7 +9,7 @@ import RuleCompiler
 import ServiceLifecycle
 
 /// `ringplan serve`: the public application (`/connect/{name}`, `/healthz`, `/readyz`), the
-/// admin application on its own port (`/metrics`, `/admin/reload`, `/admin/rules`), and
+/// admin application on its own port (`/` the admin page, `/metrics`, `/admin/reload`, `/admin/rules`), and
 /// the reload service, run together with graceful shutdown on SIGTERM and SIGINT.
 public struct RingplanHTTPServer: Sendable {
     public let options: ServerOptions
@@ -94,6 +94,16 @@ public struct RingplanHTTPServer: Sendable {
             Self.json(200, Array(Self.describe(store.lastReport, store: store).utf8)[...], head: false)
         }
         let state = self.state, publicURL = options.publicURL
+        let page = AdminPage(store: store, metrics: metrics, state: state)
+        router.get("/") { request, _ in
+            let refresh = request.uri.queryParameters["refresh"].flatMap { Int($0) }.map { min(max($0, 5), 3600) }
+            // Off the event loop: a week view is drawn once per version and day, in milliseconds.
+            let html = await Task.detached { page.render(refresh: refresh) }.value
+            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: Array(html.utf8))))
+            response.headers[.contentType] = "text/html; charset=utf-8"
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
         router.get("/admin/agents") { request, _ in
             let limit = request.uri.queryParameters["limit"].flatMap { Int($0) }.map { min(max($0, 0), 10_000) } ?? 100
             return Self.json(200, Array(Self.describe(state, store: store, publicURL: publicURL, limit: limit).utf8)[...], head: false)
@@ -121,17 +131,7 @@ public struct RingplanHTTPServer: Sendable {
     /// and where the state is kept.
     static func describe(_ state: StateWriter, store: RuleStore, publicURL: String?, limit: Int) -> String {
         let now = Int64(time(nil)), agents = state.agents, storage = state.current
-        var names: [DialedContact: String] = [:]
-        for table in store.current?.tables.values.map(\.ruleSet) ?? [] {
-            for agent in table.agents where names[agent.contact.dialed] == nil { names[agent.contact.dialed] = agent.agent }
-        }
-        func describe(_ contact: DialedContact) -> String {
-            if let name = names[contact] { return name }
-            switch contact {
-            case .number(let number): return number.description
-            case .sipUser(let key): return "sip user #" + String(key, radix: 16)
-            }
-        }
+        let describe = agentNames(store: store)
         let busy = agents.busyNow(now: now).map { ["agent": describe($0.contact), "calls": $0.calls] as [String: Any] }
             .sorted { ($0["agent"] as! String) < ($1["agent"] as! String) }
         let sticky = agents.stickyEntries(limit: limit).map { entry -> [String: Any] in
@@ -149,6 +149,21 @@ public struct RingplanHTTPServer: Sendable {
             "eventsURL": publicURL.map { $0 + "/events/{rule set}" } ?? NSNull(),
         ]
         return ReadableJSON.string(object)
+    }
+
+    /// An agent's name where a loaded rule set knows the contact; else its number.
+    static func agentNames(store: RuleStore) -> (DialedContact) -> String {
+        var names: [DialedContact: String] = [:]
+        for table in store.current?.tables.values.map(\.ruleSet) ?? [] {
+            for agent in table.agents where names[agent.contact.dialed] == nil { names[agent.contact.dialed] = agent.agent }
+        }
+        return { contact in
+            if let name = names[contact] { return name }
+            switch contact {
+            case .number(let number): return number.description
+            case .sipUser(let key): return "sip user #" + String(key, radix: 16)
+            }
+        }
     }
 
     static func describe(_ report: ReloadReport?, store: RuleStore) -> String {

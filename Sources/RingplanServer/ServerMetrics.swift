@@ -18,6 +18,34 @@ public final class ServerMetrics: Sendable {
     }
 
     private let requestCounters = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
+    /// Answers per rule set and rule in each of the last minutes, for the admin page.
+    private let recent = Mutex<[RecentKey: RecentCounts]>([:])
+    private struct RecentKey: Hashable {
+        let ruleSet: String
+        let rule: String
+    }
+
+    /// Counts by minute in a ring: a slot holds the minute it counts, so a stale one is
+    /// reset when its minute comes round again.
+    struct RecentCounts {
+        static let minutes = 10
+        var minute = [Int64](repeating: -1, count: minutes)
+        var count = [Int](repeating: 0, count: minutes)
+
+        mutating func add(at minute: Int64) {
+            let slot = Int(minute % Int64(Self.minutes))
+            if self.minute[slot] != minute { (self.minute[slot], count[slot]) = (minute, 0) }
+            count[slot] += 1
+        }
+
+        /// The counts of the `minutes` minutes up to `now`'s, oldest first.
+        func counts(upTo now: Int64) -> [Int] {
+            ((now - Int64(Self.minutes) + 1)...now).map { minute in
+                let slot = Int(minute % Int64(Self.minutes))
+                return self.minute[slot] == minute ? count[slot] : 0
+            }
+        }
+    }
     private let reloadCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let eventCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let stickyHits: CoreMetrics.Counter
@@ -104,6 +132,16 @@ public final class ServerMetrics: Sendable {
         }
         counter.increment()
         latency.recordNanoseconds(Int64(nanoseconds))
+        let minute = Int64(time(nil)) / 60
+        recent.withLock { $0[RecentKey(ruleSet: ruleSet, rule: rule), default: RecentCounts()].add(at: minute) }
+    }
+
+    /// Answers per rule set and rule in each of the last ten minutes (oldest first, the
+    /// current minute last), for rules with any.
+    public func recentRequests(now: Int64 = Int64(time(nil))) -> [(ruleSet: String, rule: String, perMinute: [Int])] {
+        recent.withLock { tallies in
+            tallies.map { key, counts in (key.ruleSet, key.rule, counts.counts(upTo: now / 60)) }
+        }.filter { $0.perMinute.contains { $0 > 0 } }.sorted { ($0.ruleSet, $0.rule) < ($1.ruleSet, $1.rule) }
     }
 
     public func reload(_ report: ReloadReport) {

@@ -45,7 +45,7 @@ public enum WeekViewRenderer {
         return (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {
@@ -196,9 +196,9 @@ public enum WeekViewRenderer {
         var out = "<section class=\"week\" aria-label=\"\(escape(title(view).replacingOccurrences(of: "`", with: "")))\">\n"
         out += "<h\(headingLevel)>\(words(title(view)))</h\(headingLevel)>\n<ul class=\"legend\">\n"
         for rule in view.rules {
-            out += "<li><span class=\"swatch\" style=\"background:\(colours[rule.index]!)\"></span><b>\(escape(rule.name))</b> \(words(rule.dials))</li>\n"
+            out += "<li><span class=\"swatch\" style=\"background:\(colours[rule.index]!)\"></span><span><b>\(escape(rule.name))</b> \(words(rule.dials))</span></li>\n"
         }
-        out += "<li><span class=\"swatch\" style=\"background:\(noRule)\"></span><b>no rule</b> \(words(view.unmatched))</li>\n</ul>\n"
+        out += "<li><span class=\"swatch\" style=\"background:\(noRule)\"></span><span><b>no rule</b> \(words(view.unmatched))</span></li>\n</ul>\n"
         let hours = stride(from: 0, to: 24, by: 3).map { hour in
             "<span\(hour % 6 == 0 ? "" : " class=\"minor\"") style=\"left:\(Double(hour) / 24 * 100)%\">\(hour < 10 ? "0" : "")\(hour):00</span>"
         }.joined()
