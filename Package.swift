@@ -99,7 +99,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Replay"]
+            exclude: ["Replay", "Browser"]
         ),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleCompiler"]),
         // Runs the built `ringplan` binary, as users do.

@@ -440,3 +440,29 @@ import Testing
         #expect(lines.last?.contains("more not annotated") == true)
     }
 }
+
+extension CLITests {
+    @Test func showDrawsTheWeek() throws {
+        let text = try run(["show", "rules/support.yaml", "--from", "2026-12-21", "--days", "2"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("Rule set support: who gets the calls, 2026-12-21 to 2026-12-22 (Asia/Kolkata)\n"))
+        #expect(text.stdout.contains("  B  vip: hunt priya, rahul\n"))
+        #expect(text.stdout.contains("    " + String(repeating: "B", count: 96) + "  callers in vip\n"))
+        #expect(text.stdout.contains("mon 2026-12-21\n") && text.stdout.contains("tue 2026-12-22\n"))
+        let svg = try run(["show", "rules/sales.yaml", "--format", "svg", "--from", "2026-12-21"])
+        #expect(svg.status == 0 && svg.stdout.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.stdout.hasSuffix("</svg>\n"))
+        let html = try run(["show", "rules/sales.yaml", "--format", "html"])
+        #expect(html.status == 0 && html.stdout.hasPrefix("<!doctype html>") && !html.stdout.contains("<script"))
+        // Mistakes: a date that is not one, days out of range, a file that is not a rule set, broken rules.
+        let date = try run(["show", "rules/support.yaml", "--from", "2026-02-30"])
+        #expect(date.status == 2 && date.stderr.contains("--from `2026-02-30` is not a date"))
+        let days = try run(["show", "rules/support.yaml", "--days", "0"])
+        #expect(days.status == 2 && days.stderr.contains("--days is 0; it must be 1 to 62"))
+        let shared = try run(["show", "rules/team.yaml"])
+        #expect(shared.status == 2 && shared.stderr.contains("is not a rule set"))
+        let copy = try brokenCopy("support.yaml") { $0.replacingOccurrences(of: "to: [priya, rahul]", with: "to: [pirya, rahul]") }
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let broken = try run(["show", "rules/support.yaml"], in: copy)
+        #expect(broken.status == 1 && broken.stderr.contains("pirya"))
+    }
+}

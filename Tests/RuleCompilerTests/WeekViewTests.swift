@@ -1,0 +1,61 @@
+import ConnectProtocol
+import Foundation
+@testable import Routing
+@testable import RuleCompiler
+import Testing
+
+@Suite struct WeekViewTests {
+    static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("rules")
+
+    static func view(_ name: String, from: LocalDate, days: Int) throws -> WeekView {
+        let result = try Workspace.check(paths: [rules.appendingPathComponent(name + ".yaml").path], analyze: false)
+        let ruleSet = try #require(result.ruleSets.first { $0.name == name })
+        return try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: from, days: days)
+    }
+
+    /// The kinds are named from the conditions, and each cell is what the reference
+    /// evaluator decides for a call of that kind at that quarter-hour.
+    @Test func eachCellIsTheReferenceEvaluatorsDecision() throws {
+        let view = try Self.view("support", from: LocalDate(year: 2026, month: 12, day: 21), days: 7)
+        #expect(view.kinds.map(\.name) == ["callers in `blocked`", "callers in `vip`", "other callers, on +918047112345, skill `support`", "all other calls"])
+        #expect(view.rules.map(\.name) == ["blocked", "vip", "after-hours", "support-line", "everyone-else"])
+        #expect(view.rules.map(\.dials) == ["nobody", "hunt priya, rahul", "+918047119999", "ring asha, vikram, priya at once", "hunt priya, rahul"])
+        #expect(view.days.map(\.weekday) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+        let result = try Workspace.check(paths: [Self.rules.appendingPathComponent("support.yaml").path], analyze: false)
+        let reference = ReferenceEvaluator(ruleSet: try #require(result.ruleSets.first { $0.name == "support" }))
+        // A call of each kind: a blocked caller, a VIP, another caller on the support line
+        // pressing 2 (support), another caller on another ExoPhone.
+        let calls = ["CallFrom=%2B919999900000&CallTo=%2B918047112345", "CallFrom=%2B919845012345&CallTo=%2B918047112345",
+                     "CallFrom=%2B919811122233&CallTo=%2B918047112345&digits=%222%22", "CallFrom=%2B919811122233&CallTo=%2B918047100000"]
+        var compared = 0
+        for (kind, call) in zip(view.kinds, calls) {
+            for (dayNumber, day) in view.days.enumerated() {
+                for slot in stride(from: 0, to: WeekView.slotsPerDay, by: 5) {
+                    let time = "\(day.date)+\(WeekViewRenderer.clock(slot).replacingOccurrences(of: ":", with: "%3A"))%3A00"
+                    let facts = reference.facts(for: ConnectRequest(query: call + "&CurrentTime=" + time), now: Date())
+                    #expect(kind.cells[dayNumber * WeekView.slotsPerDay + slot] == reference.decide(facts), "\(kind.name) at \(day.date) \(slot)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 4 * 7 * 20)
+        // The support line's Monday: after hours, then support 09:30-13:00 and 14:00-18:30.
+        let names = Dictionary(uniqueKeysWithValues: view.rules.map { ($0.index, $0.name) })
+        let line = view.kinds[2].cells[0..<96].map { cell in cell.flatMap { names[$0] } ?? "-" }
+        #expect(line[37] == "after-hours" && line[38] == "support-line" && line[51] == "support-line" && line[52] == "after-hours" && line[56] == "support-line" && line[74] == "after-hours")
+    }
+
+    @Test func specialDaysAndLimits() throws {
+        // 2026-01-26 is a holiday of `holidays`, which `business_hours` excepts.
+        let view = try Self.view("support", from: LocalDate(year: 2026, month: 1, day: 25), days: 3)
+        #expect(view.days.map(\.notes) == [[], ["listed in `holidays`"], []])
+        #expect(throws: WeekView.Failure.badDays(0)) { try Self.view("support", from: LocalDate(year: 2026, month: 1, day: 25), days: 0) }
+        // A clock change: New York's on 2027-03-14 (02:00 becomes 03:00).
+        let zone = try #require(ZoneRules(identifier: "America/New_York"))
+        let ruleSet = try #require(try Workspace.check(paths: [Self.rules.appendingPathComponent("support.yaml").path], analyze: false).ruleSets.first)
+        let day = LocalMoment(date: LocalDate(year: 2027, month: 3, day: 14), minute: 0).day
+        #expect(WeekView.day(day, ruleSet: ruleSet, zone: zone).notes == ["clock change: UTC-5 to UTC-4"])
+        #expect(WeekView.day(day - 1, ruleSet: ruleSet, zone: zone).notes == [])
+    }
+}
