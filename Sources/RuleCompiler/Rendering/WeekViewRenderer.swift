@@ -83,7 +83,7 @@ public enum WeekViewRenderer {
             out += "  \(position < letters.count ? letters[position] : "#")  \(rule.name): \(rule.dials)\n"
         }
         out += "  .  no rule: \(view.unmatched)\n\n"
-        let ruler = stride(from: 0, to: 24, by: 1).map { ($0 < 10 ? "0" : "") + "\($0)  " }.joined()
+        let ruler = stride(from: 0, to: 24, by: 1).map { ($0 < 10 ? "0" : "") + "\($0)" }.joined(separator: "  ")
         for (number, day) in view.days.enumerated() {
             out += "\(day.weekday) \(day.date)" + (day.notes.isEmpty ? "" : "  * " + day.notes.joined(separator: "; ").replacingOccurrences(of: "`", with: "")) + "\n"
             out += "    " + ruler + "\n"
