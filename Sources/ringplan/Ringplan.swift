@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import Routing
+import RuleCompiler
 
 @main
 struct Ringplan: AsyncParsableCommand {
@@ -44,4 +46,30 @@ enum Exit {
     static let failure = ExitCode(1)
     /// Usage or I/O errors: a missing path, an unreadable file.
     static let usage = ExitCode(2)
+}
+
+/// A rule-set file named on the command line, checked (with its includes) and lowered: its
+/// errors are printed and exit 1; a path that does not exist or a file without `rules`, 2.
+func loadRuleSet(_ path: String, analyze: Bool) throws -> (result: CheckResult, ruleSet: RuleSet, table: DecisionTable) {
+    let result: CheckResult
+    do {
+        result = try Workspace.check(paths: [path], analyze: analyze)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw Exit.usage
+    }
+    if result.diagnostics.hasErrors {
+        FileHandle.standardError.write(Data(HumanRenderer(sources: result.sources).render(DiagnosticReport(result.diagnostics)).utf8))
+        throw Exit.failure
+    }
+    guard let ruleSet = result.ruleSets.first(where: { $0.name == ((path as NSString).lastPathComponent as NSString).deletingPathExtension }) else {
+        FileHandle.standardError.write(Data("error: \(path) is not a rule set (it has no `rules`)\n".utf8))
+        throw Exit.usage
+    }
+    do {
+        return (result, ruleSet, try result.tables[ruleSet.name] ?? DecisionTable(ruleSet: ruleSet))
+    } catch {
+        FileHandle.standardError.write(Data("error: cannot build an answer: \(error)\n".utf8))
+        throw Exit.failure
+    }
 }

@@ -44,26 +44,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let clock = try serverClock()
-        let result: CheckResult
-        do {
-            result = try Workspace.check(paths: [ruleSet])
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw Exit.usage
-        }
-        if result.diagnostics.hasErrors {
-            FileHandle.standardError.write(Data(HumanRenderer(sources: result.sources).render(DiagnosticReport(result.diagnostics)).utf8))
-            throw Exit.failure
-        }
-        guard let rules = result.ruleSets.first(where: { $0.name == ((ruleSet as NSString).lastPathComponent as NSString).deletingPathExtension }) else {
-            FileHandle.standardError.write(Data("error: \(ruleSet) is not a rule set (it has no `rules`)\n".utf8))
-            throw Exit.usage
-        }
-        let table: DecisionTable
-        do { table = try result.tables[rules.name] ?? DecisionTable(ruleSet: rules) } catch {
-            FileHandle.standardError.write(Data("error: cannot build an answer: \(error)\n".utf8))
-            throw Exit.failure
-        }
+        let (_, rules, table) = try loadRuleSet(ruleSet, analyze: true)
         let header = headers.compactMap(Self.versionHeader).first
         let (version, isFallback) = ConnectVersion.negotiate(header: header)
         let request = ConnectRequest(query: query)

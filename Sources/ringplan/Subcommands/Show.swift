@@ -35,26 +35,7 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let result: CheckResult
-        do {
-            result = try Workspace.check(paths: [ruleSet], analyze: false)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw Exit.usage
-        }
-        if result.diagnostics.hasErrors {
-            FileHandle.standardError.write(Data(HumanRenderer(sources: result.sources).render(DiagnosticReport(result.diagnostics)).utf8))
-            throw Exit.failure
-        }
-        guard let rules = result.ruleSets.first(where: { $0.name == ((ruleSet as NSString).lastPathComponent as NSString).deletingPathExtension }) else {
-            FileHandle.standardError.write(Data("error: \(ruleSet) is not a rule set (it has no `rules`)\n".utf8))
-            throw Exit.usage
-        }
-        let table: DecisionTable
-        do { table = try DecisionTable(ruleSet: rules) } catch {
-            FileHandle.standardError.write(Data("error: cannot build an answer: \(error)\n".utf8))
-            throw Exit.failure
-        }
+        let (_, _, table) = try loadRuleSet(ruleSet, analyze: false)
         let first: LocalDate
         if let from {
             guard let date = LocalDate(parsing: from) else {
