@@ -281,7 +281,6 @@ public final class LanguageServer: @unchecked Sendable {
         send(byFile, texts: texts, clearing: Set(shown.filter { !$0.value.diagnostics.isEmpty }.keys).subtracting(byFile.keys))
         // Open files without diagnostics are shown too: the base of the next quick check.
         for (path, text) in texts where byFile[path] == nil { shown[path] = (text, []) }
-        if analysed { lastResult = result }
     }
 
     /// Publishes `byFile`'s diagnostics (and none for `clearing`), and keeps them as shown,
@@ -322,9 +321,6 @@ public final class LanguageServer: @unchecked Sendable {
 
     static func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
-    /// The last check published, for hovers on rules.
-    private var lastResult: CheckResult?
-
     /// "did you mean `priya`?" (a name, a number's E.164 form, a duration's limit): `priya`.
     static func replacement(in help: String?) -> String? {
         guard let help, help.hasPrefix("did you mean `") else { return nil }
@@ -364,10 +360,10 @@ public final class LanguageServer: @unchecked Sendable {
         }
         let place = EditorPlace(lines: lines, line: line, column: position.column - 1)
         if place.valueOf == "name", place.parents == ["rules", "-"] {
-            // A rule's name: what the analyses found for the rule there (findings are made at its name).
-            let findings = (lastResult?.diagnostics.all ?? []).filter { diagnostic in
-                guard let span = diagnostic.span, NameIndex.key(span.file) == path else { return false }
-                return span.start.line == position.line && diagnostic.code.rawValue.hasPrefix("RP05")
+            // A rule's name: what the analyses found for the rule there (findings are made at
+            // its name), as shown: moved with the edits since the analyses ran.
+            let findings = (shown[path]?.diagnostics ?? []).filter { diagnostic in
+                diagnostic.span?.start.line == position.line && diagnostic.code.rawValue.hasPrefix("RP05")
             }
             let name = String(lines[line].split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces)
             let said = findings.isEmpty ? ["decides calls: no earlier rule takes all of what its `when` describes"]

@@ -100,20 +100,14 @@ public enum WeekViewRenderer {
 
     /// The whole view as one drawing: per day, a lane per kind, hours across.
     public static func svg(_ view: WeekView) -> String {
-        let label = 300.0, cell = 8.0, lane = 18.0, header = 34.0, gap = 14.0, margin = 16.0
-        let width = margin * 2 + label + cell * Double(WeekView.slotsPerDay)
-        let legendHeight = Double(view.rules.count + 1) * 20 + 20
+        // The hour labels stand centred on their lines: room for half of the last one.
+        let label = 360.0, cell = 8.0, lane = 18.0, header = 34.0, gap = 14.0, margin = 16.0, overhang = 16.0
+        let width = margin * 2 + label + cell * Double(WeekView.slotsPerDay) + overhang
         let dayHeight = header + lane * Double(view.kinds.count) + gap
-        let height = margin * 2 + 30 + legendHeight + dayHeight * Double(view.days.count)
         let colours = Dictionary(uniqueKeysWithValues: view.rules.enumerated().map { ($0.element.index, colour($0.offset)) })
         func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(number(width))" height="\(number(height))" viewBox="0 0 \(number(width)) \(number(height))" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="12" role="img">
-            <title>\(escape(title(view)))</title>
-            <rect width="100%" height="100%" fill="#ffffff"/>
-            <text x="\(number(margin))" y="\(number(margin + 14))" font-size="16" font-weight="600" fill="#111827">\(escape(title(view).replacingOccurrences(of: "`", with: "")))</text>
-
-            """
+        func plain(_ text: String) -> String { escape(text.replacingOccurrences(of: "`", with: "")) }
+        var out = "<text x=\"\(number(margin))\" y=\"\(number(margin + 14))\" font-size=\"16\" font-weight=\"600\" fill=\"#111827\">\(plain(title(view)))</text>\n"
         let names = rules(view)
         var y = margin + 36
         for rule in view.rules {
@@ -126,7 +120,7 @@ public enum WeekViewRenderer {
         y += 40
         for (dayNumber, day) in view.days.enumerated() {
             let special = !day.notes.isEmpty
-            out += "<text x=\"\(number(margin))\" y=\"\(number(y + 14))\" font-weight=\"600\" fill=\"\(special ? "#b45309" : "#111827")\">\(day.weekday) \(day.date)\(special ? " ★ " + escape(day.notes.joined(separator: "; ")) : "")</text>\n"
+            out += "<text x=\"\(number(margin))\" y=\"\(number(y + 14))\" font-weight=\"600\" fill=\"\(special ? "#b45309" : "#111827")\">\(day.weekday) \(day.date)\(special ? " ★ " + plain(day.notes.joined(separator: "; ")) : "")</text>\n"
             for hour in stride(from: 0, through: 24, by: 3) {
                 let x = margin + label + Double(hour * 4) * cell
                 out += "<text x=\"\(number(x))\" y=\"\(number(y + 30))\" font-size=\"10\" fill=\"#6b7280\" text-anchor=\"middle\">\(hour < 10 ? "0" : "")\(hour):00</text>"
@@ -135,7 +129,7 @@ public enum WeekViewRenderer {
             var laneY = y + header
             let slots = (dayNumber * WeekView.slotsPerDay)..<((dayNumber + 1) * WeekView.slotsPerDay)
             for kind in view.kinds {
-                out += "<text x=\"\(number(margin + label - 8))\" y=\"\(number(laneY + 12.5))\" text-anchor=\"end\" fill=\"#374151\">\(escape(shortened(kind.name, to: 46)))<title>\(escape(kind.name))</title></text>"
+                out += "<text x=\"\(number(margin + label - 8))\" y=\"\(number(laneY + 12.5))\" text-anchor=\"end\" fill=\"#374151\">\(plain(shortened(kind.name, to: 56)))<title>\(plain(kind.name))</title></text>"
                 for run in runs(kind.cells[slots]) {
                     let x = margin + label + Double(run.start) * cell
                     let name = run.rule.flatMap { names[$0] } ?? "no rule"
@@ -152,7 +146,13 @@ public enum WeekViewRenderer {
             out += "\n"
             y += dayHeight
         }
-        return out + "</svg>\n"
+        let height = y - gap + margin
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(number(width))" height="\(number(height))" viewBox="0 0 \(number(width)) \(number(height))" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="12" role="img">
+            <title>\(plain(title(view)))</title>
+            <rect width="100%" height="100%" fill="#ffffff"/>
+
+            """ + out + "</svg>\n"
     }
 
     static func rules(_ view: WeekView) -> [Int: String] {
