@@ -85,7 +85,8 @@ final class AdminPage: Sendable {
         if !busy.isEmpty || sticky > 0 {
             let names = RingplanHTTPServer.agentNames(store: store)
             body += "<section><h2>Agents</h2><p>busy now: "
-            body += busy.isEmpty ? "nobody" : busy.map { "<code>\(e(names($0.contact)))</code>" + ($0.calls > 1 ? " (\($0.calls) calls)" : "") }.joined(separator: ", ")
+            let named = busy.map { (name: names($0.contact), calls: $0.calls) }.sorted { $0.name < $1.name }
+            body += named.isEmpty ? "nobody" : named.map { "<code>\(e($0.name))</code>" + ($0.calls > 1 ? " (\($0.calls) calls)" : "") }.joined(separator: ", ")
             body += "</p><p>callers with a last agent: \(sticky)</p></section>\n"
         }
 

@@ -102,6 +102,8 @@ import ConnectProtocol
         let admin = try await server.get("/admin/agents", admin: true)
         let busy = (admin.json?["busy"] as? [[String: Any]])?.compactMap { $0["agent"] as? String }
         #expect(busy == ["meera", "priya", "rahul"], "\(admin.body)")
+        let page = try await server.get("/", admin: true).body
+        #expect(page.contains("<h2>Agents</h2><p>busy now: <code>meera</code>, <code>priya</code>, <code>rahul</code></p>"), "\(page)")
         let metrics = try await server.get("/metrics", admin: true).body
         #expect(metrics.contains(#"ringplan_agent_events_total{type="dial",outcome="applied"} 5"#), "\(metrics)")
         #expect(metrics.contains("ringplan_busy_skips_total 3"), "\(metrics)")
