@@ -58,4 +58,37 @@ import Testing
         #expect(WeekView.day(day, ruleSet: ruleSet, zone: zone).notes == ["clock change: UTC-5 to UTC-4"])
         #expect(WeekView.day(day - 1, ruleSet: ruleSet, zone: zone).notes == [])
     }
+
+    /// A calendar kept in another zone is read in it: its dates, and its clock changes.
+    @Test func calendarsInOtherZones() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("desk.yaml").path
+        try Data("""
+            ringplan: 1
+            timezone: Asia/Kolkata
+            agents:
+              sam: "+12025550123"
+            calendars:
+              new_york:
+                timezone: America/New_York
+                weekly:
+                  mon-fri: "09:00-17:00"
+                except: [2027-03-15]
+            rules:
+              - name: us-desk
+                when:
+                  time: new_york
+                dial: sam
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Workspace.check(paths: [path], analyze: false)
+        let ruleSet = try #require(result.ruleSets.first, "\(result.diagnostics.all.map(\.message))")
+        let view = try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: LocalDate(year: 2027, month: 3, day: 13), days: 4)
+        // 2027-03-14: New York's clocks go forward; 2027-03-15 there starts at 09:30 in India
+        // (10:30 before the change), so India's 15th and 16th both hold part of it.
+        #expect(view.days.map(\.notes) == [[], ["clock change in America/New_York: UTC-5 to UTC-4"],
+                                            ["closed in `new_york`"], ["closed in `new_york`"]])
+        #expect(view.kinds.count == 1 && view.kinds[0].name == "every call")
+    }
 }

@@ -252,15 +252,18 @@ public struct WeekView: Sendable {
     static func day(_ number: Int, ruleSet: RuleSet, zone: ZoneRules) -> Day {
         let moment = LocalMoment(localSeconds: Int64(number) * 86_400)
         var notes: [String] = []
-        for calendar in ruleSet.calendars {
-            if calendar.exceptDates.contains(moment.date) {
-                notes.append("closed in `\(calendar.name)`")
-                continue
-            }
-            // A listed date (named or not) or another form than weekly hours.
+        // Each calendar read in its own zone, quarter-hour by quarter-hour of this day.
+        let zones = ZoneClocks(ruleSet: ruleSet)
+        for (index, calendar) in ruleSet.calendars.enumerated() {
             var said = Set<String>()
             for slot in stride(from: 0, to: 1440, by: 15) {
-                guard let opening = calendar.opening(at: LocalMoment(localSeconds: Int64(number) * 86_400 + Int64(slot) * 60)), opening != .always else { continue }
+                let local = ruleSet.local(LocalMoment(localSeconds: Int64(number) * 86_400 + Int64(slot) * 60), calendar: index, zones: zones)
+                if calendar.exceptDates.contains(local.date) {
+                    if said.insert("except").inserted { notes.append("closed in `\(calendar.name)`") }
+                    continue
+                }
+                // A listed date (named or not) or another form than weekly hours.
+                guard let opening = calendar.opening(at: local), opening != .always else { continue }
                 if case .date(let name) = opening {
                     if said.insert("date").inserted { notes.append("listed in `\(calendar.name)`" + (name.map { " (\($0))" } ?? "")) }
                 } else if !opening.isPlain && said.insert(opening.words).inserted {
@@ -268,10 +271,16 @@ public struct WeekView: Sendable {
                 }
             }
         }
+        // Clock changes during the day: the rule set's zone, then its calendars' other zones.
         let start = zone.utc(fromLocal: Int64(number) * 86_400), end = zone.utc(fromLocal: Int64(number + 1) * 86_400)
         let before = zone.offset(atUTC: start), after = zone.offset(atUTC: end)
         if before != after {
             notes.append("clock change: UTC\(Self.offset(before)) to UTC\(Self.offset(after))")
+        }
+        for name in ruleSet.otherZones {
+            guard let other = ZoneRules(identifier: name) else { continue }
+            let before = other.offset(atUTC: start), after = other.offset(atUTC: end)
+            if before != after { notes.append("clock change in \(name): UTC\(Self.offset(before)) to UTC\(Self.offset(after))") }
         }
         return Day(date: moment.date, weekday: moment.weekday.shortName, notes: notes)
     }
