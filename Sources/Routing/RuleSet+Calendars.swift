@@ -58,6 +58,15 @@ extension RuleCalendar {
             }
         }
 
+        /// A day the calendar names (a yearly or monthly day, an iCalendar event), as
+        /// opposed to its weekly hours: what a week view marks.
+        var isDayOfItsOwn: Bool {
+            switch self {
+            case .yearly, .monthly, .timed: true
+            default: false
+            }
+        }
+
         /// In words, after "is in calendar `x`: ".
         var words: String {
             switch self {

@@ -262,12 +262,21 @@ public struct WeekView: Sendable {
                     if said.insert("except").inserted { notes.append("closed in `\(calendar.name)`") }
                     continue
                 }
-                // A listed date (named or not) or another form than weekly hours.
-                guard let opening = calendar.opening(at: local), opening != .always else { continue }
-                if case .date(let name) = opening {
+                // `on` hours of the date, replacing its weekly ones.
+                if let windows = calendar.special[local.date] {
+                    if said.insert("on").inserted {
+                        notes.append(windows.isEmpty ? "closed in `\(calendar.name)` (`on`)"
+                                     : "`\(calendar.name)` open only " + windows.map(\.clock).joined(separator: ", ") + " (`on`)")
+                    }
+                    continue
+                }
+                // Dates it lists, yearly and monthly days, iCalendar events; not weekly hours.
+                switch calendar.opening(at: local) {
+                case .date(let name):
                     if said.insert("date").inserted { notes.append("listed in `\(calendar.name)`" + (name.map { " (\($0))" } ?? "")) }
-                } else if !opening.isPlain && said.insert(opening.words).inserted {
-                    notes.append("`\(calendar.name)`: \(opening.words)")
+                case .some(let opening) where opening.isDayOfItsOwn:
+                    if said.insert(opening.words).inserted { notes.append("`\(calendar.name)`: \(opening.words)") }
+                default: break
                 }
             }
         }
