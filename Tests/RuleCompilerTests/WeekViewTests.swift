@@ -59,6 +59,20 @@ import Testing
         #expect(WeekView.day(day - 1, ruleSet: ruleSet, zone: zone).notes == [])
     }
 
+    /// The days `examples/hours/` treats apart: listed dates and ranges, nth weekdays,
+    /// iCalendar events, `on` hours (Dubai's read in Dubai, so its closed 2nd reaches into
+    /// India's 3rd); weekly hours running past midnight are no special day.
+    @Test func theExampleHoursSpecialDays() throws {
+        let path = Self.rules.deletingLastPathComponent().appendingPathComponent("examples/hours/hours.yaml").path
+        let result = try Workspace.check(paths: [path], analyze: false)
+        let table = try DecisionTable(ruleSet: try #require(result.ruleSets.first))
+        let late = try WeekView(table: table, from: LocalDate(year: 2026, month: 11, day: 26), days: 8)
+        #expect(late.days.map(\.notes) == [["`bank_holidays`: during Offsite (afternoon), holidays.ics:17"], [], ["`bank_holidays`: the 4th Saturday of the month"],
+                                            [], [], [], ["closed in `dubai` (`on`)"], ["closed in `dubai` (`on`)"]])
+        let newYear = try WeekView(table: table, from: LocalDate(year: 2026, month: 12, day: 31), days: 3)
+        #expect(newYear.days.map(\.notes) == [["listed in `bank_holidays`"], ["listed in `bank_holidays`"], ["`bengaluru` open only 10:00-12:00 (`on`)"]])
+    }
+
     /// A calendar kept in another zone is read in it: its dates, and its clock changes.
     @Test func calendarsInOtherZones() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
