@@ -14,10 +14,10 @@ public final class LoadedRules: Sendable {
     /// Each rule set's view of the agent state (empty when the server keeps none).
     let agents: [String: RuleSetAgents]
     /// Every file the compile read, with a fingerprint for the periodic check.
-    let fingerprints: [String: FileFingerprint]
+    let fingerprints: [String: FileStamp?]
 
     init(version: String, loadedAt: Date, tables: [String: DecisionTable], agents: [String: RuleSetAgents] = [:],
-         fingerprints: [String: FileFingerprint]) {
+         fingerprints: [String: FileStamp?]) {
         self.version = version
         self.loadedAt = loadedAt
         self.tables = tables
@@ -152,23 +152,9 @@ public final class RuleStore: Sendable {
         return now != current.fingerprints
     }
 
-    static func fingerprints(of paths: [String]) -> [String: FileFingerprint] {
-        var result: [String: FileFingerprint] = [:]
-        for path in paths {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                #if canImport(Darwin)
-                let modified = info.st_mtimespec
-                #else
-                let modified = info.st_mtim
-                #endif
-                result[path] = FileFingerprint(size: Int64(info.st_size), modified: Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec),
-                                               inode: UInt64(info.st_ino))
-            } else {
-                result[path] = FileFingerprint(size: -1, modified: 0, inode: 0)
-            }
-        }
-        return result
+    /// Each path's stamp; nil for a path that is gone.
+    static func fingerprints(of paths: [String]) -> [String: FileStamp?] {
+        Dictionary(paths.map { ($0, FileStamp(path: $0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// FNV-1a over every file's path and bytes, in path order.
@@ -197,10 +183,4 @@ extension RuleSet {
             }
         }
     }
-}
-
-struct FileFingerprint: Sendable, Equatable {
-    let size: Int64
-    let modified: Int64
-    let inode: UInt64
 }

@@ -315,7 +315,7 @@ public final class Workspace {
             diagnostics.append(contentsOf: cached.diagnostics)
             return cached.value
         }
-        let stamp = dataFiles != nil && overlays[Self.key(path)] == nil ? DataFileCache.Stamp(path) : nil
+        let stamp = dataFiles != nil && overlays[Self.key(path)] == nil ? FileStamp(path: path) : nil
         if let stamp, let entry = dataFiles?[key], entry.stamp == stamp, let value = entry.value as? Value? {
             sources.add(entry.source)
             cache[key] = (value, entry.diagnostics)
@@ -347,27 +347,8 @@ public final class Workspace {
 /// size, modification time and inode they had: a check reuses an entry while the file has
 /// not changed. Shared by checks on several threads (the language server's).
 public final class DataFileCache: @unchecked Sendable {
-    struct Stamp: Equatable {
-        let size: Int64
-        let modified: Int64
-        let inode: UInt64
-
-        init?(_ path: String) {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            #if canImport(Darwin)
-            let time = info.st_mtimespec
-            #else
-            let time = info.st_mtim
-            #endif
-            size = Int64(info.st_size)
-            modified = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-            inode = UInt64(info.st_ino)
-        }
-    }
-
     struct Entry {
-        let stamp: Stamp
+        let stamp: FileStamp
         let value: Any?
         let diagnostics: Diagnostics
         let source: SourceFile
