@@ -330,8 +330,8 @@ public struct ConnectRequest: Sendable, Hashable {
 extension UnsafeBufferPointer<UInt8> {
     /// Byte equality with a literal (`elementsEqual` against a `String.UTF8View` is generic
     /// and costs a hundred instructions a call).
-    @inline(__always)
-    func equals(_ literal: StaticString) -> Bool {
+    @inlinable @inline(__always)
+    public func equals(_ literal: StaticString) -> Bool {
         literal.utf8CodeUnitCount == count && (count == 0 || memcmp(literal.utf8Start, baseAddress!, count) == 0)
     }
 

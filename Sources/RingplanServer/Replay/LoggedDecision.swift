@@ -1,3 +1,4 @@
+import ConnectProtocol
 import Foundation
 import RuleCompiler
 
@@ -287,11 +288,5 @@ struct JSONScanner {
 
     private mutating func skipSpace() {
         while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
-    }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    fileprivate func equals(_ literal: StaticString) -> Bool {
-        literal.utf8CodeUnitCount == count && (count == 0 || memcmp(literal.utf8Start, baseAddress!, count) == 0)
     }
 }
