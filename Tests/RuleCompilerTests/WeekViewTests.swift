@@ -73,6 +73,44 @@ import Testing
         #expect(newYear.days.map(\.notes) == [["listed in `bank_holidays`"], ["listed in `bank_holidays`"], ["`bengaluru` open only 10:00-12:00 (`on`)"]])
     }
 
+    /// Rows named from conditions of every shape: a negated list, a prefix, any of several
+    /// ExoPhones, a direction.
+    @Test func kindsAreNamedFromTheirConditions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("desk.yaml").path
+        try Data("""
+            ringplan: 1
+            timezone: Asia/Kolkata
+            agents:
+              asha: "+919876500001"
+            lists:
+              blocked: ["+919999900000"]
+            rules:
+              - name: outbound
+                when: { direction: outbound-dial }
+                dial: asha
+              - name: regulars
+                when: { caller: { not: blocked }, exophone: ["+918047100001", "+918047100002"] }
+                dial: asha
+              - name: bengaluru
+                when: { caller: "+9180*" }
+                dial: asha
+              - name: rest
+                dial: nobody
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Workspace.check(paths: [path], analyze: false)
+        let ruleSet = try #require(result.ruleSets.first, "\(result.diagnostics.all.map(\.message))")
+        let view = try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: LocalDate(year: 2027, month: 1, day: 4), days: 1)
+        #expect(view.kinds.map(\.name) == [
+            "direction outbound-dial",
+            "callers not in `blocked`, on +918047100001 or +918047100002, other directions",
+            "callers not in `blocked` and +9180…, on other ExoPhones, other directions",
+            "all other calls",
+        ], "\(view.kinds.map(\.name))")
+    }
+
     /// A calendar kept in another zone is read in it: its dates, and its clock changes.
     @Test func calendarsInOtherZones() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")

@@ -106,11 +106,13 @@ public struct WeekView: Sendable {
         }
 
         // Names: the conditions that hold for each class, per dimension.
-        let words = PerDimension<[String]>(
-            caller: (0..<matrices.caller.rows).map { Self.words(row: $0, matrix: matrices.caller, ruleSet: ruleSet) { $0.caller.map { Self.numbers($0, "callers", ruleSet) } } },
-            exophone: (0..<matrices.exophone.rows).map { Self.words(row: $0, matrix: matrices.exophone, ruleSet: ruleSet) { $0.exophone.map { Self.numbers($0, "on", ruleSet) } } },
-            time: [],
-            skill: (0..<matrices.skill.rows).map { Self.words(row: $0, matrix: matrices.skill, ruleSet: ruleSet, Self.skillWords) })
+        let words = Words(
+            caller: .init(who: "callers", other: "other callers",
+                          classes: (0..<matrices.caller.rows).map { Self.conditions(row: $0, matrix: matrices.caller, ruleSet: ruleSet) { $0.caller.map { Self.numbers($0, "callers", ruleSet) } } }),
+            exophone: .init(who: "on", other: "on other ExoPhones",
+                            classes: (0..<matrices.exophone.rows).map { Self.conditions(row: $0, matrix: matrices.exophone, ruleSet: ruleSet) { $0.exophone.map { Self.numbers($0, "on", ruleSet) } } }),
+            skill: .init(who: nil, other: Self.otherSkills(ruleSet),
+                         classes: (0..<matrices.skill.rows).map { Self.conditions(row: $0, matrix: matrices.skill, ruleSet: ruleSet, Self.skillWords) }))
         var kinds: [Kind] = []
         var rest: Kind?
         for cells in order {
@@ -119,7 +121,7 @@ public struct WeekView: Sendable {
                 rest = Kind(name: "all other calls", cells: cells)
                 continue
             }
-            for name in Self.names(members, words: words, universe: matrices) { kinds.append(Kind(name: name, cells: cells)) }
+            for name in words.names(members) { kinds.append(Kind(name: name, cells: cells)) }
         }
         // Rows in the order of the first rule they meet, the rest last.
         func rank(_ kind: Kind) -> Int { kind.cells.compactMap { $0 }.min() ?? Int.max }
@@ -135,67 +137,121 @@ public struct WeekView: Sendable {
         }
     }
 
-    /// The kinds' names for combinations decided alike: split by the callers' words, callers
-    /// whose ExoPhones and skills are the same named together; a dimension all of whose
-    /// classes are there is not said.
-    static func names(_ members: [(caller: Int, exophone: Int, skill: Int)], words: PerDimension<[String]>, universe: PerDimension<BitMatrix>) -> [String] {
-        struct Pair: Hashable { let exophone: Int, skill: Int }
-        var pairsOf: [String: Set<Pair>] = [:]
-        var callerOrder: [String] = []
-        for member in members {
-            let word = words.caller[member.caller]
-            if pairsOf[word] == nil { callerOrder.append(word) }
-            pairsOf[word, default: []].insert(Pair(exophone: member.exophone, skill: member.skill))
-        }
-        var callersOf: [Set<Pair>: [String]] = [:]
-        var pairOrder: [Set<Pair>] = []
-        for word in callerOrder {
-            let pairs = pairsOf[word]!
-            if callersOf[pairs] == nil { pairOrder.append(pairs) }
-            callersOf[pairs, default: []].append(word)
-        }
-        let allCallers = Set(words.caller), allExophones = Set(words.exophone), allSkills = Set(words.skill)
-        return pairOrder.map { pairs in
-            let callers = callersOf[pairs]!
-            var parts: [String] = []
-            if Set(callers) != allCallers { parts.append(callers.map { $0.isEmpty ? "other callers" : $0 }.joined(separator: " or ")) }
-            let exophones = Set(pairs.map { words.exophone[$0.exophone] }), skills = Set(pairs.map { words.skill[$0.skill] })
-            let isProduct = Set(pairs.map { "\(words.exophone[$0.exophone])\u{0}\(words.skill[$0.skill])" }).count == exophones.count * skills.count
-            func said(_ set: Set<String>, all: Set<String>, other: String) -> String? {
-                set == all ? nil : set.sorted().map { $0.isEmpty ? other : $0 }.joined(separator: " or ")
+    /// The conditions that hold for each class of each dimension, and the kinds' names made
+    /// of them.
+    struct Words {
+        struct Dimension {
+            /// "callers": said once for several conditions ("callers in `vip` and +9180…").
+            let who: String?
+            /// For a class no condition holds for.
+            let other: String
+            /// Per class, the distinct conditions that hold for it, in rule order.
+            let classes: [[String]]
+
+            /// Classes said in words: nil for all of them; the conditions they all share when
+            /// exactly the classes sharing them are these; else each class's, with "or".
+            func say(_ set: Set<Int>) -> String? {
+                guard set.count < classes.count else { return nil }
+                let sorted = set.sorted()
+                let shared = classes[sorted[0]].filter { condition in sorted.allSatisfy { classes[$0].contains(condition) } }
+                if !shared.isEmpty, Set(classes.indices.filter { Set(classes[$0]).isSuperset(of: shared) }) == set { return join(shared) }
+                var said: [String] = []
+                for index in sorted {
+                    let words = classes[index].isEmpty ? other : join(classes[index])
+                    if !said.contains(words) { said.append(words) }
+                }
+                return said.joined(separator: " or ")
             }
-            if isProduct {
-                parts += [said(exophones, all: allExophones, other: "on other ExoPhones"), said(skills, all: allSkills, other: "no skill")].compactMap { $0 }
-            } else {
-                let listed = Set(pairs.map { pair in
-                    [words.exophone[pair.exophone].isEmpty ? "on other ExoPhones" : words.exophone[pair.exophone],
-                     words.skill[pair.skill].isEmpty ? "no skill" : words.skill[pair.skill]].joined(separator: " with ")
-                }).sorted()
-                parts.append(listed.joined(separator: "; "))
+
+            /// "callers not in `blocked`" and "callers +9180…": "callers not in `blocked` and +9180…".
+            func join(_ conditions: [String]) -> String {
+                guard let who else { return conditions.joined(separator: " and ") }
+                return conditions.enumerated().map { offset, condition in
+                    offset > 0 && condition.hasPrefix(who + " ") ? String(condition.dropFirst(who.count + 1)) : condition
+                }.joined(separator: " and ")
             }
-            return parts.isEmpty ? "every call" : parts.joined(separator: ", ")
+        }
+
+        let caller: Dimension
+        let exophone: Dimension
+        let skill: Dimension
+
+        /// The names of combinations decided alike: callers whose ExoPhones and skills are
+        /// the same are said together; a dimension all of whose classes are there is not said;
+        /// ExoPhones and skills that are not all pairs are listed pair by pair.
+        func names(_ members: [(caller: Int, exophone: Int, skill: Int)]) -> [String] {
+            struct Pair: Hashable { let exophone: Int, skill: Int }
+            var pairsOf: [Int: Set<Pair>] = [:]
+            var callerOrder: [Int] = []
+            for member in members {
+                if pairsOf[member.caller] == nil { callerOrder.append(member.caller) }
+                pairsOf[member.caller, default: []].insert(Pair(exophone: member.exophone, skill: member.skill))
+            }
+            var callersOf: [Set<Pair>: Set<Int>] = [:]
+            var pairOrder: [Set<Pair>] = []
+            for callerClass in callerOrder {
+                let pairs = pairsOf[callerClass]!
+                if callersOf[pairs] == nil { pairOrder.append(pairs) }
+                callersOf[pairs, default: []].insert(callerClass)
+            }
+            return pairOrder.map { pairs in
+                var parts = [caller.say(callersOf[pairs]!)].compactMap { $0 }
+                let exophones = Set(pairs.map(\.exophone)), skills = Set(pairs.map(\.skill))
+                if pairs.count == exophones.count * skills.count {
+                    parts += [exophone.say(exophones), skill.say(skills)].compactMap { $0 }
+                } else {
+                    let listed = pairs.map { pair in
+                        [exophone.say([pair.exophone]), skill.say([pair.skill])].compactMap { $0 }.joined(separator: " with ")
+                    }
+                    parts.append(Set(listed).sorted().joined(separator: "; "))
+                }
+                return parts.isEmpty ? "every call" : parts.joined(separator: ", ")
+            }
         }
     }
 
+    /// The calls of the skill class no condition holds for, by what the conditions name.
+    static func otherSkills(_ ruleSet: RuleSet) -> String {
+        let conditions = ruleSet.rules.map(\.conditions)
+        return [conditions.contains { $0.skill != nil } ? "other or no skill" : nil,
+                conditions.contains { $0.direction != nil } ? "other directions" : nil,
+                conditions.contains { $0.customField != nil } ? "other custom fields" : nil].compactMap { $0 }.joined(separator: ", ")
+    }
+
     /// The distinct conditions (in rule order) of the rules whose condition in this
-    /// dimension holds for a class; "" when none does.
-    static func words(row: Int, matrix: BitMatrix, ruleSet: RuleSet, _ text: (Conditions) -> String?) -> String {
+    /// dimension holds for a class.
+    static func conditions(row: Int, matrix: BitMatrix, ruleSet: RuleSet, _ text: (Conditions) -> String?) -> [String] {
         var said: [String] = []
         matrix.forEachExtraRule(row: row) { rule in
             if let words = text(ruleSet.rules[rule].conditions), !said.contains(words) { said.append(words) }
         }
-        return said.joined(separator: " and ")
+        return said
     }
 
     static func numbers(_ match: Match<NumberAtom>, _ who: String, _ ruleSet: RuleSet) -> String {
-        describe(match) { atom in
+        // "callers not in `blocked`" reads better than "not callers in `blocked`".
+        if case .not(.atom(let atom)) = match {
             switch atom {
-            case .number(let number): "\(who) \(number)"
-            case .prefix(let digits): "\(who) +\(digits)…"
-            case .list(let index): "\(who) in `\(ruleSet.lists[index].name)`"
-            case .table(let index): "\(who) in table `\(ruleSet.tables[index].name)`"
+            case .number(let number): return "\(who) other than \(number)"
+            case .prefix(let digits): return "\(who) not +\(digits)…"
+            case .list(let index): return "\(who) not in `\(ruleSet.lists[index].name)`"
+            case .table(let index): return "\(who) not in table `\(ruleSet.tables[index].name)`"
             }
         }
+        func atom(_ atom: NumberAtom) -> String {
+            switch atom {
+            case .number(let number): "\(number)"
+            case .prefix(let digits): "+\(digits)…"
+            case .list(let index): "in `\(ruleSet.lists[index].name)`"
+            case .table(let index): "in table `\(ruleSet.tables[index].name)`"
+            }
+        }
+        // "on +918047100001 or +918047100002": who once for a list of atoms.
+        if case .anyOf(let matches) = match {
+            let atoms = matches.compactMap { if case .atom(let value) = $0 { value } else { nil } }
+            if atoms.count == matches.count { return "\(who) " + atoms.map(atom).joined(separator: " or ") }
+        }
+        return describe(match) { "\(who) " + atom($0) }
     }
 
     static func skillWords(_ conditions: Conditions) -> String? {
