@@ -17,13 +17,9 @@ public final class ServerMetrics: Sendable {
         let outcome: String
     }
 
-    private let requestCounters = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
-    /// Answers per rule set and rule in each of the last minutes, for the admin page.
-    private let recent = Mutex<[RecentKey: RecentCounts]>([:])
-    private struct RecentKey: Hashable {
-        let ruleSet: String
-        let rule: String
-    }
+    /// Each request counter, with its answers in each of the last minutes (the admin page's):
+    /// one lock and one hash per answer for both.
+    private let requestCounters = Mutex<[RequestKey: (counter: CoreMetrics.Counter, recent: RecentCounts)]>([:])
 
     /// Counts by minute in a ring: a slot holds the minute it counts, so a stale one is
     /// reset when its minute comes round again.
@@ -122,26 +118,32 @@ public final class ServerMetrics: Sendable {
     /// `fallback` (no answer, Exotel tries the Fallback URL) or `refused` (a bad request).
     public func request(ruleSet: String, rule: String, status: Int, outcome: String, nanoseconds: UInt64) {
         let key = RequestKey(ruleSet: ruleSet, rule: rule, status: status, outcome: outcome)
+        let minute = Int64(time(nil)) / 60
         let counter = requestCounters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            let counter = CoreMetrics.Counter(label: "ringplan_requests_total",
-                                  dimensions: [("rule_set", ruleSet), ("rule", rule), ("status", String(status)), ("outcome", outcome)],
-                                  factory: factory)
-            counters[key] = counter
-            return counter
+            let index = counters.index(forKey: key) ?? {
+                let counter = CoreMetrics.Counter(label: "ringplan_requests_total",
+                                                  dimensions: [("rule_set", ruleSet), ("rule", rule), ("status", String(status)), ("outcome", outcome)],
+                                                  factory: factory)
+                counters[key] = (counter, RecentCounts())
+                return counters.index(forKey: key)!
+            }()
+            counters.values[index].recent.add(at: minute)
+            return counters.values[index].counter
         }
         counter.increment()
         latency.recordNanoseconds(Int64(nanoseconds))
-        let minute = Int64(time(nil)) / 60
-        recent.withLock { $0[RecentKey(ruleSet: ruleSet, rule: rule), default: RecentCounts()].add(at: minute) }
     }
 
-    /// Answers per rule set and rule in each of the last ten minutes (oldest first, the
-    /// current minute last), for rules with any.
+    /// Answers per rule set and rule (all statuses and outcomes) in each of the last ten
+    /// minutes (oldest first, the current minute last), for rules with any.
     public func recentRequests(now: Int64 = Int64(time(nil))) -> [(ruleSet: String, rule: String, perMinute: [Int])] {
-        recent.withLock { tallies in
-            tallies.map { key, counts in (key.ruleSet, key.rule, counts.counts(upTo: now / 60)) }
-        }.filter { $0.perMinute.contains { $0 > 0 } }.sorted { ($0.ruleSet, $0.rule) < ($1.ruleSet, $1.rule) }
+        var byRule: [String: (ruleSet: String, rule: String, perMinute: [Int])] = [:]
+        for (key, counts) in requestCounters.withLock({ counters in counters.map { ($0.key, $0.value.recent.counts(upTo: now / 60)) } }) {
+            let id = key.ruleSet + "\u{0}" + key.rule
+            let sum = zip(byRule[id]?.perMinute ?? Array(repeating: 0, count: counts.count), counts).map(+)
+            byRule[id] = (key.ruleSet, key.rule, sum)
+        }
+        return byRule.values.filter { $0.perMinute.contains { $0 > 0 } }.sorted { ($0.ruleSet, $0.rule) < ($1.ruleSet, $1.rule) }
     }
 
     public func reload(_ report: ReloadReport) {

@@ -225,3 +225,27 @@ import ConnectProtocol
         #expect(queue.take(10).map(\.change) == Array(changes[2...]))
     }
 }
+
+@Suite struct RecentCountsTests {
+    /// The admin page's answers per minute: a ring of ten minutes, a slot reset when its
+    /// minute comes round again, summed over statuses per rule.
+    @Test func minutesComeRound() {
+        var counts = ServerMetrics.RecentCounts()
+        counts.add(at: 100)
+        counts.add(at: 100)
+        counts.add(at: 101)
+        #expect(counts.counts(upTo: 101) == [0, 0, 0, 0, 0, 0, 0, 0, 2, 1])
+        counts.add(at: 111)  // minute 101's slot, reused
+        #expect(counts.counts(upTo: 111) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+        #expect(counts.counts(upTo: 115) == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0])
+
+        let metrics = ServerMetrics()
+        for status in [200, 200, 404] { metrics.request(ruleSet: "desk", rule: "vip", status: status, outcome: "dialled", nanoseconds: 1) }
+        metrics.request(ruleSet: "desk", rule: "rest", status: 200, outcome: "nobody", nanoseconds: 1)
+        let now = Int64(time(nil))  // after the answers: their minutes are in the window up to it
+        let recent = metrics.recentRequests(now: now)
+        #expect(recent.map(\.rule) == ["rest", "vip"])
+        #expect(recent.map { $0.perMinute.reduce(0, +) } == [1, 3])
+        #expect(metrics.recentRequests(now: now + 600).isEmpty)
+    }
+}
