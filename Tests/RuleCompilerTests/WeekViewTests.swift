@@ -14,6 +14,18 @@ import Testing
         return try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: from, days: days)
     }
 
+    /// The view of a rule set given as text (written to a file of its own, which goes).
+    static func view(ofRuleSet text: String, from: LocalDate, days: Int) throws -> WeekView {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("desk.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Workspace.check(paths: [path], analyze: false)
+        let ruleSet = try #require(result.ruleSets.first, "\(result.diagnostics.all.map(\.message))")
+        return try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: from, days: days)
+    }
+
     /// The kinds are named from the conditions, and each cell is what the reference
     /// evaluator decides for a call of that kind at that quarter-hour.
     @Test func eachCellIsTheReferenceEvaluatorsDecision() throws {
@@ -76,11 +88,7 @@ import Testing
     /// Rows named from conditions of every shape: a negated list, a prefix, any of several
     /// ExoPhones, a direction.
     @Test func kindsAreNamedFromTheirConditions() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("desk.yaml").path
-        try Data("""
+        let view = try Self.view(ofRuleSet: """
             ringplan: 1
             timezone: Asia/Kolkata
             agents:
@@ -99,10 +107,7 @@ import Testing
                 dial: asha
               - name: rest
                 dial: nobody
-            """.utf8).write(to: URL(fileURLWithPath: path))
-        let result = try Workspace.check(paths: [path], analyze: false)
-        let ruleSet = try #require(result.ruleSets.first, "\(result.diagnostics.all.map(\.message))")
-        let view = try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: LocalDate(year: 2027, month: 1, day: 4), days: 1)
+            """, from: LocalDate(year: 2027, month: 1, day: 4), days: 1)
         #expect(view.kinds.map(\.name) == [
             "direction outbound-dial",
             "callers not in `blocked`, on +918047100001 or +918047100002, other directions",
@@ -113,11 +118,7 @@ import Testing
 
     /// A calendar kept in another zone is read in it: its dates, and its clock changes.
     @Test func calendarsInOtherZones() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringplan-week-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("desk.yaml").path
-        try Data("""
+        let view = try Self.view(ofRuleSet: """
             ringplan: 1
             timezone: Asia/Kolkata
             agents:
@@ -133,10 +134,7 @@ import Testing
                 when:
                   time: new_york
                 dial: sam
-            """.utf8).write(to: URL(fileURLWithPath: path))
-        let result = try Workspace.check(paths: [path], analyze: false)
-        let ruleSet = try #require(result.ruleSets.first, "\(result.diagnostics.all.map(\.message))")
-        let view = try WeekView(table: try DecisionTable(ruleSet: ruleSet), from: LocalDate(year: 2027, month: 3, day: 13), days: 4)
+            """, from: LocalDate(year: 2027, month: 3, day: 13), days: 4)
         // 2027-03-14: New York's clocks go forward; 2027-03-15 there starts at 09:30 in India
         // (10:30 before the change), so India's 15th and 16th both hold part of it.
         #expect(view.days.map(\.notes) == [[], ["clock change in America/New_York: UTC-5 to UTC-4"],
