@@ -67,8 +67,8 @@ import Testing
         let zone = try #require(ZoneRules(identifier: "America/New_York"))
         let ruleSet = try #require(try Workspace.check(paths: [Self.rules.appendingPathComponent("support.yaml").path], analyze: false).ruleSets.first)
         let day = LocalMoment(date: LocalDate(year: 2027, month: 3, day: 14), minute: 0).day
-        #expect(WeekView.day(day, ruleSet: ruleSet, zone: zone).notes == ["clock change: UTC-5 to UTC-4"])
-        #expect(WeekView.day(day - 1, ruleSet: ruleSet, zone: zone).notes == [])
+        #expect(WeekView.day(day, ruleSet: ruleSet, zone: zone, clocks: ZoneClocks(ruleSet: ruleSet)).notes == ["clock change: UTC-5 to UTC-4"])
+        #expect(WeekView.day(day - 1, ruleSet: ruleSet, zone: zone, clocks: ZoneClocks(ruleSet: ruleSet)).notes == [])
     }
 
     /// The days `examples/hours/` treats apart: listed dates and ranges, nth weekdays,

@@ -86,7 +86,8 @@ public struct WeekView: Sendable {
             }
             slotRow.append(known[row]!)
         }
-        days = (0..<count).map { offset in Self.day(firstDay + offset, ruleSet: ruleSet, zone: table.reader.zone) }
+        let clocks = ZoneClocks(ruleSet: ruleSet)
+        days = (0..<count).map { offset in Self.day(firstDay + offset, ruleSet: ruleSet, zone: table.reader.zone, clocks: clocks) }
 
         // Each combination's cells; a combination's first rule per time class is found once.
         var groups: [[Int?]: [(caller: Int, exophone: Int, skill: Int)]] = [:]
@@ -305,15 +306,15 @@ public struct WeekView: Sendable {
 
     /// A day with what makes it special: the dates calendars list or treat apart (holidays,
     /// `on` dates, nth weekdays), and clock changes.
-    static func day(_ number: Int, ruleSet: RuleSet, zone: ZoneRules) -> Day {
+    /// `zone`: the rule set's; `clocks`: its calendars' zones.
+    static func day(_ number: Int, ruleSet: RuleSet, zone: ZoneRules, clocks: ZoneClocks) -> Day {
         let moment = LocalMoment(localSeconds: Int64(number) * 86_400)
         var notes: [String] = []
         // Each calendar read in its own zone, quarter-hour by quarter-hour of this day.
-        let zones = ZoneClocks(ruleSet: ruleSet)
         for (index, calendar) in ruleSet.calendars.enumerated() {
             var said = Set<String>()
             for slot in stride(from: 0, to: 1440, by: 15) {
-                let local = ruleSet.local(LocalMoment(localSeconds: Int64(number) * 86_400 + Int64(slot) * 60), calendar: index, zones: zones)
+                let local = ruleSet.local(LocalMoment(localSeconds: Int64(number) * 86_400 + Int64(slot) * 60), calendar: index, zones: clocks)
                 if calendar.exceptDates.contains(local.date) {
                     if said.insert("except").inserted { notes.append("closed in `\(calendar.name)`") }
                     continue
@@ -342,8 +343,7 @@ public struct WeekView: Sendable {
         if before != after {
             notes.append("clock change: UTC\(Self.offset(before)) to UTC\(Self.offset(after))")
         }
-        for name in ruleSet.otherZones {
-            guard let other = ZoneRules(identifier: name) else { continue }
+        for (name, other) in clocks.others.sorted(by: { $0.key < $1.key }) {
             let before = other.offset(atUTC: start), after = other.offset(atUTC: end)
             if before != after { notes.append("clock change in \(name): UTC\(Self.offset(before)) to UTC\(Self.offset(after))") }
         }
