@@ -48,7 +48,7 @@ final class AdminPage: Sendable {
             let failed = report.outcome == .failed
             body += "<section><h2>Last reload</h2><p class=\"\(failed ? "bad" : "good")\"><b>\(e(report.outcome.rawValue))</b> at \(formatter.string(from: report.at)) "
             body += "(\(e(report.trigger)), \(String(format: "%.1f", report.milliseconds)) ms): \(report.errorCount) errors, \(report.warningCount) warnings"
-            if failed { body += "; the version above is still served" }
+            if failed { body += current == nil ? "; nothing is served until the rules check" : "; the version above is still served" }
             body += "</p>"
             if !report.diagnostics.isEmpty {
                 body += "<details\(failed ? " open" : "")><summary>diagnostics</summary><pre class=\"diagnostics\">\(e(report.diagnostics))</pre></details>"

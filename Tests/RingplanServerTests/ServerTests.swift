@@ -355,6 +355,12 @@ import Testing
             #expect(try await server.get("/readyz").status == 503)
             #expect(try await server.get("/connect/support?CallFrom=1").status == 503)
             #expect(try await server.get("/healthz").status == 200)
+            #expect(try await server.get("/", admin: true).body.contains("no rule set is loaded yet"))
+            // A first load that fails: the admin page says nothing is served.
+            try Data("ringplan: 1\nrules: [".utf8).write(to: server.directory.appendingPathComponent("broken.yaml"))
+            #expect(try await server.get("/admin/reload", method: "POST", admin: true).status == 422)
+            #expect(try await server.get("/", admin: true).body.contains("; nothing is served until the rules check"))
+            try FileManager.default.removeItem(at: server.directory.appendingPathComponent("broken.yaml"))
             try FileManager.default.copyItem(at: TestServer.repositoryRules.appendingPathComponent("team.yaml"),
                                              to: server.directory.appendingPathComponent("team.yaml"))
             try FileManager.default.copyItem(at: TestServer.repositoryRules.appendingPathComponent("support.yaml"),
