@@ -2,9 +2,10 @@ import Foundation
 import RuleCompiler
 
 /// `ringplan lsp`: the checker in the editor, over the Language Server Protocol (JSON-RPC
-/// 2.0 on stdio). Messages are handled one at a time on `queue`, which owns the state; the
-/// check of the workspace runs on `checking`, from the unsaved texts, a moment after the
-/// last edit (`debounce`), and a check that a newer edit overtook is not published.
+/// 2.0 on stdio). Messages are handled one at a time on `queue`, which owns the state;
+/// checks run from the unsaved texts a moment after the last edit (`debounce`): the whole
+/// workspace on `checking`, the edited rules alone on `quickChecking`; a check that a newer
+/// edit overtook is not published.
 public final class LanguageServer: @unchecked Sendable {
     /// A file the editor has open: its unsaved text.
     struct Document {
@@ -18,7 +19,7 @@ public final class LanguageServer: @unchecked Sendable {
     private let checking = DispatchQueue(label: "ringplan.lsp.check")
     /// Checks of the edited rules alone, which must not wait for a whole check.
     private let quickChecking = DispatchQueue(label: "ringplan.lsp.quick")
-    /// List, table and calendar files, read again only when they change; used on `checking`.
+    /// List, table and calendar files, read again only when they change; shared by both checks.
     private let dataFiles = DataFileCache()
     /// Seconds from the last edit to the whole check (a third of it to the edited rules' check).
     private let debounce: Double
@@ -238,7 +239,7 @@ public final class LanguageServer: @unchecked Sendable {
             guard let result = try? Workspace.check(paths: [path], analyze: false, overlays: overlays, dataFiles: dataFiles),
                   !result.diagnostics.all.contains(where: { $0.code == .yamlSyntax }) else { return }
             let fresh = result.diagnostics.all.filter { diagnostic in
-                guard let span = diagnostic.span, Self.key(span.file) == path else { return false }
+                guard let span = diagnostic.span, NameIndex.key(span.file) == path else { return false }
                 return span.start.line > edited.change.start && span.start.line <= edited.change.newEnd
             }
             queue.async { [self] in
@@ -264,7 +265,7 @@ public final class LanguageServer: @unchecked Sendable {
         // A file included by several rule sets is checked in each: its findings once.
         for diagnostic in result.diagnostics.all where seen.insert(diagnostic).inserted {
             guard let span = diagnostic.span else { continue }
-            byFile[Self.key(span.file), default: []].append(diagnostic)
+            byFile[NameIndex.key(span.file), default: []].append(diagnostic)
         }
         if !analysed {
             for (path, last) in shown {
@@ -300,7 +301,7 @@ public final class LanguageServer: @unchecked Sendable {
                 ]
                 let related = diagnostic.notes.compactMap { note -> [String: Any]? in
                     guard let span = note.span else { return nil }
-                    let file = Self.key(span.file)
+                    let file = NameIndex.key(span.file)
                     return ["location": ["uri": Self.uri(file), "range": positionsOf(file).lsp(span)], "message": note.message]
                 }
                 if !related.isEmpty { object["relatedInformation"] = related }
@@ -318,8 +319,6 @@ public final class LanguageServer: @unchecked Sendable {
     /// What was last shown for each file, and the unsaved text it was found in (nil: the
     /// file on disk).
     private var shown: [String: (text: String?, diagnostics: [Diagnostic])] = [:]
-
-    static func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     /// "did you mean `priya`?" (a name, a number's E.164 form, a duration's limit): `priya`.
     static func replacement(in help: String?) -> String? {
