@@ -429,7 +429,7 @@ public final class LanguageServer: @unchecked Sendable {
         }
         let texts = documents.mapValues(\.text)
         let made = NameIndex(paths: [root], overlays: texts.mapValues { Array($0.utf8) }, previous: index?.value)
-        index = (generation, made, texts.mapValues(Self.lines))
+        index = (generation, made, texts.mapValues(TextLines.split))
         return made
     }
 
@@ -439,7 +439,7 @@ public final class LanguageServer: @unchecked Sendable {
         let scheduled = generation, texts = documents.mapValues(\.text), previous = index?.value
         indexing.async { [self] in
             let made = NameIndex(paths: [root], overlays: texts.mapValues { Array($0.utf8) }, previous: previous)
-            let lines = texts.mapValues(Self.lines)
+            let lines = texts.mapValues(TextLines.split)
             queue.async { [self] in
                 guard scheduled == generation else { return }
                 index = (scheduled, made, lines)
@@ -447,8 +447,6 @@ public final class LanguageServer: @unchecked Sendable {
         }
     }
 
-    /// A text's lines, as `TextPositions` has them.
-    static func lines(_ text: String) -> [Substring] { TextPositions(text).lines }
 
     static func line(_ number: Int, of lines: [Substring]) -> Substring? { number < lines.count ? lines[number] : nil }
 

@@ -10,7 +10,6 @@ struct TextPositions {
         lines = TextLines.split(text)
     }
 
-
     /// LSP's position of a checker's position (clamped to the text).
     func lsp(_ position: SourcePosition) -> [String: Int] {
         let line = max(0, position.line - 1)
@@ -39,19 +38,24 @@ struct TextPositions {
     /// The index of LSP's position in `text` (clamped to its line and to the text), found
     /// without splitting the text into lines: an incremental edit of a large file.
     static func index(line: Int, character: Int, in text: String) -> String.Index {
-        var text = text
-        text.makeContiguousUTF8()
-        let lineStart: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var offset = 0
-            for _ in 0..<max(0, line) {
-                guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-                offset = newline + 1
+        let utf8 = text.utf8
+        // The line's first byte: line breaks counted over the bytes (contiguous in a native
+        // string; else walked).
+        func lineStart(_ bytes: some Collection<UInt8>) -> Int? {
+            guard line > 0 else { return 0 }
+            var offset = 0, remaining = line
+            for byte in bytes {
+                offset += 1
+                if byte == UInt8(ascii: "\n") {
+                    remaining -= 1
+                    if remaining == 0 { return offset }
+                }
             }
-            return offset
-        } ?? nil
-        guard let lineStart else { return text.endIndex }
-        var index = text.utf8.index(text.utf8.startIndex, offsetBy: lineStart), units = 0
+            return nil
+        }
+        guard let start = utf8.withContiguousStorageIfAvailable(lineStart) ?? lineStart(utf8) else { return text.endIndex }
         let scalars = text.unicodeScalars
+        var index = utf8.index(utf8.startIndex, offsetBy: start), units = 0
         while units < character, index != text.endIndex, scalars[index] != "\n", scalars[index] != "\r" {
             units += scalars[index].utf16.count
             index = scalars.index(after: index)

@@ -406,6 +406,13 @@ struct RulesCopy {
         #expect(positions.lsp(SourcePosition(line: 2, column: 11)) == ["line": 1, "character": 11])
         #expect(positions.source(line: 1, character: 11) == SourcePosition(line: 2, column: 11))
         #expect(positions.lsp(SourcePosition(line: 9, column: 1)) == ["line": 8, "character": 0])
+        // An incremental edit's range, found in the text: the same place; clamped to the
+        // line (before `\r\n`) and to the text.
+        let text = "a: x\r\nname: \"é😀 pirya\"\n"
+        #expect(text[TextPositions.index(line: 1, character: 11, in: text)...].hasPrefix("pirya"))
+        #expect(text[TextPositions.index(line: 0, character: 40, in: text)...].hasPrefix("\r\n"))
+        #expect(TextPositions.index(line: 7, character: 0, in: text) == text.endIndex)
+        #expect(TextPositions.index(line: 2, character: 3, in: text) == text.endIndex)
     }
 }
 
